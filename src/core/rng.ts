@@ -1,0 +1,79 @@
+// Seeded random numbers (xoshiro128**): uniform, normal, integers and in-place shuffles.
+import { checkInt } from './check.js';
+
+/**
+ * A small, fast, seeded generator. The same seed gives the same sequence on every platform;
+ * the state can be read and restored (for checkpoints). Not for cryptography.
+ */
+export class Rng {
+  private s0 = 0; private s1 = 0; private s2 = 0; private s3 = 0;
+  private spare = NaN;
+
+  constructor(seed: number) {
+    checkInt('seed', seed, 0, 2 ** 53, 'BAD_ARGUMENT', 'Use a whole number such as 1.');
+    // SplitMix32 expands the seed into four non-zero state words.
+    let x = (seed ^ Math.floor(seed / 2 ** 32)) >>> 0;
+    const next = (): number => {
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = next(); this.s1 = next(); this.s2 = next(); this.s3 = next();
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** A uniform 32-bit unsigned integer. */
+  nextUint32(): number {
+    const r = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0; this.s3 ^= this.s1; this.s1 ^= this.s2; this.s0 ^= this.s3;
+    this.s2 ^= t; this.s3 = rotl(this.s3, 11);
+    return r;
+  }
+
+  /** A uniform float in [0, 1) with 53 random bits. */
+  next(): number {
+    const hi = this.nextUint32() >>> 5; const lo = this.nextUint32() >>> 6;
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** A uniform integer in [0, n), without modulo bias. */
+  int(n: number): number {
+    if (n <= 1) return 0;
+    const limit = Math.floor(4294967296 / n) * n;
+    let r = this.nextUint32();
+    while (r >= limit) r = this.nextUint32();
+    return r % n;
+  }
+
+  /** A standard normal draw (Marsaglia polar method, caching the second value). */
+  normal(): number {
+    if (!Number.isNaN(this.spare)) { const v = this.spare; this.spare = NaN; return v; }
+    let u = 0; let v = 0; let s = 0;
+    do { u = 2 * this.next() - 1; v = 2 * this.next() - 1; s = u * u + v * v; } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spare = v * f;
+    return u * f;
+  }
+
+  /** Shuffles `a[0..length)` in place (Fisher-Yates). */
+  shuffle(a: Uint32Array | number[], length = a.length): void {
+    for (let i = length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = a[i]!; a[i] = a[j]!; a[j] = t;
+    }
+  }
+
+  /** A new generator whose stream is independent of this one's, derived from it. */
+  fork(): Rng { return new Rng(this.nextUint32() * 2097152 + (this.nextUint32() >>> 11)); }
+
+  /** The full state, for checkpoints. */
+  getState(): [number, number, number, number, number] { return [this.s0, this.s1, this.s2, this.s3, this.spare]; }
+  setState(s: readonly [number, number, number, number, number]): void {
+    [this.s0, this.s1, this.s2, this.s3, this.spare] = s;
+  }
+}
+
+function rotl(x: number, k: number): number { return ((x << k) | (x >>> (32 - k))) >>> 0; }

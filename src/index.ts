@@ -1,0 +1,27 @@
+// The public API of minibatch: named exports only, no logic.
+export { MinibatchError, DivergenceError, type ErrorCode } from './core/errors.js';
+export { Rng } from './core/rng.js';
+export { Dataset, type DatasetMeta } from './data/dataset.js';
+export { split, splitIndices, type SplitOptions } from './data/split.js';
+export { BatchSampler } from './data/batch-sampler.js';
+export type { Batch } from './data/batch.js';
+export type { Backend } from './kernels/backend.js';
+export { JsBackend } from './kernels/js/js-backend.js';
+export { Model, type ModelSpec, type Activation, type ModelKind } from './nn/model.js';
+export type { OutputKind } from './nn/losses.js';
+export type { Initializer } from './nn/init.js';
+export type { ModelMeta, ModelFile } from './nn/model-json.js';
+export { linearRegression, logisticRegression, softmaxRegression, mlp, modelFromSpec } from './nn/models.js';
+export { Optimizer, type OptimizerSpec, type LearningRate } from './optim/optimizer.js';
+export { sgd, Sgd, type SgdOptions } from './optim/sgd.js';
+export { rmsprop, Rmsprop, type RmspropOptions } from './optim/rmsprop.js';
+export { adam, adamw, Adam, type AdamOptions } from './optim/adam.js';
+export {
+  constant, stepDecay, exponentialDecay, cosineDecay, linearWarmup, scheduleFromSpec,
+  type Schedule, type ScheduleSpec,
+} from './optim/schedule.js';
+export { fit, type FitOptions, type FitCallbacks, type History, type EpochRecord, type BatchInfo } from './train/fit.js';
+export { evaluate, type Evaluation } from './train/evaluate.js';
+export type { Metrics } from './train/metrics.js';
+export type { EarlyStoppingOptions } from './train/early-stopping.js';
+export { saveModel, loadModel } from './train/model-file.js';

@@ -1,0 +1,79 @@
+// Output layers fused with their losses: sigmoid + binary cross-entropy, softmax + cross-entropy, linear + MSE.
+import { sigmoid } from '../kernels/js/js-backend.js';
+
+export type OutputKind = 'linear' | 'sigmoid' | 'softmax';
+
+/** Slots of the running statistics a loss pass adds to (sums over examples). */
+export const STAT = { loss: 0, correct: 1, absErr: 2, sqErr: 3, count: 4 } as const;
+export const STAT_SIZE = 5;
+
+/**
+ * Loss of logits Z [m, n] against targets Y, and its gradient with respect to Z.
+ *
+ * - sigmoid: per output, l = max(z,0) - z y + log(1 + e^-|z|) (= BCE of sigmoid(z), stable for
+ *   any z); dl/dz = sigmoid(z) - y. Averaged over the n outputs.
+ * - softmax: l = logsumexp(z) - z_y with the max subtracted first; dl/dz = softmax(z) - onehot(y).
+ *   Y holds one class index per row.
+ * - linear: l = (1/n) sum (z - y)^2; dl/dz = (2/n)(z - y).
+ *
+ * Writes `scale x dl/dz` into D (which may alias Z) unless D is null, adds loss, correct
+ * predictions, absolute and squared errors and the row count to `stats`, and returns the
+ * summed loss over the m rows.
+ */
+export function outputLoss(
+  kind: OutputKind, m: number, n: number, Z: Float32Array, Y: Float32Array,
+  D: Float32Array | null, scale: number, stats: Float64Array,
+): number {
+  let loss = 0; let correct = 0; let absErr = 0; let sqErr = 0;
+  if (kind === 'sigmoid') {
+    const inv = 1 / n;
+    for (let i = 0; i < m * n; i++) {
+      const z = Z[i]!; const y = Y[i]!;
+      loss += (z > 0 ? z : 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
+      const p = sigmoid(z);
+      if ((z >= 0) === (y >= 0.5)) correct++;
+      const e = p - y; absErr += Math.abs(e); sqErr += e * e;
+      if (D) D[i] = scale * inv * e;
+    }
+    loss *= inv; correct *= inv; absErr *= inv; sqErr *= inv;
+  } else if (kind === 'softmax') {
+    for (let i = 0; i < m; i++) {
+      const o = i * n; const label = Y[i]!;
+      let max = Z[o]!; let arg = 0;
+      for (let j = 1; j < n; j++) { const z = Z[o + j]!; if (z > max) { max = z; arg = j; } }
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += Math.exp(Z[o + j]! - max);
+      const lse = max + Math.log(sum);
+      loss += lse - Z[o + label]!;
+      if (arg === label) correct++;
+      if (D) {
+        for (let j = 0; j < n; j++) D[o + j] = scale * Math.exp(Z[o + j]! - lse);
+        D[o + label] = D[o + label]! - scale;
+      }
+    }
+  } else {
+    const inv = 1 / n;
+    for (let i = 0; i < m * n; i++) {
+      const e = Z[i]! - Y[i]!;
+      sqErr += e * e; absErr += Math.abs(e);
+      if (D) D[i] = scale * 2 * inv * e;
+    }
+    sqErr *= inv; absErr *= inv; loss = sqErr;
+  }
+  stats[STAT.loss]! += loss; stats[STAT.correct]! += correct;
+  stats[STAT.absErr]! += absErr; stats[STAT.sqErr]! += sqErr; stats[STAT.count]! += m;
+  return loss;
+}
+
+/** Turns logits into outputs in place: probabilities for sigmoid and softmax, identity for linear. */
+export function outputTransform(kind: OutputKind, m: number, n: number, Z: Float32Array): void {
+  if (kind === 'sigmoid') { for (let i = 0; i < m * n; i++) Z[i] = sigmoid(Z[i]!); return; }
+  if (kind !== 'softmax') return;
+  for (let i = 0; i < m; i++) {
+    const o = i * n; let max = -Infinity;
+    for (let j = 0; j < n; j++) max = Math.max(max, Z[o + j]!);
+    let sum = 0;
+    for (let j = 0; j < n; j++) { const e = Math.exp(Z[o + j]! - max); Z[o + j] = e; sum += e; }
+    for (let j = 0; j < n; j++) Z[o + j] = Z[o + j]! / sum;
+  }
+}

@@ -1,0 +1,92 @@
+// Model files as data: the versioned JSON layout, its schema, and conversion to and from a Model.
+import { z } from 'zod';
+import { MinibatchError } from '../core/errors.js';
+import { Model, type ModelSpec } from './model.js';
+import { ACTIVATIONS, OUTPUTS } from './models.js';
+import type { Backend } from '../kernels/backend.js';
+
+export const MODEL_FORMAT = 'minibatch-model';
+export const MODEL_VERSION = 1;
+
+const scalingSchema = z.object({
+  method: z.enum(['standardize', 'minmax', 'none']),
+  offset: z.array(z.number()),
+  scale: z.array(z.number()),
+}).strict();
+
+/** Names, classes and preprocessing that travel with a model so predictions use the same transform. */
+export const modelMetaSchema = z.object({
+  features: z.array(z.string()).optional(),
+  classNames: z.array(z.string()).optional(),
+  targets: z.array(z.string()).optional(),
+  /** x' = (x - offset) / scale per feature, fitted on the training split. */
+  scaling: scalingSchema.optional(),
+  /** The training configuration (optimizer, batch size, epochs, seed, ...), free-form. */
+  training: z.record(z.string(), z.unknown()).optional(),
+}).strict();
+export type ModelMeta = z.infer<typeof modelMetaSchema>;
+
+const specSchema = z.object({
+  kind: z.enum(['linear', 'logistic', 'softmax', 'mlp']),
+  layers: z.array(z.number().int().min(1).max(1e7)).min(2).max(1000),
+  activation: z.enum(ACTIVATIONS as [string, ...string[]]),
+  output: z.enum(OUTPUTS as [string, ...string[]]),
+  init: z.enum(['glorot', 'he', 'zeros']),
+  seed: z.number().int().min(0),
+  leakySlope: z.number().min(0).max(1),
+}).strict();
+
+const fileSchema = z.object({
+  format: z.literal(MODEL_FORMAT),
+  version: z.number().int(),
+  createdBy: z.string().optional(),
+  model: specSchema,
+  /** One base64 string of little-endian float32 values per array of getWeights(). */
+  weights: z.array(z.string().max(2 ** 30)),
+  meta: modelMetaSchema.optional(),
+}).strict();
+export type ModelFile = z.infer<typeof fileSchema>;
+
+/** The JSON object of a model file (version 1). */
+export function modelToJson(model: Model, createdBy: string): ModelFile {
+  return {
+    format: MODEL_FORMAT, version: MODEL_VERSION, createdBy,
+    model: { ...model.spec, layers: [...model.spec.layers] },
+    weights: model.getWeights().map((w) => Buffer.from(w.buffer, w.byteOffset, w.byteLength).toString('base64')),
+    ...(model.meta ? { meta: model.meta } : {}),
+  };
+}
+
+/**
+ * Rebuilds a model from parsed JSON, validating every field; anything damaged or unknown is a
+ * MinibatchError (code BAD_MODEL_FILE) naming what is wrong. `source` names the file in messages.
+ */
+export function modelFromJson(json: unknown, source: string, backend?: Backend): Model {
+  if (typeof json === 'object' && json !== null && (json as { format?: unknown }).format !== MODEL_FORMAT) {
+    throw new MinibatchError('BAD_MODEL_FILE', `${source} is not a minibatch model file (no "format": "${MODEL_FORMAT}"); save one with saveModel or 'minibatch train --out'`);
+  }
+  const parsed = fileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new MinibatchError('BAD_MODEL_FILE', `${source} is damaged: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  }
+  const f = parsed.data;
+  if (f.version !== MODEL_VERSION) {
+    throw new MinibatchError('BAD_MODEL_FILE', `${source} has model file version ${f.version}; this minibatch reads version ${MODEL_VERSION}. Upgrade minibatch or retrain the model`);
+  }
+  const model = new Model(f.model as ModelSpec, backend);
+  const arrays = f.weights.map((b64, i) => {
+    const bytes = Buffer.from(b64, 'base64');
+    if (bytes.length % 4 !== 0) throw new MinibatchError('BAD_MODEL_FILE', `${source} is damaged: weights[${i}] is not a whole number of float32 values`);
+    const out = new Float32Array(bytes.length / 4);
+    new Uint8Array(out.buffer).set(bytes);
+    return out;
+  });
+  try {
+    model.setWeights(arrays);
+  } catch (err) {
+    throw new MinibatchError('BAD_MODEL_FILE', `${source} is damaged: ${(err as Error).message}`);
+  }
+  if (f.meta) model.meta = f.meta;
+  return model;
+}

@@ -1,0 +1,200 @@
+// Model: a stack of dense layers with one flat parameter vector; forward, fused loss and backward.
+import { MinibatchError } from '../core/errors.js';
+import { Rng } from '../core/rng.js';
+import { ACT, type ActCode, type Backend } from '../kernels/backend.js';
+import { JsBackend } from '../kernels/js/js-backend.js';
+import type { Batch } from '../data/batch.js';
+import { initWeights, type Initializer } from './init.js';
+import { outputLoss, outputTransform, STAT_SIZE, type OutputKind } from './losses.js';
+import type { ModelMeta } from './model-json.js';
+
+export type Activation = 'relu' | 'leaky-relu' | 'tanh' | 'sigmoid' | 'linear';
+export type ModelKind = 'linear' | 'logistic' | 'softmax' | 'mlp';
+
+/** Everything needed to rebuild a model (saved in model files). */
+export interface ModelSpec {
+  kind: ModelKind;
+  /** Widths from input to output, e.g. [8, 12, 8, 1]. */
+  layers: number[];
+  /** Hidden-layer activation (unused when there is no hidden layer). */
+  activation: Activation;
+  output: OutputKind;
+  init: Initializer;
+  seed: number;
+  /** Negative-side slope of leaky-relu. */
+  leakySlope: number;
+}
+
+const ACT_CODE: Record<Activation, ActCode> = {
+  linear: ACT.linear, relu: ACT.relu, 'leaky-relu': ACT.leakyRelu, tanh: ACT.tanh, sigmoid: ACT.sigmoid,
+};
+
+/**
+ * A feed-forward network of dense layers. Linear, logistic and softmax regression are the
+ * one-layer cases. Parameters are one Float32Array laid out [W1, b1, W2, b2, ...] with each W
+ * [inputs, outputs] row-major, so optimizers update them with one fused loop. Work buffers are
+ * sized for the largest batch seen and reused: a training step allocates nothing.
+ */
+export class Model {
+  readonly spec: ModelSpec;
+  readonly params: Float32Array;
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly backend: Backend;
+  /** Offsets of W_l and b_l in `params`. */
+  readonly wOff: number[] = [];
+  readonly bOff: number[] = [];
+  private readonly act: ActCode;
+  private capacity = 0;
+  private acts: Float32Array[] = [];
+  private deltaA = new Float32Array(0);
+  private deltaB = new Float32Array(0);
+  private readonly scratchStats = new Float64Array(STAT_SIZE);
+  /** Names, classes, preprocessing and training configuration saved with the model. */
+  meta: ModelMeta | undefined;
+
+  constructor(spec: ModelSpec, backend: Backend = new JsBackend()) {
+    this.spec = spec;
+    this.backend = backend;
+    this.act = ACT_CODE[spec.activation];
+    const L = spec.layers;
+    this.inputs = L[0]!; this.outputs = L[L.length - 1]!;
+    let off = 0;
+    for (let l = 0; l + 1 < L.length; l++) {
+      this.wOff.push(off); off += L[l]! * L[l + 1]!;
+      this.bOff.push(off); off += L[l + 1]!;
+    }
+    this.params = new Float32Array(off);
+    const rng = new Rng(spec.seed);
+    for (let l = 0; l + 1 < L.length; l++) {
+      const w = this.params.subarray(this.wOff[l]!, this.bOff[l]!);
+      initWeights(spec.init, w, L[l]!, L[l + 1]!, rng);
+    }
+  }
+
+  /** Number of dense layers. */
+  get depth(): number { return this.spec.layers.length - 1; }
+
+  /** Copies of [W1, b1, W2, b2, ...], each W [inputs, outputs] row-major. */
+  getWeights(): Float32Array[] {
+    const out: Float32Array[] = [];
+    for (let l = 0; l < this.depth; l++) {
+      out.push(this.params.slice(this.wOff[l]!, this.bOff[l]!));
+      out.push(this.params.slice(this.bOff[l]!, this.bOff[l]! + this.spec.layers[l + 1]!));
+    }
+    return out;
+  }
+
+  /** Sets weights from the layout of getWeights; a wrong count or length is a MinibatchError. */
+  setWeights(ws: ArrayLike<ArrayLike<number>>): void {
+    const shapes = this.weightShapes();
+    if (ws.length !== shapes.length) {
+      throw new MinibatchError('BAD_WEIGHTS', `setWeights needs ${shapes.length} arrays ([W1, b1, W2, b2, ...]) for layers ${this.spec.layers.join('-')}, got ${ws.length}`);
+    }
+    let off = 0;
+    shapes.forEach((s, i) => {
+      const w = ws[i]!; const len = s.reduce((a, b) => a * b, 1);
+      if (w.length !== len) {
+        throw new MinibatchError('BAD_WEIGHTS', `weight array ${i} must have ${len} values (shape [${s.join(', ')}]), got ${w.length}`);
+      }
+      for (let j = 0; j < len; j++) {
+        const v = w[j]!;
+        if (!Number.isFinite(v)) throw new MinibatchError('BAD_WEIGHTS', `weight array ${i}, value ${j} is ${v}: weights must be finite`);
+      }
+      this.params.set(w, off); off += len;
+    });
+  }
+
+  /** Shapes of the arrays of getWeights: [[in, out], [out], ...]. */
+  weightShapes(): number[][] {
+    const s: number[][] = []; const L = this.spec.layers;
+    for (let l = 0; l < this.depth; l++) s.push([L[l]!, L[l + 1]!], [L[l + 1]!]);
+    return s;
+  }
+
+  /**
+   * Loss and gradient on one batch, with `params` in this model's layout (usually
+   * `model.params`; a perturbed copy for gradient checks). Writes `scale x sum over rows of
+   * d loss_i / d params` into `grad` (scale 1/m gives the mean) and returns the summed loss.
+   * Adds running sums (loss, correct, errors, rows) to `stats` when given.
+   */
+  lossAndGrad(params: Float32Array, batch: Batch, grad: Float32Array, scale = 1 / batch.size, stats?: Float64Array): number {
+    const m = batch.size;
+    const logits = this.forward(params, batch.x, m);
+    const L = this.spec.layers; const last = this.depth - 1;
+    const st = stats ?? this.scratchStats.fill(0);
+    let D = this.deltaA;
+    const loss = outputLoss(this.spec.output, m, this.outputs, logits, batch.y, D, scale, st);
+    const be = this.backend;
+    for (let l = last; l >= 0; l--) {
+      const input = l === 0 ? batch.x : this.acts[l - 1]!;
+      be.denseBackwardParams(m, L[l]!, L[l + 1]!, input, D, grad, this.wOff[l]!, this.bOff[l]!);
+      if (l > 0) {
+        const next = D === this.deltaA ? this.deltaB : this.deltaA;
+        be.denseBackwardInput(m, L[l]!, L[l + 1]!, D, params, this.wOff[l]!, next);
+        be.activationBackward(this.act, this.acts[l - 1]!, next, m * L[l]!, this.spec.leakySlope);
+        D = next;
+      }
+    }
+    return loss;
+  }
+
+  /** Loss only (no gradient) on one batch, adding to `stats`; returns the summed loss. */
+  lossOnly(params: Float32Array, batch: Batch, stats: Float64Array): number {
+    const logits = this.forward(params, batch.x, batch.size);
+    return outputLoss(this.spec.output, batch.size, this.outputs, logits, batch.y, null, 1, stats);
+  }
+
+  /**
+   * Outputs for rows of x (number[][] or row-major Float32Array): probabilities for sigmoid
+   * and softmax outputs, values for linear ones; row-major, `outputs` per row.
+   */
+  predict(x: number[][] | Float32Array): Float32Array {
+    const flat = x instanceof Float32Array ? x : flattenRows(x, this.inputs);
+    if (flat.length % this.inputs !== 0) {
+      throw new MinibatchError('BAD_SHAPE', `predict got ${flat.length} values, not a multiple of the model's ${this.inputs} inputs: give rows of ${this.inputs} features`);
+    }
+    const rows = flat.length / this.inputs; const out = new Float32Array(rows * this.outputs);
+    const chunk = 256;
+    for (let r = 0; r < rows; r += chunk) {
+      const m = Math.min(chunk, rows - r);
+      const z = this.forward(this.params, flat.subarray(r * this.inputs, (r + m) * this.inputs), m);
+      outputTransform(this.spec.output, m, this.outputs, z);
+      out.set(z.subarray(0, m * this.outputs), r * this.outputs);
+    }
+    return out;
+  }
+
+  /** Forward pass for m rows of x; returns the buffer whose first m x outputs values are logits. */
+  forward(params: Float32Array, x: Float32Array, m: number): Float32Array {
+    this.ensureCapacity(m);
+    const L = this.spec.layers; const be = this.backend;
+    let input = x;
+    for (let l = 0; l < this.depth; l++) {
+      const out = this.acts[l]!;
+      be.denseForward(m, L[l]!, L[l + 1]!, input, params, this.wOff[l]!, this.bOff[l]!, out);
+      if (l < this.depth - 1) be.activationForward(this.act, out, m * L[l + 1]!, this.spec.leakySlope);
+      input = out;
+    }
+    return input;
+  }
+
+  private ensureCapacity(m: number): void {
+    if (m <= this.capacity) return;
+    const L = this.spec.layers;
+    this.acts = L.slice(1).map((w) => new Float32Array(m * w));
+    const widest = Math.max(...L.slice(1));
+    this.deltaA = new Float32Array(m * widest);
+    this.deltaB = new Float32Array(m * widest);
+    this.capacity = m;
+  }
+}
+
+function flattenRows(x: number[][], width: number): Float32Array {
+  const out = new Float32Array(x.length * width);
+  x.forEach((row, i) => {
+    if (row.length !== width) throw new MinibatchError('BAD_SHAPE', `row ${i} has ${row.length} features, the model takes ${width}`);
+    out.set(row, i * width);
+  });
+  return out;
+}

@@ -1,0 +1,74 @@
+// Adam (Kingma & Ba 2015) as torch.optim.Adam, and AdamW's decoupled weight decay.
+import { checkNumber } from '../core/check.js';
+import { Optimizer, type LearningRate, type OptimizerSpec } from './optimizer.js';
+
+export interface AdamOptions {
+  /** Default 1e-3. */
+  learningRate?: LearningRate;
+  /** Decay of the first moment. Default 0.9. */
+  beta1?: number;
+  /** Decay of the second moment. Default 0.999. */
+  beta2?: number;
+  /** Added after the square root. Default 1e-8. */
+  epsilon?: number;
+  /** Weight decay lambda: L2 added to the gradient (Adam) or decoupled (AdamW). Default 0. */
+  weightDecay?: number;
+}
+
+/**
+ * Adam, PyTorch's rule. Per update t = 1, 2, ... with gradient g (m and v start at zero):
+ *
+ *     g <- g + lambda p
+ *     m <- beta1 m + (1 - beta1) g
+ *     v <- beta2 v + (1 - beta2) g^2
+ *     p <- p - lr (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+ *
+ * Epsilon is added after the square root, as in PyTorch and the paper.
+ */
+export function adam(o: AdamOptions = {}): Adam { return new Adam(o, false); }
+
+/**
+ * AdamW (Loshchilov & Hutter 2019), PyTorch's rule: Adam without the L2 term in g, and
+ * p <- p (1 - lr lambda) before the Adam step. Default weightDecay 0.01 as in PyTorch.
+ */
+export function adamw(o: AdamOptions = {}): Adam { return new Adam({ weightDecay: 0.01, ...o }, true); }
+
+export class Adam extends Optimizer {
+  readonly spec: Extract<OptimizerSpec, { type: 'adam' }>;
+  private m = new Float32Array(0);
+  private v = new Float32Array(0);
+
+  constructor(o: AdamOptions, decoupled: boolean) {
+    super(o.learningRate ?? 1e-3);
+    this.spec = {
+      type: 'adam', learningRate: this.schedule.spec,
+      beta1: checkNumber('beta1', o.beta1 ?? 0.9, 0, 1, { hint: 'Use a value in [0, 1) such as 0.9' }),
+      beta2: checkNumber('beta2', o.beta2 ?? 0.999, 0, 1, { hint: 'Use a value in [0, 1) such as 0.999' }),
+      epsilon: checkNumber('epsilon', o.epsilon ?? 1e-8, 0, 1),
+      weightDecay: checkNumber('weightDecay', o.weightDecay ?? 0, 0, Infinity),
+      decoupled,
+    };
+  }
+
+  buffers(): Float32Array[] { return [this.m, this.v]; }
+
+  protected allocateBuffers(size: number): void {
+    this.m = new Float32Array(size); this.v = new Float32Array(size);
+  }
+
+  protected update(p: Float32Array, g: Float32Array, lr: number, t: number): void {
+    const { beta1: b1, beta2: b2, epsilon: eps, weightDecay: wd, decoupled } = this.spec;
+    const m = this.m; const v = this.v; const n = p.length;
+    const stepSize = lr / (1 - b1 ** t);
+    const rootBc2 = Math.sqrt(1 - b2 ** t);
+    const l2 = decoupled ? 0 : wd; const shrink = decoupled ? 1 - lr * wd : 1;
+    for (let i = 0; i < n; i++) {
+      const pi = p[i]! * shrink;
+      const gi = g[i]! + l2 * pi;
+      const mi = b1 * m[i]! + (1 - b1) * gi;
+      const vi = b2 * v[i]! + (1 - b2) * gi * gi;
+      m[i] = mi; v[i] = vi;
+      p[i] = pi - (stepSize * mi) / (Math.sqrt(vi) / rootBc2 + eps);
+    }
+  }
+}

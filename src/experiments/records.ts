@@ -1,0 +1,122 @@
+// The plain records experiments return and the report draws: points, runs, tuning cells, studies.
+
+/** The validation metric a study ranks by: accuracy for classifiers, mse for regression. */
+export type MetricName = 'accuracy' | 'mse';
+
+/** One evaluation moment of one training run; enough to re-plot against any x axis. */
+export interface Point {
+  epoch: number;
+  updates: number;
+  examplesSeen: number;
+  /** Seconds spent training so far, evaluation excluded. */
+  trainSeconds: number;
+  /** Mean training loss since the previous point (example-weighted). */
+  trainLoss: number;
+  valLoss: number;
+  /** Value of the study's metric on the validation data (see MetricName). */
+  valMetric: number;
+}
+
+/** One training run: a batch size, a learning rate and a seed. */
+export interface RunRecord {
+  /** Batch size actually used (N for 'full'). */
+  batchSize: number;
+  /** What was asked for, e.g. 'full' or 32. */
+  requested: number | 'full';
+  learningRate: number;
+  seed: number;
+  points: Point[];
+  /** Set when the run diverged; points stop there. */
+  diverged?: { epoch: number; loss: number };
+  /** Final flat parameters (convex models only, for the distance to the full-batch optimum). */
+  finalParams?: number[];
+}
+
+/** Mean and spread of one quantity over seeds. */
+export interface Spread {
+  mean: number;
+  sd: number;
+  min: number;
+  max: number;
+  values: number[];
+}
+
+export interface CompareResult {
+  kind: 'compare';
+  metric: MetricName;
+  batchSizes: Array<number | 'full'>;
+  seeds: number[];
+  runs: RunRecord[];
+  /** Per batch size: final validation loss and metric over seeds. */
+  summary: Array<{
+    batchSize: number;
+    requested: number | 'full';
+    learningRate: number;
+    finalValLoss: Spread;
+    finalValMetric: Spread;
+    /** Seconds of training to first reach `targetLoss` (NaN when never reached), over seeds. */
+    secondsToTarget: Spread;
+    examplesToTarget: Spread;
+    updatesToTarget: Spread;
+    /** Convex models: relative distance ||w - w_full|| / ||w_full|| of the final weights. */
+    distanceToFullBatch?: Spread;
+  }>;
+  /** The validation loss all batch sizes are timed to reach. */
+  targetLoss: number;
+}
+
+export interface TuneCell {
+  batchSize: number;
+  learningRate: number;
+  /** Rung (0-based) at which the cell was last trained; the highest rung got the full budget. */
+  rung: number;
+  /** Epochs the cell was trained for. */
+  epochs: number;
+  valLoss: Spread;
+  valMetric: Spread;
+  diverged: boolean;
+}
+
+export interface TuneResult {
+  kind: 'tune';
+  method: 'grid' | 'halving';
+  metric: MetricName;
+  cells: TuneCell[];
+  bestPerBatchSize: Array<{ batchSize: number; learningRate: number; valLoss: number }>;
+  best: { batchSize: number; learningRate: number; valLoss: number; valMetric: number };
+  /** Fit of log(best lr) = a + k log(batch size): k = 1 is the linear rule, 0.5 the square-root rule. */
+  scaling: { exponent: number; rule: 'linear' | 'square-root' | 'neither'; note: string };
+}
+
+export interface LrRangeResult {
+  kind: 'lr-range';
+  batchSize: number;
+  /** Per seed: the learning rates tried and the smoothed loss at each, until divergence. */
+  curves: Array<{ seed: number; learningRates: number[]; losses: number[]; suggested: number }>;
+  /** Geometric mean of the per-seed suggestions, and their spread (in log10 units). */
+  suggested: number;
+  spreadLog10: number;
+}
+
+export interface Recommendation {
+  batchSize: number;
+  learningRate: number;
+  /** Sentences, in order, that give the evidence for the choice. */
+  evidence: string[];
+  /** What was compared (batch sizes, learning rates, seeds, budget). */
+  compared: string;
+}
+
+/** The whole of `minibatch study`, as written to results.json (schema version in `schema`). */
+export interface StudyResult {
+  schema: 'minibatch-study/1';
+  createdBy: string;
+  dataset: { name: string; rows: number; features: number; classes?: number; classNames?: string[]; featureNames: string[] };
+  model: { description: string; spec: unknown; optimizer: unknown };
+  lrRange?: LrRangeResult;
+  tune?: TuneResult;
+  compare: CompareResult;
+  recommendation: Recommendation;
+  /** Wall-clock seconds the whole study took. */
+  seconds: number;
+}

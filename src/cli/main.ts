@@ -1,5 +1,28 @@
 #!/usr/bin/env node
 // The minibatch command: parses the command line and dispatches to a command.
+import { Command, CommanderError } from 'commander';
 import { VERSION } from '../core/version.js';
+import { EXIT } from './run-command.js';
+import { registerTrain } from './commands/train.js';
+import { registerEvaluate } from './commands/evaluate.js';
+import { registerPredict } from './commands/predict.js';
 
-process.stdout.write(`minibatch ${VERSION}\n`);
+const program = new Command();
+program.name('minibatch')
+  .description('Train models by batch, stochastic and mini-batch gradient descent, and find the batch size and learning rate to use.')
+  .version(VERSION, '-V, --version')
+  .showHelpAfterError('(add --help for usage)')
+  .exitOverride()
+  .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'minibatch: ')) });
+registerTrain(program);
+registerEvaluate(program);
+registerPredict(program);
+for (const c of program.commands) c.exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else throw err;
+}

@@ -1,4 +1,5 @@
 // BatchSampler: the one knob of gradient descent (batch size) plus shuffle and dropLast.
+import { checkInt } from '../core/check.js';
 import type { Rng } from '../core/rng.js';
 
 /**
@@ -7,7 +8,8 @@ import type { Rng } from '../core/rng.js';
  * is mini-batch. Each epoch visits every row exactly once: ceil(n/B) batches, the last holding
  * n mod B rows, or floor(n/B) batches with `dropLast` (the remainder is skipped that epoch).
  * With `shuffle` the order is a fresh seeded permutation each epoch; without, it is row order.
- * The order buffer is allocated once and permuted in place.
+ * The order buffer is allocated once and permuted in place. `n` must be at least 1 and
+ * `batchSize` a positive integer (a MinibatchError otherwise); sizes above n mean n.
  */
 export class BatchSampler {
   readonly n: number;
@@ -19,8 +21,9 @@ export class BatchSampler {
   private readonly rng: Rng;
 
   constructor(n: number, batchSize: number, rng: Rng, opts: { shuffle?: boolean; dropLast?: boolean } = {}) {
-    this.n = n;
-    this.batchSize = Math.min(batchSize, n);
+    this.n = checkInt('rows', n, 1, 2 ** 32 - 1, 'EMPTY_DATASET', 'A batch sampler needs at least one row.');
+    this.batchSize = Math.min(checkInt('batchSize', batchSize, 1, Infinity, 'BAD_BATCH_SIZE',
+      `Use 1 (stochastic), ${n} (full batch) or a size between.`), n);
     this.shuffle = opts.shuffle ?? true;
     this.dropLast = opts.dropLast ?? false;
     this.rng = rng;

@@ -1,0 +1,125 @@
+// `minibatch train`: load data, scale, split, fit a model, report, and save it.
+import type { Command } from 'commander';
+import { loadDataArg } from '../data-arg.js';
+import { buildModel, defaultModelName, taskOf } from '../model-arg.js';
+import { buildOptimizer, defaultLearningRate, learningRateWithWarmup, OPTIMIZER_NAMES, type OptimizerName } from '../optimizer-arg.js';
+import { resolveBatchSize } from '../batch-arg.js';
+import { parseIntArg, parseNumberArg } from '../numbers.js';
+import { createProgress } from '../progress.js';
+import { runCommand, UsageError } from '../run-command.js';
+import { formatMetrics, formatNumber } from '../format.js';
+import { split } from '../../data/split.js';
+import { applyScaling, fitScaling } from '../../data/scaling.js';
+import type { Activation } from '../../nn/model.js';
+import { ACTIVATIONS } from '../../nn/models.js';
+import { fit, type EpochRecord, type History } from '../../train/fit.js';
+import { saveModel } from '../../train/model-file.js';
+import { evaluate } from '../../train/evaluate.js';
+
+interface TrainOpts {
+  data: string; target?: string; model?: string; activation: string; batchSize?: string; mode?: string;
+  epochs: string; optimizer: string; lr?: string; warmup: string; validation: string; seed: string;
+  scale: string; missing: string; out?: string; json?: boolean; quiet?: boolean; dropLast?: boolean;
+  patience?: string;
+}
+
+export function registerTrain(program: Command): void {
+  program.command('train')
+    .description('train one model on a data set and report its learning curve')
+    .requiredOption('--data <source>', 'a CSV file, mnist, or synthetic:linear|blobs|moons')
+    .option('--target <column>', 'target column name or 0-based index (default: the last column)')
+    .option('--model <name>', 'logistic | linear | softmax | mlp:12,8 (default: from the target)')
+    .option('--activation <name>', `hidden activation for mlp: ${ACTIVATIONS.join(', ')}`, 'relu')
+    .option('--batch-size <n>', 'examples per update: 1 (stochastic) .. full (batch); default 32')
+    .option('--mode <mode>', 'preset: batch (full), stochastic (1) or minibatch (--batch-size)')
+    .option('--drop-last', 'skip the smaller last batch of each epoch')
+    .option('--epochs <n>', 'passes over the training data', '50')
+    .option('--optimizer <name>', OPTIMIZER_NAMES.join(' | '), 'sgd')
+    .option('--lr <rate>', 'learning rate (default 0.01; 0.001 for adam)')
+    .option('--warmup <updates>', 'linear learning-rate warmup over this many updates', '0')
+    .option('--validation <fraction>', 'share of rows held out for validation (0 for none)', '0.2')
+    .option('--patience <epochs>', 'stop early after this many epochs without a better validation loss')
+    .option('--scale <method>', 'feature scaling fitted on the training split: standardize | minmax | none', 'standardize')
+    .option('--missing <how>', 'missing values (?): error | drop | mean', 'error')
+    .option('--seed <n>', 'seed of initialisation, split and shuffling', '1')
+    .option('--out <file>', 'save the trained model (JSON) to this file')
+    .option('--json', 'print one JSON result on stdout')
+    .option('--quiet', 'no progress or summary on stderr')
+    .addHelpText('after', `
+Examples:
+  minibatch train --data ../shared/datasets/pima-indians-diabetes.csv --model mlp:12,8 --optimizer adam --lr 0.001 --epochs 150 --out pima.json
+  minibatch train --data mnist --model softmax --batch-size 64 --epochs 5
+  minibatch train --data synthetic:linear --mode batch --lr 0.1 --json`)
+    .action((o: TrainOpts) => runCommand(() => train(o)));
+}
+
+async function train(o: TrainOpts): Promise<void> {
+  const seed = parseIntArg('--seed', o.seed, 0);
+  const epochs = parseIntArg('--epochs', o.epochs, 1);
+  const valFraction = parseNumberArg('--validation', o.validation, 0, 0.9);
+  const batchSize = resolveBatchSize(o.mode, o.batchSize);
+  const optName = o.optimizer as OptimizerName;
+  const lr = o.lr === undefined ? defaultLearningRate(optName) : parseNumberArg('--lr', o.lr, 0, Infinity, false);
+  const optimizer = buildOptimizer(o.optimizer, learningRateWithWarmup(lr, parseIntArg('--warmup', o.warmup, 0)));
+  if (!(ACTIVATIONS as readonly string[]).includes(o.activation)) throw new UsageError(`--activation must be one of ${ACTIVATIONS.join(', ')}, got '${o.activation}'`);
+  if (!['standardize', 'minmax', 'none'].includes(o.scale)) throw new UsageError(`--scale must be standardize, minmax or none, got '${o.scale}'`);
+  if (!['error', 'drop', 'mean'].includes(o.missing)) throw new UsageError(`--missing must be error, drop or mean, got '${o.missing}'`);
+
+  const raw = await loadDataArg({ data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing as 'error', seed });
+  const task = taskOf(raw);
+  const parts = valFraction > 0 ? split(raw, { testFraction: valFraction, seed }) : { train: raw, test: undefined };
+  const scaling = fitScaling(parts.train, o.scale as 'standardize');
+  const trainData = applyScaling(parts.train, scaling);
+  const valData = parts.test ? applyScaling(parts.test, scaling) : undefined;
+  const modelName = o.model ?? defaultModelName(task);
+  const model = buildModel(modelName, trainData, task, o.activation as Activation, seed);
+
+  const progress = createProgress(epochs, 'epoch', o.quiet === true);
+  const every = Math.max(1, Math.ceil(epochs / 20));
+  let history: History;
+  try {
+    history = await fit(model, trainData, {
+      batchSize, epochs, optimizer, seed, dropLast: o.dropLast === true,
+      ...(valData ? { validationData: valData } : {}),
+      ...(o.patience !== undefined ? { earlyStopping: { patience: parseIntArg('--patience', o.patience, 0), restoreBestWeights: true } } : {}),
+      callbacks: {
+        onEpochEnd(r: EpochRecord) {
+          progress.update(r.epoch, { loss: formatNumber(r.trainLoss), ...(r.valLoss !== undefined ? { val_loss: formatNumber(r.valLoss) } : {}), ...formatMetrics(r.valMetrics ?? r.metrics) });
+          if (r.epoch % every === 0 || r.epoch === epochs || r.epoch === 1) progress.log(epochLine(r));
+        },
+      },
+    });
+  } finally {
+    progress.stop();
+  }
+  model.meta = {
+    features: raw.features, targets: raw.targets, ...(raw.classNames ? { classNames: raw.classNames } : {}), scaling,
+    training: {
+      data: o.data, model: modelName, batchSize, batchSizeUsed: history.batchSize, epochs, epochsRun: history.records.length,
+      optimizer: optimizer.spec, seed, validation: valFraction, dropLast: o.dropLast === true,
+    },
+  };
+  if (o.out) await saveModel(model, o.out);
+  const final = history.records[history.records.length - 1]!;
+  const valEval = valData ? evaluate(model, valData) : undefined;
+  if (!o.quiet) {
+    process.stderr.write(`trained ${modelName} on ${history.trainExamples} rows: batch size ${history.batchSize}, ${history.batchesPerEpoch} updates per epoch, ${final.epoch} epochs in ${final.trainSeconds.toFixed(2)} s${history.stopped ? ` (stopped: ${history.stopped})` : ''}\n`);
+    if (valEval) process.stderr.write(`validation (${valEval.examples} rows): loss ${formatNumber(valEval.loss)} ${Object.entries(formatMetrics(valEval.metrics)).map(([k, v]) => `${k} ${v}`).join(' ')}\n`);
+    if (o.out) process.stderr.write(`model saved to ${o.out}\n`);
+  }
+  if (o.json) {
+    process.stdout.write(JSON.stringify({
+      command: 'train', data: o.data, model: modelName, batchSize: history.batchSize, epochs: final.epoch,
+      final: { trainLoss: final.trainLoss, metrics: final.metrics, ...(valEval ? { valLoss: valEval.loss, valMetrics: valEval.metrics } : {}) },
+      stopped: history.stopped ?? null, modelPath: o.out ?? null, history: history.records,
+    }) + '\n');
+  } else if (o.quiet !== true && !o.out) {
+    process.stderr.write('(use --out model.json to keep the model)\n');
+  }
+}
+
+function epochLine(r: EpochRecord): string {
+  const m = Object.entries(formatMetrics(r.metrics)).map(([k, v]) => `${k} ${v}`).join(' ');
+  const vm = r.valMetrics ? Object.entries(formatMetrics(r.valMetrics)).map(([k, v]) => `val_${k} ${v}`).join(' ') : '';
+  return `epoch ${r.epoch}: loss ${formatNumber(r.trainLoss)} ${m}${r.valLoss !== undefined ? ` val_loss ${formatNumber(r.valLoss)} ${vm}` : ''} (${r.updates} updates, ${r.trainSeconds.toFixed(2)} s)`;
+}

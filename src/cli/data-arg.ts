@@ -1,0 +1,32 @@
+// Resolves --data (a CSV path, mnist or synthetic:NAME) and --target into a Dataset.
+import { existsSync } from 'node:fs';
+import { UsageError } from './run-command.js';
+import type { Dataset } from '../data/dataset.js';
+import { loadCsv } from '../data/csv.js';
+import { isBuiltinName, loadBuiltin } from '../data/builtin.js';
+
+export interface DataArgs {
+  data: string;
+  target?: string;
+  missing?: 'error' | 'drop' | 'mean';
+  header?: 'auto' | 'yes' | 'no';
+  seed?: number;
+}
+
+/** Loads the data set named by --data: a built-in name or a CSV file. */
+export async function loadDataArg(a: DataArgs, opts: { needTarget?: boolean } = {}): Promise<Dataset> {
+  if (isBuiltinName(a.data)) {
+    if (a.target !== undefined) throw new UsageError(`--target does not apply to the built-in data set '${a.data}'`);
+    return loadBuiltin(a.data, { seed: a.seed ?? 1 });
+  }
+  if (!existsSync(a.data)) {
+    throw new UsageError(`--data '${a.data}' is neither a file nor a built-in data set; give a CSV path, 'mnist' or synthetic:linear|blobs|moons`);
+  }
+  const target = a.target === undefined ? undefined : /^\d+$/.test(a.target) ? Number(a.target) : a.target;
+  const header = a.header === undefined || a.header === 'auto' ? 'auto' : a.header === 'yes';
+  return loadCsv(a.data, {
+    ...(target !== undefined ? { target } : {}),
+    ...(opts.needTarget === false ? { target: target ?? null } : {}),
+    header, missing: a.missing ?? 'error',
+  });
+}

@@ -1,0 +1,52 @@
+// Turns --model, --activation and the data's task into a model (with a default per task).
+import { UsageError } from './run-command.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Model } from '../nn/model.js';
+import { linearRegression, logisticRegression, mlp, softmaxRegression } from '../nn/models.js';
+import type { Activation } from '../nn/model.js';
+
+export type Task = { kind: 'regression'; outputs: number } | { kind: 'classification'; classes: number };
+
+/** Classification when the data has class names (CSV string labels, builtins), else regression. */
+export function taskOf(data: Dataset): Task {
+  if (data.classNames && data.classNames.length >= 2) return { kind: 'classification', classes: data.classNames.length };
+  return { kind: 'regression', outputs: data.targetWidth };
+}
+
+/** The default --model for a task: logistic for two classes, softmax for more, linear for numbers. */
+export function defaultModelName(task: Task): string {
+  if (task.kind === 'regression') return 'linear';
+  return task.classes === 2 ? 'logistic' : 'softmax';
+}
+
+/**
+ * Builds the model named by `--model`: `linear`, `logistic`, `softmax` or `mlp:12,8` (hidden
+ * widths). The input width comes from the data; the output from the task.
+ */
+export function buildModel(name: string, data: Dataset, task: Task, activation: Activation, seed: number): Model {
+  const inputs = data.numFeatures;
+  const [kind, hidden] = name.split(':', 2) as [string, string | undefined];
+  const isBinary = task.kind === 'classification' && task.classes === 2;
+  switch (kind) {
+    case 'linear':
+      if (task.kind !== 'regression') throw new UsageError(`--model linear needs numeric targets, but the target has ${task.classes} classes; use --model ${isBinary ? 'logistic' : 'softmax'}`);
+      return linearRegression({ inputs, outputs: task.outputs, seed });
+    case 'logistic':
+      if (!isBinary) throw new UsageError(`--model logistic needs a target with 2 classes, but it has ${task.kind === 'classification' ? `${task.classes} classes; use --model softmax` : 'numeric values; use --model linear'}`);
+      return logisticRegression({ inputs, seed });
+    case 'softmax':
+      if (task.kind !== 'classification') throw new UsageError('--model softmax needs a class target, but the target is numeric; use --model linear, or --task classification');
+      return softmaxRegression({ inputs, classes: task.classes, seed });
+    case 'mlp': {
+      const widths = (hidden ?? '').split(',').filter((s) => s.trim() !== '').map((s) => Number(s));
+      if (widths.length === 0 || widths.some((w) => !Number.isInteger(w) || w < 1)) {
+        throw new UsageError(`--model ${name}: give the hidden layer widths as whole numbers, e.g. --model mlp:12,8`);
+      }
+      const out = task.kind === 'regression' ? task.outputs : isBinary ? 1 : task.classes;
+      const output = task.kind === 'regression' ? 'linear' : isBinary ? 'sigmoid' : 'softmax';
+      return mlp({ layers: [inputs, ...widths, out], activation, output, seed });
+    }
+    default:
+      throw new UsageError(`--model must be linear, logistic, softmax or mlp:W1,W2,... (hidden widths), got '${name}'`);
+  }
+}

@@ -1,0 +1,29 @@
+// Loads data for an existing model: same columns, same classes, same scaling as in training.
+import type { Dataset } from '../data/dataset.js';
+import { alignToModel } from '../data/align.js';
+import { applyScaling } from '../data/scaling.js';
+import { MinibatchError } from '../core/errors.js';
+import type { Model } from '../nn/model.js';
+import { loadDataArg, type DataArgs } from './data-arg.js';
+
+/**
+ * Loads `--data` for `model`: columns reordered to the model's feature names, class labels
+ * mapped to its classes, and the training split's scaling applied. With `targetOptional`
+ * (predict) a file without the target column is accepted.
+ */
+export async function loadForModel(model: Model, a: DataArgs, targetOptional: boolean): Promise<Dataset> {
+  const meta = model.meta ?? {};
+  let data: Dataset;
+  if (!targetOptional || a.target !== undefined) data = await loadDataArg(a);
+  else {
+    data = await loadDataArg(a, { needTarget: false });
+    if (meta.features && data.numFeatures > meta.features.length) {
+      data = await loadDataArg(a);
+    }
+  }
+  const aligned = alignToModel(data, meta.features, meta.classNames, a.data);
+  if (aligned.numFeatures !== model.inputs) {
+    throw new MinibatchError('BAD_SHAPE', `${a.data} has ${aligned.numFeatures} features but the model takes ${model.inputs}; use data with the training file's columns`);
+  }
+  return meta.scaling ? applyScaling(aligned, meta.scaling) : aligned;
+}

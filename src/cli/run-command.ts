@@ -1,0 +1,36 @@
+// Runs a command action and turns its outcome into an exit code and a one-line message.
+import { DivergenceError, MinibatchError } from '../core/errors.js';
+
+/** Exit codes of the minibatch command. */
+export const EXIT = { ok: 0, trainingFailed: 1, usage: 2, internal: 3 } as const;
+
+/** Raised by the CLI for a usage mistake that is not a library error. */
+export class UsageError extends Error {
+  constructor(message: string) { super(message); this.name = 'UsageError'; }
+}
+
+/**
+ * Runs `action`; on failure writes `minibatch: <message>` to stderr (no stack trace for a
+ * user's mistake) and sets process.exitCode: 1 for divergence, 2 for bad usage or input,
+ * 3 for an unexpected internal error (whose stack is shown, as it is a bug to report).
+ */
+export async function runCommand(action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    process.exitCode = exitCodeOf(err);
+    const msg = err instanceof Error ? err.message : String(err);
+    if (process.exitCode === EXIT.internal) {
+      process.stderr.write(`minibatch: internal error (please report it): ${err instanceof Error ? err.stack : msg}\n`);
+    } else {
+      process.stderr.write(`minibatch: ${msg}\n`);
+    }
+  }
+}
+
+export function exitCodeOf(err: unknown): number {
+  if (err instanceof DivergenceError) return EXIT.trainingFailed;
+  if (err instanceof MinibatchError) return err.code === 'CANCELLED' ? EXIT.trainingFailed : EXIT.usage;
+  if (err instanceof UsageError) return EXIT.usage;
+  return EXIT.internal;
+}

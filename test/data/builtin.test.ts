@@ -1,0 +1,75 @@
+// Tests of the built-in data sets: mnist from the installed package, synthetic names, unknown names.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { BUILTIN_NAMES, isBuiltinName, loadBuiltin } from '../../src/data/builtin.js';
+import { MinibatchError } from '../../src/core/errors.js';
+import { bitEqual } from '../helpers/assert-close.js';
+
+describe('loadBuiltin mnist', () => {
+  it('loads 10,000 x 784 pixels in [0, 1] with 10 roughly balanced classes, quickly and deterministically', async () => {
+    const t0 = performance.now();
+    const d = await loadBuiltin('mnist');
+    const seconds = (performance.now() - t0) / 1000;
+    assert.ok(seconds < 2, `loading took ${seconds.toFixed(2)} s`);
+    assert.equal(d.length, 10000);
+    assert.equal(d.numFeatures, 784);
+    assert.equal(d.features[0], 'px0');
+    assert.equal(d.features[783], 'px783');
+    assert.deepEqual(d.classNames, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    let min = Infinity; let max = -Infinity;
+    for (const v of d.x) { if (v < min) min = v; if (v > max) max = v; }
+    assert.ok(min === 0 && max === 1, `pixels span [${min}, ${max}]`);
+    const counts = new Array<number>(10).fill(0);
+    for (const v of d.y) counts[v]!++;
+    assert.ok(counts.every((c) => c > 700 && c < 1300), `class counts ${counts.join(', ')}`);
+    const again = await loadBuiltin('mnist');
+    assert.ok(bitEqual(d.x, again.x) && bitEqual(d.y, again.y), 'the same rows in the same order');
+  });
+
+  it('keeps the package images intact and interleaves digits so any prefix is near balanced', async () => {
+    const d = await loadBuiltin('mnist', { rows: 500 });
+    assert.equal(d.length, 500);
+    const counts = new Array<number>(10).fill(0);
+    for (const v of d.y) counts[v]!++;
+    assert.ok(counts.every((c) => c >= 35 && c <= 65), `first 500 rows: ${counts.join(', ')}`);
+    // The first row of each digit in our order is the package's first image of that digit.
+    const dir = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
+    for (const digit of [0, 7]) {
+      const first = d.y.indexOf(digit);
+      const raw = (JSON.parse(readFileSync(join(dir, `${digit}.json`), 'utf8')) as { data: number[] }).data.slice(0, 784);
+      assert.deepEqual(Array.from(d.x.subarray(first * 784, first * 784 + 784)), Array.from(Float32Array.from(raw)));
+    }
+  });
+});
+
+describe('loadBuiltin synthetic and names', () => {
+  it('loads each synthetic set with its default shape, seeded', async () => {
+    const linear = await loadBuiltin('synthetic:linear', { seed: 3 });
+    assert.equal(linear.length, 1000);
+    assert.equal(linear.numFeatures, 5);
+    assert.equal(linear.classNames, undefined);
+    const blobs = await loadBuiltin('synthetic:blobs', { rows: 300, classes: 4 });
+    assert.equal(blobs.length, 300);
+    assert.equal(blobs.classCount(), 4);
+    const moons = await loadBuiltin('synthetic:moons');
+    assert.equal(moons.numFeatures, 2);
+    assert.equal(moons.classCount(), 2);
+    assert.ok(bitEqual(linear.x, (await loadBuiltin('synthetic:linear', { seed: 3 })).x));
+    assert.ok(!bitEqual(linear.x, (await loadBuiltin('synthetic:linear', { seed: 4 })).x));
+  });
+
+  it('recognises its names and refuses unknown ones, listing the valid names', async () => {
+    for (const n of BUILTIN_NAMES) assert.ok(isBuiltinName(n), n);
+    assert.ok(!isBuiltinName('iris.csv'));
+    assert.ok(!isBuiltinName('synthetic:spirals'));
+    await assert.rejects(loadBuiltin('synthetic:spirals'), (e: unknown) => {
+      assert.ok(e instanceof MinibatchError);
+      assert.equal(e.code, 'NOT_FOUND');
+      for (const n of BUILTIN_NAMES) assert.ok(e.message.includes(n), `message lists ${n}: ${e.message}`);
+      return true;
+    });
+  });
+});

@@ -5,12 +5,13 @@ export type MetricName = 'accuracy' | 'mse';
 
 /** One evaluation moment of one training run; enough to re-plot against any x axis. */
 export interface Point {
+  /** Epochs of training so far, examplesSeen / training rows (fractional between epoch ends; 0 at the start). */
   epoch: number;
   updates: number;
   examplesSeen: number;
   /** Seconds spent training so far, evaluation excluded. */
   trainSeconds: number;
-  /** Mean training loss since the previous point (example-weighted). */
+  /** Mean training loss since the previous point (example-weighted); at the start point, over the whole training set. */
   trainLoss: number;
   valLoss: number;
   /** Value of the study's metric on the validation data (see MetricName). */
@@ -26,7 +27,7 @@ export interface RunRecord {
   learningRate: number;
   seed: number;
   points: Point[];
-  /** Set when the run diverged; points stop there. */
+  /** Set when the run diverged (epoch: the 1-based epoch in progress); points stop there. */
   diverged?: { epoch: number; loss: number };
   /** Final flat parameters (convex models only, for the distance to the full-batch optimum). */
   finalParams?: number[];
@@ -63,6 +64,22 @@ export interface CompareResult {
   }>;
   /** The validation loss all batch sizes are timed to reach. */
   targetLoss: number;
+  /** How targetLoss was chosen: given by the caller, or 1.1 x the lowest validation loss any run reached. */
+  targetRule?: 'given' | 'near-best';
+  /** Training budget of every run. */
+  budget?: { epochs: number } | { examples: number } | { seconds: number };
+  /** Examples between evaluation points. */
+  evalEvery?: number;
+  trainExamples?: number;
+  validationExamples?: number;
+  /** The optimizer every run used (its learning rate replaced per batch size). */
+  optimizer?: unknown;
+  /** Worker threads used (1 = in-thread). */
+  workers?: number;
+  /** The tune run when learningRate was 'tuned'. */
+  tune?: TuneResult;
+  /** True when the sweep was cancelled: `runs` holds only the runs that finished. */
+  partial?: boolean;
 }
 
 export interface TuneCell {
@@ -75,6 +92,8 @@ export interface TuneCell {
   valLoss: Spread;
   valMetric: Spread;
   diverged: boolean;
+  /** Successive halving: mean validation loss at each rung the cell trained (NaN if it diverged). */
+  history?: Array<{ rung: number; epochs: number; valLoss: number }>;
 }
 
 export interface TuneResult {
@@ -85,17 +104,51 @@ export interface TuneResult {
   bestPerBatchSize: Array<{ batchSize: number; learningRate: number; valLoss: number }>;
   best: { batchSize: number; learningRate: number; valLoss: number; valMetric: number };
   /** Fit of log(best lr) = a + k log(batch size): k = 1 is the linear rule, 0.5 the square-root rule. */
-  scaling: { exponent: number; rule: 'linear' | 'square-root' | 'neither'; note: string };
+  scaling: {
+    exponent: number; rule: 'linear' | 'square-root' | 'neither'; note: string;
+    /** Natural log of the fitted best rate at batch size 1 (lr = e^intercept x B^exponent). */
+    intercept?: number;
+    /** Standard error of the exponent. */
+    stderr?: number;
+    /** Batch sizes in the fit. */
+    points?: number;
+  };
+  /** The grid searched. */
+  batchSizes?: Array<number | 'full'>;
+  learningRates?: number[];
+  seeds?: number[];
+  /** Epochs of the full budget (the last rung). */
+  epochs?: number;
+  /** Halving's reduction factor, and whether each batch size was halved on its own. */
+  eta?: number;
+  brackets?: 'per-batch-size' | 'global';
+  /** True when the search was cancelled: cells hold their last finished rung. */
+  partial?: boolean;
 }
 
 export interface LrRangeResult {
   kind: 'lr-range';
   batchSize: number;
   /** Per seed: the learning rates tried and the smoothed loss at each, until divergence. */
-  curves: Array<{ seed: number; learningRates: number[]; losses: number[]; suggested: number }>;
+  curves: Array<{
+    seed: number; learningRates: number[]; losses: number[]; suggested: number;
+    /** The unsmoothed batch losses, one per learning rate. */
+    rawLosses?: number[];
+    /** Learning rate at the minimum of the smoothed loss (the suggestion is a tenth of it). */
+    minLossLr?: number;
+    /** True when the loss blew up before maxLr (false: the suggestion may be capped by maxLr). */
+    stopped?: boolean;
+  }>;
   /** Geometric mean of the per-seed suggestions, and their spread (in log10 units). */
   suggested: number;
   spreadLog10: number;
+  /** The ramp: lr_i = minLr (maxLr / minLr)^(i / (steps - 1)). */
+  minLr?: number;
+  maxLr?: number;
+  steps?: number;
+  /** How the suggestion was chosen, in words. */
+  rule?: string;
+  partial?: boolean;
 }
 
 export interface Recommendation {

@@ -1,0 +1,166 @@
+// The batch-size comparison: every (batch size, seed) run on one budget, evaluated by examples seen.
+import { checkInt, checkNumber, show } from '../core/check.js';
+import { MinibatchError } from '../core/errors.js';
+import type { Dataset } from '../data/dataset.js';
+import { createExecutor, Progress, type Executor } from './executor.js';
+import type { CompareResult, RunRecord, TuneResult } from './records.js';
+import {
+  checkBudget, checkLearningRate, defaultEvalEvery, seedList, splitForSweep, uniqueBatchSizes,
+  type ModelSource, type SweepOptions,
+} from './setup.js';
+import { bestValLoss, examplesToTarget, relativeDistance, secondsToTarget, summarise, updatesToTarget } from './summary.js';
+import type { Budget, TrialSettings } from './trial.js';
+import { tuneWith, type TuneOptions } from './tune.js';
+
+export interface CompareOptions extends SweepOptions {
+  /** Default [1, 8, 32, 128, 'full']; sizes that resolve to the same rows run once. */
+  batchSizes?: Array<number | 'full'>;
+  /**
+   * One rate for all, one per batch size, a TuneResult (its best rate per batch size), or
+   * 'tuned' (default): runs a small tune first (halving, one seed, the same epochs).
+   */
+  learningRate?: number | number[] | 'tuned' | TuneResult;
+  /** Options of the small tune run for 'tuned' (learningRates, eta, ...). */
+  tuneOptions?: Omit<TuneOptions, keyof SweepOptions | 'batchSizes'>;
+  /** Training per run: { epochs }, { examples } or { seconds } (not reproducible). Default { epochs: 20 }. */
+  budget?: Budget;
+  /** Shorthand for budget: { epochs }. */
+  epochs?: number;
+  /** A count (seeds 1..n) or the seeds. Default 3. */
+  seeds?: number | number[];
+  /** Examples between evaluations. Default: 20-40 points per run (see defaultEvalEvery). */
+  evalEvery?: number;
+  /** The validation loss runs are timed to. Default: 1.1 x the lowest validation loss any run reached. */
+  targetLoss?: number;
+}
+
+/**
+ * Trains every (batch size, seed) pair with the same budget and fit's semantics (seeded
+ * reshuffling, every row once per epoch, mean gradient), each batch size at its own learning
+ * rate, and records Points at comparable moments by examples seen (see TrialRunner).
+ *
+ * Summary per batch size, over seeds: final validation loss and metric; seconds, examples and
+ * updates until the validation loss first reached the target; and for convex models the relative
+ * distance ||w - w_full|| / ||w_full|| of each run's final weights from the full-batch run's
+ * (same seed) - near 0 when both converged to the one optimum. The default target is
+ * max over non-diverged runs of (min over the run's points of valLoss): the loosest loss every
+ * non-diverged run reached, so each has a time to target. Diverged runs stop and are kept.
+ */
+export async function compare(makeModel: ModelSource, data: Dataset, options: CompareOptions = {}): Promise<CompareResult> {
+  const o = options;
+  const split = splitForSweep(data, o);
+  const seeds = seedList(o.seeds, 3);
+  const n = split.train.length;
+  const sizes = uniqueBatchSizes(o.batchSizes, n);
+  if (o.budget && o.epochs !== undefined) throw new MinibatchError('BAD_ARGUMENT', 'give either budget or epochs, not both');
+  const budget = checkBudget(o.budget ?? { epochs: o.epochs ?? 20 });
+  const evalEvery = o.evalEvery === undefined ? defaultEvalEvery(budget, n)
+    : checkInt('evalEvery', o.evalEvery, 1, 2 ** 53, 'BAD_ARGUMENT', 'Count examples between evaluations, e.g. 1000.');
+  const target = o.targetLoss === undefined ? undefined : checkNumber('targetLoss', o.targetLoss, 0, Infinity);
+  const exec = createExecutor(makeModel, split, o, seeds[0]!);
+  const progress = new Progress(0, o.onProgress);
+  try {
+    let tuned: TuneResult | undefined;
+    if (o.learningRate === 'tuned' || o.learningRate === undefined) {
+      const epochs = 'epochs' in budget ? budget.epochs : 'examples' in budget ? Math.max(1, Math.ceil(budget.examples / n)) : 10;
+      tuned = await tuneWith(exec, { budget: { epochs }, ...o.tuneOptions, batchSizes: sizes.map((s) => s.requested), signal: o.signal }, progress);
+      if (tuned.partial) return emptyResult(exec, sizes, seeds, budget, evalEvery, tuned);
+    }
+    const lrs = sizes.map((s, i) => learningRateFor(tuned ?? o.learningRate, s.batchSize, i, sizes.length));
+    const settings: TrialSettings[] = sizes.flatMap((s, i) => seeds.map((seed) => ({
+      requested: s.requested, learningRate: lrs[i]!, seed, budget, evalEvery,
+      divergenceFactor: o.divergenceFactor ?? 1000, keepParams: exec.convex,
+    })));
+    progress.addTotal(settings.length);
+    const out = await exec.run(settings, progress, o.signal);
+    const runs = out.runs.filter((r): r is RunRecord => r !== undefined);
+    const targetLoss = target ?? nearBest(runs);
+    return {
+      kind: 'compare', metric: exec.metric, batchSizes: sizes.map((s) => s.requested), seeds, runs,
+      summary: sizes.map((s, i) => summariseBatchSize(runs, s, lrs[i]!, targetLoss, exec.convex ? n : undefined)),
+      targetLoss, targetRule: target === undefined ? 'near-best' : 'given',
+      ...describe(exec, budget, evalEvery, tuned), ...(out.partial ? { partial: true } : {}),
+    };
+  } finally {
+    await exec.close();
+  }
+}
+
+/**
+ * The learning rate for batch size `batchSize` (the i-th of `count`): a number, the i-th of a
+ * list, or from a TuneResult: its best rate for that batch size, else the best rate of the
+ * nearest tuned batch size B0 (in log) scaled by (B / B0)^k with the fitted exponent k
+ * clamped to [0, 1] (0.5 when there was no fit).
+ */
+export function learningRateFor(lr: CompareOptions['learningRate'], batchSize: number, i = 0, count = 1): number {
+  if (typeof lr === 'number') return checkLearningRate('learningRate', lr);
+  if (Array.isArray(lr)) {
+    if (lr.length !== count) throw new MinibatchError('BAD_LEARNING_RATE', `learningRate lists ${lr.length} rates for ${count} batch sizes; give one per batch size, or one number for all`);
+    return checkLearningRate(`learningRate[${i}]`, lr[i]);
+  }
+  if (lr && typeof lr === 'object' && lr.kind === 'tune') {
+    const known = lr.bestPerBatchSize;
+    if (known.length === 0) throw new MinibatchError('BAD_LEARNING_RATE', 'the TuneResult has no usable learning rate for any batch size; tune with smaller learningRates');
+    const exact = known.find((b) => b.batchSize === batchSize);
+    if (exact) return exact.learningRate;
+    const near = [...known].sort((a, b) => Math.abs(Math.log(a.batchSize / batchSize)) - Math.abs(Math.log(b.batchSize / batchSize)))[0]!;
+    const k = Number.isFinite(lr.scaling.exponent) ? Math.min(1, Math.max(0, lr.scaling.exponent)) : 0.5;
+    return near.learningRate * (batchSize / near.batchSize) ** k;
+  }
+  throw new MinibatchError('BAD_LEARNING_RATE', `learningRate must be a number, one number per batch size, 'tuned' or a TuneResult, got ${show(lr)}`);
+}
+
+/**
+ * The default target: within 10 % of the lowest validation loss any run reached,
+ * 1.1 x min over runs of their best validation loss. A batch size that never gets that close
+ * has no time to target (NaN), which is itself evidence; the loosest best of all runs would be
+ * set by the slowest batch size (often full batch) and reached by the others almost at once.
+ */
+export const TARGET_FACTOR = 1.1;
+function nearBest(runs: readonly RunRecord[]): number {
+  const bests = runs.filter((r) => !r.diverged && r.points.length > 0).map((r) => bestValLoss(r.points));
+  return bests.length ? TARGET_FACTOR * Math.min(...bests) : NaN;
+}
+
+function summariseBatchSize(
+  all: readonly RunRecord[], s: { requested: number | 'full'; batchSize: number }, learningRate: number, target: number, fullRows: number | undefined,
+): CompareResult['summary'][number] {
+  const runs = all.filter((r) => r.batchSize === s.batchSize);
+  const last = (r: RunRecord): CompareResult['runs'][number]['points'][number] | undefined => (r.diverged ? undefined : r.points[r.points.length - 1]);
+  const row: CompareResult['summary'][number] = {
+    batchSize: s.batchSize, requested: s.requested, learningRate,
+    finalValLoss: summarise(runs.map((r) => last(r)?.valLoss ?? NaN)),
+    finalValMetric: summarise(runs.map((r) => last(r)?.valMetric ?? NaN)),
+    secondsToTarget: summarise(runs.map((r) => secondsToTarget(r.points, target))),
+    examplesToTarget: summarise(runs.map((r) => examplesToTarget(r.points, target))),
+    updatesToTarget: summarise(runs.map((r) => updatesToTarget(r.points, target))),
+  };
+  if (fullRows !== undefined) {
+    const refs = all.filter((r) => r.batchSize === fullRows && !r.diverged && r.finalParams);
+    if (refs.length > 0) {
+      row.distanceToFullBatch = summarise(runs.map((r) => {
+        const ref = refs.find((f) => f.seed === r.seed) ?? refs[0]!;
+        return r.finalParams ? relativeDistance(r.finalParams, ref.finalParams!) : NaN;
+      }));
+    }
+  }
+  return row;
+}
+
+function describe(exec: Executor, budget: Budget, evalEvery: number, tuned: TuneResult | undefined): Partial<CompareResult> {
+  return {
+    budget, evalEvery, trainExamples: exec.data.train.length, validationExamples: exec.data.val.length,
+    workers: exec.workers, ...(exec.optimizerSpec ? { optimizer: exec.optimizerSpec } : {}), ...(tuned ? { tune: tuned } : {}),
+  };
+}
+
+/** The result of a compare cancelled during its tune: no runs, marked partial. */
+function emptyResult(
+  exec: Executor, sizes: Array<{ requested: number | 'full'; batchSize: number }>, seeds: number[], budget: Budget, evalEvery: number, tuned: TuneResult,
+): CompareResult {
+  return {
+    kind: 'compare', metric: exec.metric, batchSizes: sizes.map((s) => s.requested), seeds, runs: [],
+    summary: sizes.map((s) => summariseBatchSize([], s, tuned.bestPerBatchSize.find((b) => b.batchSize === s.batchSize)?.learningRate ?? NaN, NaN, undefined)),
+    targetLoss: NaN, targetRule: 'near-best', ...describe(exec, budget, evalEvery, tuned), partial: true,
+  };
+}

@@ -1,0 +1,119 @@
+// Runs a sweep's trials in this thread or on the worker pool, with progress and cancellation.
+import { checkInt } from '../core/check.js';
+import { MinibatchError } from '../core/errors.js';
+import type { Model, ModelSpec } from '../nn/model.js';
+import type { Optimizer, OptimizerSpec } from '../optim/optimizer.js';
+import { factoryOfChoice, specOfChoice } from './optimizer-spec.js';
+import { defaultWorkers, TrialPool } from './pool.js';
+import type { MetricName, RunRecord } from './records.js';
+import { isSpecSource, probeModel, type ModelSource, type ProgressCallback, type SplitData, type SweepOptions, type TrialLabel } from './setup.js';
+import { isConvex, metricOf, modelForSeed, TrialRunner, warmUp, type TrialSettings } from './trial.js';
+
+/** Counts trials over one or several `run` calls and reports to a ProgressCallback. */
+export class Progress {
+  private done = 0;
+  private readonly running = new Map<number, TrialLabel>();
+  private nextId = 0;
+  constructor(private total: number, private readonly cb?: ProgressCallback) {}
+
+  /** Adds trials to the expected total (a sweep that runs another first, e.g. a small tune). */
+  addTotal(n: number): void { this.total += n; }
+
+  start(s: TrialSettings): number {
+    const id = this.nextId++;
+    this.running.set(id, { requested: s.requested, learningRate: s.learningRate, seed: s.seed });
+    this.report();
+    return id;
+  }
+
+  end(id: number, finished: boolean): void {
+    this.running.delete(id);
+    if (finished) this.done++;
+    this.report();
+  }
+
+  private report(): void { this.cb?.(this.done, this.total, [...this.running.values()]); }
+}
+
+/** The outcome of a batch of trials: results in input order, undefined where not finished. */
+export interface Outcome { runs: Array<RunRecord | undefined>; partial: boolean }
+
+/** Runs TrialSettings against one model source, optimizer and split. */
+export interface Executor {
+  readonly data: SplitData;
+  readonly metric: MetricName;
+  readonly convex: boolean;
+  /** Worker threads used (1 = this thread). */
+  readonly workers: number;
+  /** The optimizer's spec when known (for records). */
+  readonly optimizerSpec: OptimizerSpec | undefined;
+  run(settings: readonly TrialSettings[], progress: Progress, signal?: AbortSignal): Promise<Outcome>;
+  close(): Promise<void>;
+}
+
+const SLICE_MS = 50;
+
+/**
+ * Picks where trials run: on `workers` threads (default one per core) when the model is a
+ * ModelSpec and the optimizer can be described by a spec, else in this thread. Asking for more
+ * than one worker with a model function is a MinibatchError (functions cannot cross threads).
+ */
+export function createExecutor(source: ModelSource, data: SplitData, o: SweepOptions, firstSeed: number): Executor {
+  const probe = probeModel(source, firstSeed, data);
+  const spec = isSpecSource(source) ? source : undefined;
+  const workers = checkInt('workers', o.workers ?? (spec ? defaultWorkers() : 1), 1, 1024, 'BAD_ARGUMENT', 'Use 1 to run in this thread.');
+  const optSpec = specOfChoice(o.optimizer);
+  const base = { data, metric: metricOf(probe), convex: isConvex(probe), optimizerSpec: optSpec };
+  if (workers > 1) {
+    if (!spec) throw new MinibatchError('BAD_ARGUMENT', `workers: ${workers} needs the model as a ModelSpec (functions cannot cross threads): pass model.spec, or workers: 1`);
+    if (!optSpec) throw new MinibatchError('BAD_ARGUMENT', `workers: ${workers} needs an optimizer an OptimizerSpec can rebuild (sgd, rmsprop, adam): pass its spec, or workers: 1`);
+    return poolExecutor(base, spec, optSpec, o.varyInit ?? true, workers);
+  }
+  const makeModel = spec ? (seed: number) => modelForSeed(spec, seed, o.varyInit ?? true) : (source as (seed: number) => Model);
+  return inThreadExecutor(base, makeModel, factoryOfChoice(o.optimizer));
+}
+
+type Base = Pick<Executor, 'data' | 'metric' | 'convex' | 'optimizerSpec'>;
+
+function inThreadExecutor(base: Base, makeModel: (seed: number) => Model, makeOpt: (lr: number) => Optimizer): Executor {
+  let warm = false;
+  return {
+    ...base, workers: 1,
+    async run(settings, progress, signal) {
+      const runs: Array<RunRecord | undefined> = new Array(settings.length).fill(undefined);
+      if (!warm && settings.length > 0) { warmUp(makeModel(settings[0]!.seed), makeOpt(1e-3), base.data.train, base.data.val); warm = true; }
+      for (let i = 0; i < settings.length && !signal?.aborted; i++) {
+        const s = settings[i]!;
+        const id = progress.start(s);
+        const runner = new TrialRunner(makeModel(s.seed), makeOpt(s.learningRate), base.data.train, base.data.val, s);
+        while (!runner.advance(performance.now() + SLICE_MS) && !signal?.aborted) await yieldToEventLoop();
+        progress.end(id, runner.done);
+        if (runner.done) runs[i] = runner.result();
+        await yieldToEventLoop();
+      }
+      return { runs, partial: runs.some((r) => r === undefined) };
+    },
+    async close() {},
+  };
+}
+
+function poolExecutor(base: Base, spec: ModelSpec, optSpec: OptimizerSpec, varyInit: boolean, workers: number): Executor {
+  const pool = new TrialPool(base.data.train, base.data.val, workers);
+  return {
+    ...base, workers,
+    async run(settings, progress, signal) {
+      const ids = new Map<number, number>();
+      const jobs = settings.map((s) => ({ model: spec, optimizer: optSpec, varyInit, settings: s }));
+      const out = await pool.run(jobs, {
+        ...(signal ? { signal } : {}),
+        onStart: (i) => { ids.set(i, progress.start(settings[i]!)); },
+        onEnd: (i) => { progress.end(ids.get(i)!, true); ids.delete(i); },
+      });
+      for (const id of ids.values()) progress.end(id, false);
+      return out;
+    },
+    close: () => pool.close(),
+  };
+}
+
+function yieldToEventLoop(): Promise<void> { return new Promise((r) => setImmediate(r)); }

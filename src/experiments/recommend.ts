@@ -1,0 +1,120 @@
+// The recommendation: which batch size and learning rate to use, with the evidence in sentences.
+import { MinibatchError } from '../core/errors.js';
+import type { CompareResult, LrRangeResult, Recommendation, TuneResult } from './records.js';
+import { fmt } from './summary.js';
+
+type Row = CompareResult['summary'][number];
+
+/** Accuracy differences below this (half a point) or mse within 2 % count as noise even with one seed. */
+const FLOOR = { accuracy: 0.005, mseRelative: 0.02 };
+
+/**
+ * True when row `r`'s final validation metric is within noise of `best`'s: the gap is at most
+ * twice the standard error of the difference of the means, 2 sqrt(sd_b^2 / n_b + sd_r^2 / n_r),
+ * and never below a floor (0.005 accuracy, or 2 % of the best mse).
+ */
+export function withinNoise(r: Row, best: Row, metric: CompareResult['metric']): boolean {
+  const a = r.finalValMetric; const b = best.finalValMetric;
+  const n = (s: Row['finalValMetric']): number => Math.max(1, s.values.filter(Number.isFinite).length);
+  const se = Math.sqrt(b.sd ** 2 / n(b) + a.sd ** 2 / n(a));
+  const floor = metric === 'accuracy' ? FLOOR.accuracy : FLOOR.mseRelative * Math.abs(b.mean);
+  return Math.abs(a.mean - b.mean) <= Math.max(2 * se, floor);
+}
+
+/**
+ * Recommends the batch size that reached the target validation loss fastest in wall-clock
+ * training time among those whose final validation metric is within noise of the best (see
+ * withinNoise) and none of whose seeds diverged (when any such batch size exists), with that
+ * batch size's learning rate from the comparison. Evidence sentences: time to target, final
+ * metric with spread, stability across seeds, where the learning rate came from (tune, lr range
+ * test) and what was compared. Throws MinibatchError DIVERGED when no run finished.
+ */
+export function recommend(tune: TuneResult | undefined, compare: CompareResult, lrRange?: LrRangeResult): Recommendation {
+  const metric = compare.metric; const higher = metric === 'accuracy';
+  const rows = compare.summary.filter((r) => Number.isFinite(r.finalValMetric.mean));
+  if (rows.length === 0) {
+    throw new MinibatchError('DIVERGED', 'no batch size has a finished, non-diverged run to recommend; use smaller learning rates or a larger budget and compare again');
+  }
+  const better = (a: Row, b: Row): boolean => (higher ? a.finalValMetric.mean > b.finalValMetric.mean : a.finalValMetric.mean < b.finalValMetric.mean);
+  const best = rows.reduce((x, y) => (better(y, x) ? y : x));
+  const close = rows.filter((r) => withinNoise(r, best, metric));
+  const stable = close.filter((r) => divergedCount(compare, r) === 0);
+  const pool = stable.length > 0 ? stable : close;
+  const timed = pool.filter((r) => Number.isFinite(r.secondsToTarget.mean));
+  const chosen = timed.length > 0 ? timed.reduce((x, y) => (y.secondsToTarget.mean < x.secondsToTarget.mean ? y : x)) : best;
+  const evidence = [
+    timeSentence(compare, chosen, pool, timed.length > 0),
+    fasterButWorse(compare, chosen, rows, close),
+    metricSentence(compare, chosen, best),
+    stabilitySentence(compare, chosen),
+    learningRateSentence(tune, compare, chosen),
+    lrRange ? rangeSentence(lrRange, chosen) : '',
+    chosen.distanceToFullBatch ? `Its final weights lie ${fmt(100 * chosen.distanceToFullBatch.mean, 2)} % (relative distance) from the full-batch run's, the same solution for a convex model.` : '',
+    compare.partial ? 'The comparison was cancelled before every run finished: this evidence covers only the finished runs.' : '',
+  ].filter((s) => s !== '');
+  return { batchSize: chosen.batchSize, learningRate: chosen.learningRate, evidence, compared: comparedText(tune, compare) };
+}
+
+function label(r: { requested: number | 'full'; batchSize: number }): string {
+  return r.requested === 'full' ? `full batch (${r.batchSize})` : `batch size ${r.batchSize}`;
+}
+
+function divergedCount(c: CompareResult, r: Row): number {
+  return c.runs.filter((x) => x.batchSize === r.batchSize && x.diverged).length;
+}
+
+function seedsOf(c: CompareResult, r: Row): number { return c.runs.filter((x) => x.batchSize === r.batchSize).length; }
+
+function timeSentence(c: CompareResult, r: Row, pool: Row[], timed: boolean): string {
+  const who = `${label(r)[0]!.toUpperCase()}${label(r).slice(1)}`;
+  if (!timed) return `${who} has the best final validation ${c.metric}; no batch size within noise of it reached the target validation loss ${fmt(c.targetLoss)}, so time to target could not decide.`;
+  const s = r.secondsToTarget; const n = s.values.filter(Number.isFinite).length;
+  const range = n > 1 ? `, ${fmt(s.min)}-${fmt(s.max)} s` : '';
+  const among = pool.length > 1 ? `the fastest of the ${pool.length} batch sizes whose final validation ${c.metric} is within noise of the best` : `the only batch size whose final validation ${c.metric} is within noise of the best`;
+  return `${who} reached the target validation loss ${fmt(c.targetLoss)} after ${fmt(s.mean)} s of training (mean over ${n} seed${n === 1 ? '' : 's'}${range}; ${fmt(r.examplesToTarget.mean)} examples, ${fmt(r.updatesToTarget.mean)} updates): ${among}.`;
+}
+
+function fasterButWorse(c: CompareResult, chosen: Row, rows: Row[], close: Row[]): string {
+  const faster = rows.filter((r) => !close.includes(r) && r.secondsToTarget.mean < chosen.secondsToTarget.mean);
+  if (faster.length === 0) return '';
+  return `${faster.map(label).join(' and ')} reached the target sooner but finished with a worse validation ${c.metric} (${faster.map((r) => fmt(r.finalValMetric.mean)).join(', ')}), beyond the seed-to-seed noise.`;
+}
+
+function metricSentence(c: CompareResult, r: Row, best: Row): string {
+  const m = r.finalValMetric;
+  const tail = r === best ? 'the best of all batch sizes' : `the best was ${fmt(best.finalValMetric.mean)} with ${label(best)}`;
+  return `Its final validation ${c.metric} is ${fmt(m.mean)} +/- ${fmt(m.sd, 2)} (sd over seeds); ${tail}.`;
+}
+
+function stabilitySentence(c: CompareResult, r: Row): string {
+  const n = seedsOf(c, r); const d = divergedCount(c, r);
+  if (d > 0) return `${d} of its ${n} seeded runs diverged; the others are summarised.`;
+  return `All ${n} seeded runs trained without diverging; the final validation loss varied by sd ${fmt(r.finalValLoss.sd, 2)} across seeds.`;
+}
+
+function learningRateSentence(tune: TuneResult | undefined, c: CompareResult, r: Row): string {
+  const t = tune ?? c.tune;
+  const tuned = t?.bestPerBatchSize.find((b) => b.batchSize === r.batchSize);
+  let s: string;
+  if (t && tuned && tuned.learningRate === r.learningRate) {
+    const lrs = t.learningRates ?? [...new Set(t.cells.map((x) => x.learningRate))];
+    const how = t.method === 'halving' ? `successive halving (eta ${t.eta ?? 3})` : 'a grid search';
+    s = `Learning rate ${fmt(r.learningRate)} was the best of ${lrs.length} rates (${fmt(Math.min(...lrs))} to ${fmt(Math.max(...lrs))}) for this batch size by ${how} over up to ${t.epochs ?? '?'} epochs.`;
+  } else s = `Learning rate ${fmt(r.learningRate)} was used for this batch size${t ? ' (scaled from the tuned rates)' : ''}.`;
+  return t && Number.isFinite(t.scaling.exponent) ? `${s} ${t.scaling.note}` : s;
+}
+
+function rangeSentence(lr: LrRangeResult, r: Row): string {
+  const same = lr.batchSize === r.batchSize ? '' : ` (at batch size ${lr.batchSize}, not ${r.batchSize})`;
+  return `The learning-rate range test${same} suggests ${fmt(lr.suggested)}, ${lr.rule ?? 'one tenth of the rate at the loss minimum'}, with a spread of ${fmt(lr.spreadLog10, 2)} decades over ${lr.curves.length} seeds.`;
+}
+
+function comparedText(tune: TuneResult | undefined, c: CompareResult): string {
+  const sizes = c.summary.map((r) => (r.requested === 'full' ? `full (${r.batchSize})` : String(r.batchSize))).join(', ');
+  const b = c.budget;
+  const budget = !b ? '' : 'epochs' in b ? `${b.epochs} epochs per run` : 'examples' in b ? `${b.examples} examples per run` : `${b.seconds} s of training per run`;
+  const t = tune ?? c.tune;
+  const lrs = t ? `learning rates tuned per batch size (${t.cells.length} cells, ${t.method})` : 'learning rates as given';
+  const rows = c.trainExamples !== undefined ? `; ${c.trainExamples} training and ${c.validationExamples} validation rows` : '';
+  return `Batch sizes ${sizes}; ${lrs}; ${c.seeds.length} seeds${budget ? `; ${budget}` : ''}${rows}.`;
+}

@@ -1,0 +1,90 @@
+// Tests of parallel trials: worker results equal in-thread ones, and cancellation keeps finished trials.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { compare } from '../../src/experiments/compare.js';
+import { tune } from '../../src/experiments/tune.js';
+import { TrialPool } from '../../src/experiments/pool.js';
+import type { TrialJob } from '../../src/experiments/trial.js';
+import { DEFAULT_OPTIMIZER } from '../../src/experiments/optimizer-spec.js';
+import { logisticRegression, mlp, softmaxRegression } from '../../src/nn/models.js';
+import { adam } from '../../src/optim/adam.js';
+import { sgd } from '../../src/optim/sgd.js';
+import { MinibatchError } from '../../src/core/errors.js';
+import { blobs, threeClasses, withoutTiming } from './helpers.js';
+
+const data = blobs(250);
+
+describe('parallel trials', () => {
+  it('a compare on 2 workers equals the in-thread compare except for timing', async () => {
+    const spec = softmaxRegression({ inputs: 2, classes: 3 }).spec;
+    const three = threeClasses(240);
+    const o = { batchSizes: [1, 16, 'full'] as Array<number | 'full'>, learningRate: [0.05, 0.3, 1], epochs: 4, seeds: 2, optimizer: sgd({ learningRate: 0.1, momentum: 0.5 }) };
+    const seq = await compare(spec, three, { ...o, workers: 1 });
+    const par = await compare(spec, three, { ...o, workers: 2 });
+    assert.equal(seq.workers, 1); assert.equal(par.workers, 2);
+    assert.deepEqual(withoutTiming(par), withoutTiming(seq));
+    assert.ok(par.runs.every((r) => r.finalParams && r.finalParams.length === 9));
+  });
+
+  it('a tune of an MLP with Adam on 2 workers equals the in-thread tune', async () => {
+    const spec = mlp({ layers: [4, 5, 1], seed: 3 }).spec;
+    const o = { batchSizes: [8, 64], learningRates: [1e-3, 1e-2, 0.1], budget: { epochs: 3 }, optimizer: adam().spec };
+    const seq = await tune(spec, data, { ...o, workers: 1 });
+    const par = await tune(spec, data, { ...o, workers: 2 });
+    assert.deepEqual(withoutTiming(par), withoutTiming(seq));
+    assert.equal(par.cells.length, 6);
+  });
+
+  it('reports progress for every trial', async () => {
+    const seen: Array<[number, number, number]> = [];
+    await compare(logisticRegression({ inputs: 4 }).spec, data, {
+      batchSizes: [8, 32], learningRate: 0.5, epochs: 2, seeds: 2, workers: 2,
+      onProgress: (done, total, running) => { seen.push([done, total, running.length]); },
+    });
+    assert.deepEqual(seen[seen.length - 1], [4, 4, 0]);
+    assert.ok(seen.every(([d, t, r]) => d <= t && r <= 2));
+  });
+
+  it('passes a failing trial on as a MinibatchError', async () => {
+    const pool = new TrialPool(data.subset([0, 1, 2, 3]), data.subset([4, 5]), 1);
+    const bad: TrialJob = {
+      model: logisticRegression({ inputs: 4 }).spec, optimizer: DEFAULT_OPTIMIZER, varyInit: false,
+      settings: { requested: 2, learningRate: -1, seed: 1, budget: { epochs: 1 }, evalEvery: Infinity, divergenceFactor: 1000, keepParams: false },
+    };
+    try {
+      await assert.rejects(pool.run([bad]), (e: unknown) => e instanceof MinibatchError && e.code === 'BAD_LEARNING_RATE');
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('cancellation', () => {
+  const spec = logisticRegression({ inputs: 4 }).spec;
+  const o = { batchSizes: [1, 2, 4, 8] as number[], learningRate: 0.1, epochs: 8, seeds: 2 };
+
+  for (const workers of [1, 2]) {
+    it(`returns the finished trials, marked partial (workers: ${workers})`, async () => {
+      const ac = new AbortController();
+      const full = await compare(spec, data, { ...o, workers: 1 });
+      const r = await compare(spec, data, {
+        ...o, workers, signal: ac.signal,
+        onProgress: (done) => { if (done >= 1) ac.abort(); },
+      });
+      assert.equal(r.partial, true);
+      assert.ok(r.runs.length >= 1 && r.runs.length < 8, `${r.runs.length} runs finished`);
+      for (const run of r.runs) {
+        const twin = full.runs.find((x) => x.batchSize === run.batchSize && x.seed === run.seed)!;
+        assert.deepEqual(withoutTiming(run), withoutTiming(twin), 'a returned run is complete');
+      }
+    });
+  }
+
+  it('an already aborted signal runs nothing', async () => {
+    const ac = new AbortController(); ac.abort();
+    const r = await compare(spec, data, { ...o, workers: 2, signal: ac.signal });
+    assert.equal(r.partial, true);
+    assert.equal(r.runs.length, 0);
+    assert.ok(Number.isNaN(r.targetLoss));
+  });
+});

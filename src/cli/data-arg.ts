@@ -1,6 +1,7 @@
 // Resolves --data (a CSV path, mnist or synthetic:NAME) and --target into a Dataset.
 import { existsSync } from 'node:fs';
 import { UsageError } from './run-command.js';
+import { MinibatchError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import { loadCsv } from '../data/csv.js';
 import { isBuiltinName, loadBuiltin } from '../data/builtin.js';
@@ -24,9 +25,19 @@ export async function loadDataArg(a: DataArgs, opts: { needTarget?: boolean } = 
   }
   const target = a.target === undefined ? undefined : /^\d+$/.test(a.target) ? Number(a.target) : a.target;
   const header = a.header === undefined || a.header === 'auto' ? 'auto' : a.header === 'yes';
-  return loadCsv(a.data, {
-    ...(target !== undefined ? { target } : {}),
-    ...(opts.needTarget === false ? { target: target ?? null } : {}),
-    header, missing: a.missing ?? 'error',
-  });
+  try {
+    return await loadCsv(a.data, {
+      ...(target !== undefined ? { target } : {}),
+      ...(opts.needTarget === false ? { target: target ?? null } : {}),
+      header, missing: a.missing ?? 'error',
+    });
+  } catch (err) {
+    throw err instanceof MinibatchError && err.code === 'MISSING_VALUE' ? withMissingOption(err) : err;
+  }
+}
+
+/** The library's fix names its `missing:` option; on the command line it is `--missing`. */
+function withMissingOption(err: MinibatchError): MinibatchError {
+  const where = err.message.replace(/\s*Pass missing: [\s\S]*$/, '');
+  return new MinibatchError('MISSING_VALUE', `${where} Use --missing drop to drop rows with missing values, or --missing mean to fill them with the column mean (most frequent value for categories)`, { cause: err });
 }

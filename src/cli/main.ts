@@ -6,6 +6,11 @@ import { EXIT } from './run-command.js';
 import { registerTrain } from './commands/train.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerPredict } from './commands/predict.js';
+import { registerStudy } from './commands/study.js';
+import { registerCompare } from './commands/compare.js';
+import { registerTune } from './commands/tune.js';
+import { registerLrFind } from './commands/lr-find.js';
+import { registerReport } from './commands/report.js';
 
 const program = new Command();
 program.name('minibatch')
@@ -17,6 +22,11 @@ program.name('minibatch')
 registerTrain(program);
 registerEvaluate(program);
 registerPredict(program);
+registerStudy(program);
+registerCompare(program);
+registerTune(program);
+registerLrFind(program);
+registerReport(program);
 for (const c of program.commands) c.exitOverride();
 
 try {

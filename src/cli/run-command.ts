@@ -15,6 +15,7 @@ export class UsageError extends Error {
  * 3 for an unexpected internal error (whose stack is shown, as it is a bug to report).
  */
 export async function runCommand(action: () => Promise<void>): Promise<void> {
+  quietOnBrokenPipe();
   try {
     await action();
   } catch (err) {
@@ -33,4 +34,20 @@ export function exitCodeOf(err: unknown): number {
   if (err instanceof MinibatchError) return err.code === 'CANCELLED' ? EXIT.trainingFailed : EXIT.usage;
   if (err instanceof UsageError) return EXIT.usage;
   return EXIT.internal;
+}
+
+let pipeGuarded = false;
+
+/**
+ * When the reader of stdout goes away (`minibatch predict ... | head`), further output is
+ * pointless, not an error: EPIPE (and writes after it) are ignored instead of crashing with a
+ * stack trace, and the exit code stays that of the command.
+ */
+function quietOnBrokenPipe(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+    throw err;
+  });
 }

@@ -41,7 +41,7 @@ export class DivergenceError<R = unknown> extends MinibatchError {
   readonly records: R[];
   constructor(epoch: number, loss: number, records: R[], learningRate?: number) {
     const lr = learningRate === undefined ? '' : ` (learning rate ${learningRate})`;
-    const smaller = learningRate === undefined ? 'a smaller learning rate' : `a smaller learning rate such as ${learningRate / 10}`;
+    const smaller = learningRate === undefined ? 'a smaller learning rate' : `a smaller learning rate such as ${Number((learningRate / 10).toPrecision(3))}`;
     super(
       'DIVERGED',
       `training diverged in epoch ${epoch}: the loss became ${loss}${lr}. ` +

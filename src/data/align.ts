@@ -40,7 +40,7 @@ function reorderColumns(data: Dataset, features: string[], source: string): Floa
   const src = features.map((f) => {
     const i = index.get(f);
     if (i === undefined && !f.includes('=')) {
-      throw new MinibatchError('BAD_SHAPE', `${source} has no feature '${f}', which the model needs; give a file with the same columns as the training data`);
+      throw new MinibatchError('BAD_SHAPE', `${source} has no feature '${f}', which the model needs (the data has ${data.numFeatures} feature columns, the model takes ${features.length}); give a file with the same columns as the training data`);
     }
     return i ?? -1;
   });

@@ -27,6 +27,8 @@ export interface StudyOptions {
   seeds?: number;
   /** Share of rows held out for validation, the same split for every stage. Default 0.2. */
   validationSplit?: number;
+  /** Explicit validation rows (then every row of `data` trains); replaces validationSplit. */
+  validationData?: Dataset;
   /** Seed of that split. Default 1. */
   splitSeed?: number;
   /** Worker threads. Default one per core. */
@@ -60,7 +62,8 @@ export async function study(spec: ModelSpec, data: Dataset, o: StudyOptions = {}
   const seeds = checkInt('seeds', o.seeds ?? 3, 1, 1000);
   const batchSizes = o.batchSizes ?? [1, 8, 32, 128, 'full'];
   const shared = {
-    optimizer, validationSplit: o.validationSplit ?? 0.2, splitSeed: o.splitSeed ?? 1,
+    optimizer, splitSeed: o.splitSeed ?? 1,
+    ...(o.validationData ? { validationData: o.validationData } : { validationSplit: o.validationSplit ?? 0.2 }),
     ...(o.workers !== undefined ? { workers: o.workers } : {}), ...(o.signal ? { signal: o.signal } : {}),
   };
   const progress = (stage: StudyStage) => (done: number, total: number, running: readonly TrialLabel[]) => o.onProgress?.(stage, done, total, running);
@@ -77,21 +80,40 @@ export async function study(spec: ModelSpec, data: Dataset, o: StudyOptions = {}
   const cmp = await compare(spec, data, {
     ...shared, batchSizes, learningRate: tuned ?? o.learningRate!, epochs, seeds, onProgress: progress('compare'),
   });
-  const recommendation = recommend(tuned, cmp, lrRange);
+  return studyResult(spec, data, { ...(lrRange ? { lrRange } : {}), ...(tuned ? { tune: tuned } : {}), compare: cmp }, {
+    ...o, optimizer, seconds: (clock() - t0) / 1000,
+  });
+}
+
+/** Names and sizes a study record carries (see StudyOptions). */
+export interface StudyLabels {
+  datasetName?: string; modelDescription?: string; createdBy?: string; validationData?: Dataset;
+  optimizer: OptimizerSpec; seconds: number;
+}
+
+/**
+ * Wraps the results of the stages (any of which but compare may be missing) into the record
+ * results.json holds, with the recommendation of `recommend`.
+ */
+export function studyResult(
+  spec: ModelSpec, data: Dataset, parts: Pick<StudyResult, 'lrRange' | 'tune' | 'compare'>, o: StudyLabels,
+): StudyResult {
+  const tuned = parts.tune ?? parts.compare.tune;
+  const recommendation = recommend(tuned, parts.compare, parts.lrRange);
   const classes = data.classCount();
   return {
     schema: 'minibatch-study/1',
     createdBy: o.createdBy ?? 'minibatch',
     dataset: {
-      name: o.datasetName ?? 'data', rows: data.length, features: data.numFeatures,
+      name: o.datasetName ?? 'data', rows: data.length + (o.validationData?.length ?? 0), features: data.numFeatures,
       ...(data.classNames ? { classes: data.classNames.length, classNames: data.classNames } : classes !== undefined && spec.output !== 'linear' ? { classes } : {}),
       featureNames: data.features,
     },
-    model: { description: o.modelDescription ?? `${spec.kind} ${spec.layers.join('-')}`, spec, optimizer },
-    ...(lrRange ? { lrRange } : {}),
-    ...(tuned ? { tune: tuned } : {}),
-    compare: cmp,
+    model: { description: o.modelDescription ?? `${spec.kind} ${spec.layers.join('-')}`, spec, optimizer: o.optimizer },
+    ...(parts.lrRange ? { lrRange: parts.lrRange } : {}),
+    ...(parts.tune ? { tune: parts.tune } : {}),
+    compare: parts.compare,
     recommendation,
-    seconds: (clock() - t0) / 1000,
+    seconds: o.seconds,
   };
 }

@@ -7,6 +7,8 @@ import type { Backend } from '../kernels/backend.js';
 
 export const MODEL_FORMAT = 'minibatch-model';
 export const MODEL_VERSION = 1;
+/** Standard base64 characters with end padding (a flat pattern: no backtracking on long strings). */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 const scalingSchema = z.object({
   method: z.enum(['standardize', 'minmax', 'none']),
@@ -74,14 +76,23 @@ export function modelFromJson(json: unknown, source: string, backend?: Backend):
   if (f.version !== MODEL_VERSION) {
     throw new MinibatchError('BAD_MODEL_FILE', `${source} has model file version ${f.version}; this minibatch reads version ${MODEL_VERSION}. Upgrade minibatch or retrain the model`);
   }
-  const model = new Model(f.model as ModelSpec, backend);
   const arrays = f.weights.map((b64, i) => {
+    // Buffer.from skips characters outside the alphabet, so damaged text must be caught first.
+    if (b64.length % 4 !== 0 || !BASE64.test(b64)) throw new MinibatchError('BAD_MODEL_FILE', `${source} is damaged: weights[${i}] is not valid base64`);
     const bytes = Buffer.from(b64, 'base64');
     if (bytes.length % 4 !== 0) throw new MinibatchError('BAD_MODEL_FILE', `${source} is damaged: weights[${i}] is not a whole number of float32 values`);
     const out = new Float32Array(bytes.length / 4);
     new Uint8Array(out.buffer).set(bytes);
     return out;
   });
+  // Compare sizes before building the model, so a damaged spec cannot demand a huge allocation.
+  const L = f.model.layers; let expected = 0;
+  for (let l = 0; l + 1 < L.length; l++) expected += L[l]! * L[l + 1]! + L[l + 1]!;
+  const found = arrays.reduce((s, a) => s + a.length, 0);
+  if (found !== expected) {
+    throw new MinibatchError('BAD_MODEL_FILE', `${source} is damaged: layers ${L.join('-')} need ${expected} weights, the file holds ${found}`);
+  }
+  const model = new Model(f.model as ModelSpec, backend);
   try {
     model.setWeights(arrays);
   } catch (err) {

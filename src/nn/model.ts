@@ -56,7 +56,9 @@ export class Model {
   constructor(spec: ModelSpec, backend: Backend = new JsBackend()) {
     this.spec = spec;
     this.backend = backend;
-    this.act = ACT_CODE[spec.activation];
+    // Leaky-relu with slope 0 is relu; its backward rule tests the output's sign, which is
+    // -0 for every negative input at slope 0, so it must run as relu to get a zero gradient there.
+    this.act = spec.activation === 'leaky-relu' && spec.leakySlope === 0 ? ACT.relu : ACT_CODE[spec.activation];
     const L = spec.layers;
     this.inputs = L[0]!; this.outputs = L[L.length - 1]!;
     let off = 0;

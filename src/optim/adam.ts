@@ -1,5 +1,6 @@
 // Adam (Kingma & Ba 2015) as torch.optim.Adam, and AdamW's decoupled weight decay.
 import { checkNumber } from '../core/check.js';
+import { MinibatchError } from '../core/errors.js';
 import { Optimizer, type LearningRate, type OptimizerSpec } from './optimizer.js';
 
 export interface AdamOptions {
@@ -42,8 +43,8 @@ export class Adam extends Optimizer {
     super(o.learningRate ?? 1e-3);
     this.spec = {
       type: 'adam', learningRate: this.schedule.spec,
-      beta1: checkNumber('beta1', o.beta1 ?? 0.9, 0, 1, { hint: 'Use a value in [0, 1) such as 0.9' }),
-      beta2: checkNumber('beta2', o.beta2 ?? 0.999, 0, 1, { hint: 'Use a value in [0, 1) such as 0.999' }),
+      beta1: beta('beta1', o.beta1 ?? 0.9, 0.9),
+      beta2: beta('beta2', o.beta2 ?? 0.999, 0.999),
       epsilon: checkNumber('epsilon', o.epsilon ?? 1e-8, 0, 1),
       weightDecay: checkNumber('weightDecay', o.weightDecay ?? 0, 0, Infinity),
       decoupled,
@@ -71,4 +72,12 @@ export class Adam extends Optimizer {
       p[i] = pi - (stepSize * mi) / (Math.sqrt(vi) / rootBc2 + eps);
     }
   }
+}
+
+/** A moment decay in [0, 1): at 1 the bias correction 1 - beta^t is 0 and the step undefined. */
+function beta(name: string, v: unknown, typical: number): number {
+  const hint = `Use a value in [0, 1) such as ${typical}`;
+  const b = checkNumber(name, v, 0, 1, { hint });
+  if (b >= 1) throw new MinibatchError('BAD_ARGUMENT', `${name} must be a number >= 0 and below 1, got ${b}. ${hint}`);
+  return b;
 }

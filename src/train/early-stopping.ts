@@ -1,12 +1,13 @@
 // Early stopping: stop when the monitored loss has not improved for `patience` epochs.
 import { checkInt, checkNumber, checkOneOf } from '../core/check.js';
+import { MinibatchError } from '../core/errors.js';
 
 export interface EarlyStoppingOptions {
-  /** Epochs without improvement to wait before stopping. */
+  /** Training stops after this many epochs in a row without improvement (as Keras; 0 acts as 1). */
   patience: number;
   /** Smallest decrease that counts as an improvement. Default 0. */
   minDelta?: number;
-  /** Loss to watch. Default 'valLoss' when there is validation data, else 'trainLoss'. */
+  /** Loss to watch. Default 'valLoss' when there is validation data, else 'trainLoss'; 'valLoss' needs validation data. */
   monitor?: 'valLoss' | 'trainLoss';
   /** Put back the weights of the best epoch when stopping or finishing. Default false (as Keras). */
   restoreBestWeights?: boolean;
@@ -28,6 +29,9 @@ export class EarlyStopping {
     this.minDelta = checkNumber('earlyStopping.minDelta', o.minDelta ?? 0, 0, Infinity);
     this.restoreBestWeights = o.restoreBestWeights ?? false;
     this.monitor = checkOneOf('earlyStopping.monitor', o.monitor ?? (hasValidation ? 'valLoss' : 'trainLoss'), ['valLoss', 'trainLoss']);
+    if (this.monitor === 'valLoss' && !hasValidation) {
+      throw new MinibatchError('BAD_ARGUMENT', `earlyStopping.monitor is 'valLoss' but there is no validation data; give validationSplit (e.g. 0.2) or validationData, or monitor 'trainLoss'`);
+    }
   }
 
   /** Records one epoch's monitored value; returns true when training should stop. */
@@ -41,7 +45,7 @@ export class EarlyStopping {
       return false;
     }
     this.wait++;
-    return this.wait > this.patience;
+    return this.wait >= this.patience;
   }
 
   /** Copies the best weights back into params (when restoreBestWeights is on). */

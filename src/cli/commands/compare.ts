@@ -1,0 +1,57 @@
+// `minibatch compare`: learning curves of several batch sizes side by side, with a report.
+import type { Command } from 'commander';
+import { addSweepOptions, setUpSweep, type SweepArgs } from '../sweep-setup.js';
+import { parseBatchSizes } from '../batch-arg.js';
+import { parseIntArg, parseNumberArg } from '../numbers.js';
+import { runCommand, UsageError } from '../run-command.js';
+import { sweepProgress } from '../sweep-progress.js';
+import { writeReportFiles } from '../report-files.js';
+import { printRecommendation } from '../sweep-output.js';
+import { cancelOnSignals } from '../signals.js';
+import { VERSION } from '../../core/version.js';
+import { compare } from '../../experiments/compare.js';
+import { studyResult } from '../../experiments/study.js';
+
+interface CompareOpts extends SweepArgs { batchSizes: string; lr: string; epochs?: string; budgetSeconds?: string; seeds: string; out: string; json?: boolean; quiet?: boolean }
+
+export function registerCompare(program: Command): void {
+  const c = program.command('compare').description('train every batch size for several seeds and compare their learning curves');
+  addSweepOptions(c)
+    .option('--batch-sizes <list>', 'batch sizes to compare', '1,8,32,128,full')
+    .option('--lr <rate>', "one learning rate for all, or 'tuned' (a quick tune per batch size first)", 'tuned')
+    .option('--epochs <n>', 'epochs per run (default 10)')
+    .option('--budget-seconds <s>', 'training seconds per run instead of epochs (not reproducible)')
+    .option('--seeds <n>', 'seeds per batch size', '3')
+    .option('--out <dir>', 'report folder (index.html, results.json, points.csv)', 'minibatch-compare')
+    .option('--json', 'print the recommendation as JSON on stdout')
+    .option('--quiet', 'no progress on stderr')
+    .addHelpText('after', `
+Examples:
+  minibatch compare --data mnist --batch-sizes 8,32,128 --lr 0.1 --epochs 3
+  minibatch compare --data ../shared/datasets/banknote_authentication.csv --model logistic --budget-seconds 0.5`)
+    .action((o: CompareOpts) => runCommand(async () => {
+      if (o.epochs !== undefined && o.budgetSeconds !== undefined) throw new UsageError('give either --epochs or --budget-seconds, not both');
+      const budget = o.budgetSeconds !== undefined ? { seconds: parseNumberArg('--budget-seconds', o.budgetSeconds, 0, Infinity, false) }
+        : { epochs: parseIntArg('--epochs', o.epochs ?? '10', 1) };
+      const lr = o.lr === 'tuned' ? 'tuned' as const : parseNumberArg('--lr', o.lr, 0, Infinity, false);
+      const s = await setUpSweep(o);
+      const progress = sweepProgress(o.quiet === true);
+      const cancel = cancelOnSignals();
+      const t0 = performance.now();
+      try {
+        const cmp = await compare(s.spec, s.train, {
+          validationData: s.val, optimizer: s.optimizer, batchSizes: parseBatchSizes(o.batchSizes), learningRate: lr, budget,
+          seeds: parseIntArg('--seeds', o.seeds, 1, 100), ...(s.workers !== undefined ? { workers: s.workers } : {}),
+          signal: cancel.signal, onProgress: (d, t, r) => progress.onProgress('compare', d, t, r),
+        });
+        progress.stop();
+        const result = studyResult(s.spec, s.train, { compare: cmp }, {
+          datasetName: s.datasetName, modelDescription: s.modelName, createdBy: `minibatch ${VERSION}`,
+          validationData: s.val, optimizer: s.optimizer, seconds: (performance.now() - t0) / 1000,
+        });
+        printRecommendation(result, await writeReportFiles(o.out, result), o.json === true, o.quiet === true);
+      } finally {
+        progress.stop(); cancel.dispose();
+      }
+    }));
+}

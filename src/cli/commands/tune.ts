@@ -1,0 +1,73 @@
+// `minibatch tune`: batch size and learning rate tuned together by successive halving or a grid.
+import type { Command } from 'commander';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { addSweepOptions, setUpSweep, type SweepArgs } from '../sweep-setup.js';
+import { parseBatchSizes } from '../batch-arg.js';
+import { parseIntArg, parseNumberArg } from '../numbers.js';
+import { runCommand, UsageError } from '../run-command.js';
+import { sweepProgress } from '../sweep-progress.js';
+import { cancelOnSignals } from '../signals.js';
+import { formatNumber } from '../format.js';
+import { writeFileAtomic } from '../../core/atomic-file.js';
+import { logGrid, tune } from '../../experiments/tune.js';
+import type { TuneResult } from '../../experiments/records.js';
+
+interface TuneOpts extends SweepArgs { batchSizes: string; lrs?: string; method: string; epochs: string; seeds: string; out?: string; json?: boolean; quiet?: boolean }
+
+export function registerTune(program: Command): void {
+  const c = program.command('tune').description('tune batch size and learning rate together (successive halving or a full grid)');
+  addSweepOptions(c)
+    .option('--batch-sizes <list>', 'batch sizes to tune', '1,8,32,128,full')
+    .option('--lrs <min:max:count>', 'log grid of learning rates, e.g. 1e-4:1:9 (default: by optimizer)')
+    .option('--method <method>', 'halving | grid', 'halving')
+    .option('--epochs <n>', 'epochs of the longest rung (every cell with grid)', '10')
+    .option('--seeds <n>', 'seeds per cell', '1')
+    .option('--out <dir>', 'write tune.json into this folder')
+    .option('--json', 'print the tuning result as JSON on stdout')
+    .option('--quiet', 'no progress on stderr')
+    .addHelpText('after', `
+Examples:
+  minibatch tune --data mnist --batch-sizes 8,32,128 --lrs 0.001:1:7 --epochs 3
+  minibatch tune --data ../shared/datasets/pima-indians-diabetes.csv --model mlp:12,8 --optimizer adam --method grid`)
+    .action((o: TuneOpts) => runCommand(async () => {
+      if (o.method !== 'halving' && o.method !== 'grid') throw new UsageError(`--method must be halving or grid, got '${o.method}'`);
+      const s = await setUpSweep(o);
+      const progress = sweepProgress(o.quiet === true);
+      const cancel = cancelOnSignals();
+      try {
+        const result = await tune(s.spec, s.train, {
+          validationData: s.val, optimizer: s.optimizer, batchSizes: parseBatchSizes(o.batchSizes),
+          ...(o.lrs !== undefined ? { learningRates: parseLrGrid(o.lrs) } : {}), method: o.method,
+          budget: { epochs: parseIntArg('--epochs', o.epochs, 1) }, seeds: parseIntArg('--seeds', o.seeds, 1, 100),
+          ...(s.workers !== undefined ? { workers: s.workers } : {}),
+          signal: cancel.signal, onProgress: (d, t, r) => progress.onProgress('tune', d, t, r),
+        });
+        progress.stop();
+        if (o.out) {
+          await mkdir(o.out, { recursive: true });
+          await writeFileAtomic(join(o.out, 'tune.json'), JSON.stringify(result, null, 1) + '\n');
+        }
+        if (o.json) process.stdout.write(JSON.stringify(result) + '\n');
+        if (!o.quiet) printTune(result, o.out);
+      } finally {
+        progress.stop(); cancel.dispose();
+      }
+    }));
+}
+
+/** "min:max:count" -> count rates evenly spaced in log between min and max. */
+export function parseLrGrid(s: string): number[] {
+  const parts = s.split(':');
+  if (parts.length !== 3) throw new UsageError(`--lrs must be min:max:count, e.g. 1e-4:1:9, got '${s}'`);
+  const min = parseNumberArg('--lrs min', parts[0]!, 0, Infinity, false);
+  const max = parseNumberArg('--lrs max', parts[1]!, min, Infinity);
+  return logGrid(min, max, parseIntArg('--lrs count', parts[2]!, 1, 100));
+}
+
+function printTune(r: TuneResult, out: string | undefined): void {
+  const lines = ['', `Best: batch size ${r.best.batchSize}, learning rate ${formatNumber(r.best.learningRate)} (validation loss ${formatNumber(r.best.valLoss)}, ${r.metric} ${formatNumber(r.best.valMetric)})`,
+    '  batch    best lr    val loss', ...r.bestPerBatchSize.map((b) => `  ${String(b.batchSize).padEnd(8)} ${formatNumber(b.learningRate).padEnd(10)} ${formatNumber(b.valLoss)}`),
+    `Scaling: ${r.scaling.note}`, ...(out ? [`Written: ${join(out, 'tune.json')}`] : []), ''];
+  process.stderr.write(lines.join('\n'));
+}

@@ -1,0 +1,64 @@
+// Shared set-up of the sweep commands: data, split, scaling, model spec and optimizer spec.
+import { loadDataArg } from './data-arg.js';
+import { buildModel, defaultModelName, taskOf } from './model-arg.js';
+import { buildOptimizer } from './optimizer-arg.js';
+import { parseIntArg, parseNumberArg } from './numbers.js';
+import { UsageError } from './run-command.js';
+import { isBuiltinName } from '../data/builtin.js';
+import type { Dataset } from '../data/dataset.js';
+import { applyScaling, fitScaling, type ScalingMethod } from '../data/scaling.js';
+import { split } from '../data/split.js';
+import type { Activation, ModelSpec } from '../nn/model.js';
+import { ACTIVATIONS } from '../nn/models.js';
+import type { OptimizerSpec } from '../optim/optimizer.js';
+
+/** Options every sweep command takes. */
+export interface SweepArgs {
+  data: string; target?: string; model?: string; activation: string; optimizer: string;
+  validation: string; seed: string; scale?: string; missing: string; workers?: string;
+}
+
+export interface SweepSetup {
+  train: Dataset; val: Dataset; spec: ModelSpec; optimizer: OptimizerSpec;
+  modelName: string; datasetName: string; workers?: number;
+}
+
+/** Declares the shared options on a command (data, model, optimizer, split, scaling, workers). */
+export function addSweepOptions<T extends { option(flags: string, desc: string, def?: string): T }>(c: T): T {
+  return c
+    .option('--data <source>', 'a CSV file, mnist, or synthetic:linear|blobs|moons', 'mnist')
+    .option('--target <column>', 'target column name or 0-based index (default: the last column)')
+    .option('--model <name>', 'logistic | linear | softmax | mlp:12,8 (default: from the target)')
+    .option('--activation <name>', `hidden activation for mlp: ${ACTIVATIONS.join(', ')}`, 'relu')
+    .option('--optimizer <name>', 'sgd | momentum | nesterov | rmsprop | adam', 'sgd')
+    .option('--validation <fraction>', 'share of rows held out for validation', '0.2')
+    .option('--scale <method>', 'standardize | minmax | none (default: standardize for CSV files, none for built-ins)')
+    .option('--missing <how>', 'missing values (?): error | drop | mean', 'error')
+    .option('--seed <n>', 'seed of the split and of model initialisation', '1')
+    .option('--workers <n>', 'worker threads for parallel trials (default: one per core)');
+}
+
+/**
+ * Loads the data, holds out a seeded stratified validation split, fits the scaling on the
+ * training rows only and applies it to both, and builds the model and optimizer specs.
+ */
+export async function setUpSweep(a: SweepArgs): Promise<SweepSetup> {
+  const seed = parseIntArg('--seed', a.seed, 0);
+  const fraction = parseNumberArg('--validation', a.validation, 0, 0.9, false);
+  if (!(ACTIVATIONS as readonly string[]).includes(a.activation)) throw new UsageError(`--activation must be one of ${ACTIVATIONS.join(', ')}, got '${a.activation}'`);
+  const scale = a.scale ?? (isBuiltinName(a.data) ? 'none' : 'standardize');
+  if (!['standardize', 'minmax', 'none'].includes(scale)) throw new UsageError(`--scale must be standardize, minmax or none, got '${scale}'`);
+  if (!['error', 'drop', 'mean'].includes(a.missing)) throw new UsageError(`--missing must be error, drop or mean, got '${a.missing}'`);
+  const raw = await loadDataArg({ data: a.data, ...(a.target !== undefined ? { target: a.target } : {}), missing: a.missing as 'error', seed });
+  const task = taskOf(raw);
+  const parts = split(raw, { testFraction: fraction, seed });
+  const scaling = fitScaling(parts.train, scale as ScalingMethod);
+  const train = applyScaling(parts.train, scaling); const val = applyScaling(parts.test, scaling);
+  const modelName = a.model ?? defaultModelName(task);
+  const spec = buildModel(modelName, train, task, a.activation as Activation, seed).spec;
+  const optimizer = buildOptimizer(a.optimizer, 0.01).spec;
+  return {
+    train, val, spec, optimizer, modelName, datasetName: a.data,
+    ...(a.workers !== undefined ? { workers: parseIntArg('--workers', a.workers, 1, 256) } : {}),
+  };
+}

@@ -49,7 +49,7 @@ export function recommend(tune: TuneResult | undefined, compare: CompareResult, 
     stabilitySentence(compare, chosen),
     learningRateSentence(tune, compare, chosen),
     lrRange ? rangeSentence(lrRange, chosen) : '',
-    chosen.distanceToFullBatch ? `Its final weights lie ${fmt(100 * chosen.distanceToFullBatch.mean, 2)} % (relative distance) from the full-batch run's, the same solution for a convex model.` : '',
+    chosen.distanceToFullBatch ? distanceSentence(chosen.distanceToFullBatch.mean, chosen.requested === 'full') : '',
     compare.partial ? 'The comparison was cancelled before every run finished: this evidence covers only the finished runs.' : '',
   ].filter((s) => s !== '');
   return { batchSize: chosen.batchSize, learningRate: chosen.learningRate, evidence, compared: comparedText(tune, compare) };
@@ -117,4 +117,12 @@ function comparedText(tune: TuneResult | undefined, c: CompareResult): string {
   const lrs = t ? `learning rates tuned per batch size (${t.cells.length} cells, ${t.method})` : 'learning rates as given';
   const rows = c.trainExamples !== undefined ? `; ${c.trainExamples} training and ${c.validationExamples} validation rows` : '';
   return `Batch sizes ${sizes}; ${lrs}; ${c.seeds.length} seeds${budget ? `; ${budget}` : ''}${rows}.`;
+}
+
+/** What the relative distance of the final weights from the full-batch run's says (convex models). */
+function distanceSentence(d: number, isFull: boolean): string {
+  if (isFull || !Number.isFinite(d)) return '';
+  const pct = `${fmt(100 * d, 2)} %`;
+  if (d < 0.05) return `Its final weights lie ${pct} (relative distance) from the full-batch run's: for this convex model both reached essentially the same solution.`;
+  return `Its final weights lie ${pct} (relative distance) from the full-batch run's: within this budget the runs have not converged to one solution (the full-batch run makes only one update per epoch), so compare losses rather than weights.`;
 }

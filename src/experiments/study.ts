@@ -17,7 +17,7 @@ export type StudyStage = 'lr-range' | 'tune' | 'compare';
 export interface StudyOptions {
   /** Batch sizes compared and tuned. Default [1, 8, 32, 128, 'full']. */
   batchSizes?: Array<number | 'full'>;
-  /** Learning rates tuned per batch size. Default: 7 rates from 1/30x to 10x the range test's suggestion. */
+  /** Learning rates tuned per batch size. Default: 8 rates from 1/30x to 30x the range test's suggestion. */
   learningRates?: number[];
   /** Default plain SGD (its rate is replaced per trial). */
   optimizer?: OptimizerSpec;
@@ -74,7 +74,7 @@ export async function study(spec: ModelSpec, data: Dataset, o: StudyOptions = {}
     o.onProgress?.('lr-range', 0, seeds, []);
     lrRange = await lrRangeTest(spec, data, { ...shared, batchSize: 32, seeds });
     o.onProgress?.('lr-range', seeds, seeds, []);
-    const lrs = o.learningRates ?? logGrid(lrRange.suggested / 30, lrRange.suggested * 10, 7);
+    const lrs = o.learningRates ?? logGrid(lrRange.suggested / 30, lrRange.suggested * 30, 8);
     tuned = await tune(spec, data, { ...shared, batchSizes, learningRates: lrs, method: 'halving', budget: { epochs }, onProgress: progress('tune') });
   }
   const cmp = await compare(spec, data, {

@@ -12,6 +12,8 @@ export interface DataArgs {
   missing?: 'error' | 'drop' | 'mean';
   header?: 'auto' | 'yes' | 'no';
   seed?: number;
+  /** Whether `--missing drop` is on offer (predict refuses it). Default true. */
+  canDrop?: boolean;
 }
 
 /** Loads the data set named by --data: a built-in name or a CSV file. */
@@ -32,12 +34,13 @@ export async function loadDataArg(a: DataArgs, opts: { needTarget?: boolean } = 
       header, missing: a.missing ?? 'error',
     });
   } catch (err) {
-    throw err instanceof MinibatchError && err.code === 'MISSING_VALUE' ? withMissingOption(err) : err;
+    throw err instanceof MinibatchError && err.code === 'MISSING_VALUE' ? withMissingOption(err, a.canDrop !== false) : err;
   }
 }
 
 /** The library's fix names its `missing:` option; on the command line it is `--missing`. */
-function withMissingOption(err: MinibatchError): MinibatchError {
+function withMissingOption(err: MinibatchError, canDrop: boolean): MinibatchError {
   const where = err.message.replace(/\s*Pass missing: [\s\S]*$/, '');
-  return new MinibatchError('MISSING_VALUE', `${where} Use --missing drop to drop rows with missing values, or --missing mean to fill them with the column mean (most frequent value for categories)`, { cause: err });
+  const drop = canDrop ? 'Use --missing drop to drop rows with missing values, or' : 'Use';
+  return new MinibatchError('MISSING_VALUE', `${where} ${drop} --missing mean to fill them with the column mean (most frequent value for categories)`, { cause: err });
 }

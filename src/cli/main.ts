@@ -27,6 +27,12 @@ registerCompare(program);
 registerTune(program);
 registerLrFind(program);
 registerReport(program);
+program.addHelpText('after', `
+Examples:
+  minibatch study                                  # the main job on the built-in mnist digits
+  minibatch train --data data.csv --batch-size 32 --epochs 50 --out model.json
+  minibatch compare --data data.csv --batch-sizes 1,8,32,128,full --epochs 20
+  minibatch <command> --help                       # options of one command`);
 for (const c of program.commands) c.exitOverride();
 
 try {

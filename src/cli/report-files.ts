@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { MinibatchError } from '../core/errors.js';
 import type { StudyResult } from '../experiments/records.js';
-import { renderReport } from '../report/html.js';
-import { pointsCsv, studyResultJson } from '../report/results-file.js';
 
 /** Renders and writes the three report files into `dir` (created if needed); returns their paths. */
 export async function writeReportFiles(dir: string, result: StudyResult): Promise<string[]> {
@@ -14,6 +12,9 @@ export async function writeReportFiles(dir: string, result: StudyResult): Promis
   } catch (err) {
     throw new MinibatchError('IO', `cannot create the report folder ${dir}: ${(err as Error).message}; choose another --out`, { cause: err });
   }
+  // The report modules load Vega; import them only when a report is written (faster start-up).
+  const { renderReport } = await import('../report/html.js');
+  const { pointsCsv, studyResultJson } = await import('../report/results-file.js');
   const { html } = await renderReport(result);
   const files: Array<[string, string]> = [
     ['results.json', studyResultJson(result)],

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'EMPTY_DATASET'
   | 'BAD_WEIGHTS'
   | 'BAD_MODEL_FILE'
+  | 'BAD_RESULTS_FILE'
   | 'BAD_CSV'
   | 'MISSING_VALUE'
   | 'NOT_FOUND'

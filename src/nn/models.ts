@@ -39,7 +39,8 @@ export function softmaxRegression(o: Common & { inputs: number; classes: number 
  * A multilayer perceptron, e.g. `{ layers: [8, 12, 8, 1], activation: 'relu', output: 'sigmoid' }`:
  * hidden layers use `activation`, the last layer `output` with its matching loss
  * (sigmoid: binary cross-entropy, softmax: cross-entropy, linear: mean squared error).
- * Initialiser default: 'he' for relu and leaky-relu, 'glorot' otherwise.
+ * Initialiser default: 'glorot' (Glorot uniform weights, zero biases), as Keras and TensorFlow.js
+ * Dense layers; 'he' is the usual alternative for deep relu stacks.
  */
 export function mlp(o: Common & { layers: number[]; activation?: Activation; output?: OutputKind; leakySlope?: number }): Model {
   if (!Array.isArray(o.layers) || o.layers.length < 2) {
@@ -51,7 +52,7 @@ export function mlp(o: Common & { layers: number[]; activation?: Activation; out
   if (output === 'softmax' && layers[layers.length - 1]! < 2) {
     throw new MinibatchError('BAD_ARGUMENT', `a softmax output needs at least 2 units, got ${layers[layers.length - 1]}; use output 'sigmoid' for one 0/1 target`);
   }
-  const init = o.init ?? (activation === 'relu' || activation === 'leaky-relu' ? 'he' : 'glorot');
+  const init = o.init ?? 'glorot';
   return build('mlp', layers, activation, output, { ...o, init }, o.leakySlope);
 }
 

@@ -1,6 +1,6 @@
 // `minibatch predict`: predictions of a saved model, written as CSV with row numbers.
 import type { Command } from 'commander';
-import { runCommand } from '../run-command.js';
+import { runCommand, UsageError } from '../run-command.js';
 import { loadForModel } from '../model-data.js';
 import { csvLine } from '../format.js';
 import { writeFileAtomic } from '../../core/atomic-file.js';
@@ -15,15 +15,18 @@ export function registerPredict(program: Command): void {
     .requiredOption('--model <file>', 'a model file written by minibatch train --out')
     .requiredOption('--data <source>', 'a CSV file (with or without the target column), mnist, or synthetic:NAME')
     .option('--target <column>', 'the target column to ignore, if the file has one')
-    .option('--missing <how>', 'missing values (?): error | drop | mean', 'error')
+    .option('--missing <how>', 'missing values (?): error | mean (column mean of this file)', 'error')
     .option('--out <file>', 'write the CSV here (default: standard output)')
     .addHelpText('after', `
 Examples:
   minibatch predict --model pima.json --data ../shared/datasets/pima-indians-diabetes.csv --out predictions.csv
   minibatch predict --model mnist.json --data mnist | head`)
     .action((o: PredictOpts) => runCommand(async () => {
+      if (o.missing === 'drop') {
+        throw new UsageError('predict --missing drop would renumber the rows, so a prediction would no longer name its input row; use --missing mean, or remove the incomplete rows from the file first');
+      }
       const model = await loadModel(o.model);
-      const data = await loadForModel(model, { data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing as 'error' }, true);
+      const data = await loadForModel(model, { data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing as 'error', canDrop: false }, true);
       const csv = predictionsCsv(model, data.x, data.length);
       if (o.out) {
         await writeFileAtomic(o.out, csv);

@@ -5,7 +5,6 @@ import { dirname } from 'node:path';
 import { runCommand } from '../run-command.js';
 import { writeReportFiles } from '../report-files.js';
 import { MinibatchError } from '../../core/errors.js';
-import { parseStudyResult } from '../../report/results-file.js';
 
 export function registerReport(program: Command): void {
   program.command('report')
@@ -27,6 +26,7 @@ Examples:
       try { json = JSON.parse(text); } catch (err) {
         throw new MinibatchError('BAD_ARGUMENT', `${results} is not valid JSON (${(err as Error).message})`);
       }
+      const { parseStudyResult } = await import('../../report/results-file.js');
       const files = await writeReportFiles(o.out ?? dirname(results), parseStudyResult(json, results));
       process.stderr.write(`written: ${files.join(', ')}\n`);
     }));

@@ -67,7 +67,9 @@ async function train(o: TrainOpts): Promise<void> {
 
   const raw = await loadDataArg({ data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing as 'error', seed });
   const task = taskOf(raw);
-  const parts = valFraction > 0 ? split(raw, { testFraction: valFraction, seed }) : { train: raw, test: undefined };
+  // Stratify only class targets: integer regression targets (counts) are not classes.
+  const stratify = task.kind === 'classification';
+  const parts = valFraction > 0 ? split(raw, { testFraction: valFraction, seed, stratify }) : { train: raw, test: undefined };
   const scaling = fitScaling(parts.train, o.scale as 'standardize');
   const trainData = applyScaling(parts.train, scaling);
   const valData = parts.test ? applyScaling(parts.test, scaling) : undefined;

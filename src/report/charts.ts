@@ -1,0 +1,138 @@
+// The report's chart list: which Vega-Lite spec goes in which section, with its title and caption.
+import type { TopLevelSpec } from 'vega-lite';
+import type { CompareResult, LrRangeResult, Spread, StudyResult, TuneResult } from '../experiments/records.js';
+import { curveRows, spreadRows } from './chart-data.js';
+import { lossCurveSpec, type CurveAxis } from './chart-curves.js';
+import { distanceSpec, finalMetricSpec, secondsToTargetSpec } from './chart-summary.js';
+import { bestLrSpec, lrRangeSpec, tuneHeatmapSpec } from './chart-tuning.js';
+import { formatNumber } from './format.js';
+
+export { lossCurveSpec, type CurveAxis } from './chart-curves.js';
+export { distanceSpec, finalMetricSpec, secondsToTargetSpec } from './chart-summary.js';
+export { bestLrSpec, lrRangeSpec, tuneHeatmapSpec } from './chart-tuning.js';
+
+/** One chart of the report: a stable id, its section, a title, a "how to read" caption, the spec. */
+export interface ReportChart {
+  id: string;
+  section: ReportSection;
+  title: string;
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+/** The report's chart sections, in page order. */
+export const SECTIONS = [
+  { id: 'validation-loss', title: 'Validation loss' },
+  { id: 'training-loss', title: 'Training loss' },
+  { id: 'by-batch-size', title: 'Quality and cost by batch size' },
+  { id: 'learning-rate', title: 'Learning rate' },
+] as const;
+
+export type ReportSection = (typeof SECTIONS)[number]['id'];
+
+const AXES: Array<{ axis: CurveAxis; words: string; read: string }> = [
+  { axis: 'epoch', words: 'epochs', read: 'Every batch size sees the same data per epoch, so this shows which makes the most progress per pass over the data.' },
+  { axis: 'examplesSeen', words: 'examples seen', read: 'Lines that drop earlier learn more from each training example; small batches usually win here.' },
+  { axis: 'updates', words: 'updates', read: 'Lines that drop earlier learn more from each parameter update; large batches usually win here, since each update averages more examples.' },
+  { axis: 'trainSeconds', words: 'training seconds', read: 'This is what you wait for: the lowest line at the time you can afford is the fastest choice on this machine.' },
+];
+
+const BAND = 'Each line is the mean over seeds; the shaded band spans the best to the worst seed at the same number of examples seen. Lower is better.';
+
+/** The loss-curve charts of a comparison: validation and training loss against each x axis (none without points). */
+export function compareCurveCharts(compare: CompareResult): ReportChart[] {
+  const out: ReportChart[] = [];
+  for (const q of ['valLoss', 'trainLoss'] as const) {
+    if (curveRows(compare, q).length === 0) continue;
+    const name = q === 'valLoss' ? 'Validation loss' : 'Training loss';
+    for (const a of AXES) {
+      out.push({
+        id: `${q === 'valLoss' ? 'val' : 'train'}-loss-${a.axis}`,
+        section: q === 'valLoss' ? 'validation-loss' : 'training-loss',
+        title: `${name} against ${a.words}`,
+        caption: `${a.read} ${BAND}${q === 'trainLoss' ? ' Training loss is averaged over the batches since the previous point, so it is noisier for small batches.' : ''}`,
+        spec: lossCurveSpec(compare, q, a.axis),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The per-batch-size summary charts of a comparison; a chart is left out when no batch size has
+ * a finite value for it (the distance, too, for non-convex models).
+ */
+export function compareSummaryCharts(compare: CompareResult): ReportChart[] {
+  const has = (pick: (s: CompareResult['summary'][number]) => Spread | undefined): boolean =>
+    spreadRows(compare, pick).some((r) => r.finite > 0);
+  const better = compare.metric === 'accuracy' ? 'Higher is better.' : 'Lower is better.';
+  const out: ReportChart[] = [];
+  if (has((s) => s.finalValMetric)) {
+    out.push({
+      id: 'final-metric', section: 'by-batch-size', title: `Final validation ${compare.metric} by batch size`,
+      caption: `Each dot is the mean over seeds at the end of training, at that batch size's learning rate; the bar spans the worst to the best seed. ${better} Overlapping bars mean the difference is within seed-to-seed noise.`,
+      spec: finalMetricSpec(compare),
+    });
+  }
+  if (has((s) => s.secondsToTarget)) {
+    out.push({
+      id: 'seconds-to-target', section: 'by-batch-size', title: 'Seconds to reach the target loss',
+      caption: `Training seconds until the validation loss first fell to ${formatNumber(compare.targetLoss)} (read at evaluation points, so up to one interval late). Lower is faster; "not reached" means no seed got there within the budget.`,
+      spec: secondsToTargetSpec(compare),
+    });
+  }
+  const dist = has((s) => s.distanceToFullBatch) ? distanceSpec(compare) : undefined;
+  if (dist) {
+    out.push({
+      id: 'distance-to-full-batch', section: 'by-batch-size', title: 'Distance of the final weights from the full-batch solution',
+      caption: 'How far each batch size\'s final weights are from the full-batch run\'s, relative to the size of those: ||w - w_full|| / ||w_full||, with the bar over seeds. A convex model has one optimum, so a large distance means the runs have not converged to it yet, or that gradient noise keeps small-batch weights moving around it unless the learning rate is lowered.',
+      spec: dist,
+    });
+  }
+  return out;
+}
+
+/** The charts of a tuning result: the heat map and, with two or more batch sizes, best lr by batch size. */
+export function tuneCharts(tune: TuneResult): ReportChart[] {
+  const out: ReportChart[] = [{
+    id: 'tune-heatmap', section: 'learning-rate', title: 'Validation loss for each batch size and learning rate',
+    caption: `Each cell is one combination tried (${tune.method === 'halving' ? 'successive halving; losses in parentheses are from cells stopped early after fewer epochs, so they are not directly comparable' : 'full grid'}), coloured by the final validation loss averaged over seeds: darker is lower, which is better. Grey cells with a cross diverged. The red outline marks the best cell.`,
+    spec: tuneHeatmapSpec(tune),
+  }];
+  const best = bestLrSpec(tune);
+  if (best) {
+    out.push({
+      id: 'best-lr', section: 'learning-rate', title: 'Best learning rate by batch size',
+      caption: `Both axes are logarithmic, so a power law is a straight line. The dashed line has the fitted slope ${formatNumber(tune.scaling.exponent, 2)}: a slope near 1 is the linear scaling rule (double the batch, double the learning rate), near 0.5 the square-root rule.`,
+      spec: best,
+    });
+  }
+  return out;
+}
+
+/** The learning-rate range test chart (none when no curve has a point). */
+export function lrRangeCharts(range: LrRangeResult): ReportChart[] {
+  if (!range.curves.some((c) => c.learningRates.length > 0)) return [];
+  return [{
+    id: 'lr-range', section: 'learning-rate', title: `Learning rate range test (batch size ${range.batchSize})`,
+    caption: 'The learning rate grows step by step during one short run. The loss first stays flat (too small to learn), then falls (useful range), then shoots up (too large). The dashed line marks the suggested rate, inside the falling part and safely before the blow-up (the rule is stated above the charts); one line per seed.',
+    spec: lrRangeSpec(range),
+  }];
+}
+
+/** The study's tuning result: its own, else the one the comparison ran to pick learning rates. */
+export function studyTune(result: StudyResult): TuneResult | undefined {
+  return result.tune ?? result.compare.tune;
+}
+
+/** Every chart of a study, in page order. */
+export function studyCharts(result: StudyResult): ReportChart[] {
+  const all = [
+    ...compareCurveCharts(result.compare),
+    ...compareSummaryCharts(result.compare),
+    ...(studyTune(result) ? tuneCharts(studyTune(result)!) : []),
+    ...(result.lrRange ? lrRangeCharts(result.lrRange) : []),
+  ];
+  const order = SECTIONS.map((s) => s.id);
+  return all.map((c, i) => ({ c, i })).sort((a, b) => order.indexOf(a.c.section) - order.indexOf(b.c.section) || a.i - b.i).map((x) => x.c);
+}

@@ -1,0 +1,100 @@
+// HTML fragments of the report: the recommendation, the study set-up, the per-batch-size table.
+import type { CompareResult, StudyResult } from '../experiments/records.js';
+import { batchLabel, escapeHtml as esc, formatCount, formatMeanSd, formatNumber, formatSeconds } from './format.js';
+import { batchKeys } from './theme.js';
+
+/** The recommendation block: the choice in words, the evidence sentences, what was compared. */
+export function recommendationHtml(result: StudyResult): string {
+  const r = result.recommendation;
+  const key = batchKeys(result.compare).find((k) => k.batchSize === r.batchSize);
+  const size = key ? batchLabel(key.batchSize, key.requested) : String(r.batchSize);
+  const evidence = r.evidence.map((e) => `<li>${esc(e)}</li>`).join('');
+  return `<section class="recommend" id="recommendation">
+<h2>Recommendation</h2>
+<p class="choice">Use batch size <strong>${esc(size)}</strong> with learning rate <strong>${esc(formatNumber(r.learningRate))}</strong>.</p>
+${evidence ? `<ul class="evidence">${evidence}</ul>` : ''}
+<p class="compared"><strong>What was compared:</strong> ${esc(r.compared)}</p>
+</section>`;
+}
+
+/** Up to `max` names joined with commas, then "and N more". */
+function nameList(names: readonly string[], max = 24): string {
+  const shown = names.slice(0, max).map((n) => `<code>${esc(n)}</code>`).join(', ');
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
+/** The set-up: data set, model, optimizer, metric, seeds and budget of the study. */
+export function setupHtml(result: StudyResult): string {
+  const d = result.dataset; const c = result.compare;
+  const rows: Array<[string, string]> = [
+    ['Data set', `${esc(d.name)}: ${formatCount(d.rows)} rows, ${formatCount(d.features)} features${d.classes === undefined ? '' : `, ${formatCount(d.classes)} classes`}`],
+    ['Features', d.featureNames.length ? nameList(d.featureNames) : '\u2014'],
+  ];
+  if (d.classNames && d.classNames.length) rows.push(['Classes', nameList(d.classNames)]);
+  rows.push(
+    ['Model', esc(result.model.description)],
+    ['Optimizer', describeOptimizer(c.optimizer ?? result.model.optimizer)],
+    ['Ranked by', `validation loss; metric shown: ${esc(c.metric)}`],
+    ['Batch sizes', esc(batchKeys(c).map((k) => k.label).join(', '))],
+    ['Seeds', esc(c.seeds.join(', '))],
+    ['Budget', esc(budgetText(c))],
+    ['Target loss', `${esc(formatNumber(c.targetLoss))} (${c.targetRule === 'near-best' ? '1.1 \u00d7 the lowest validation loss any run reached; every batch size is timed to reach it' : 'the validation loss every batch size is timed to reach'})`],
+    ['Study time', esc(formatSeconds(result.seconds))],
+  );
+  return `<section id="setup"><h2>What was run</h2><dl class="setup">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl></section>`;
+}
+
+/** The training budget, evaluation interval and data split of a comparison, in words. */
+function budgetText(c: CompareResult): string {
+  const b = c.budget;
+  const parts = [
+    !b ? '' : 'epochs' in b ? `${formatNumber(b.epochs)} epochs per run` : 'examples' in b ? `${formatCount(b.examples)} training examples per run` : `${formatSeconds(b.seconds)} of training per run`,
+    c.evalEvery !== undefined && Number.isFinite(c.evalEvery) ? `evaluated every ${formatCount(c.evalEvery)} examples` : '',
+    c.trainExamples !== undefined ? `${formatCount(c.trainExamples)} training rows` : '',
+    c.validationExamples !== undefined ? `${formatCount(c.validationExamples)} validation rows` : '',
+    c.workers !== undefined && c.workers > 1 ? `${c.workers} worker threads` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : '\u2014';
+}
+
+/** A one-line optimizer description: its `type`/`name` field and scalar settings, escaped. */
+function describeOptimizer(opt: unknown): string {
+  if (opt === null || typeof opt !== 'object') return opt === undefined ? '\u2014' : esc(String(opt));
+  const o = opt as Record<string, unknown>;
+  const name = typeof o['type'] === 'string' ? o['type'] : typeof o['name'] === 'string' ? o['name'] : 'optimizer';
+  const settings = Object.keys(o).sort().filter((k) => k !== 'type' && k !== 'name')
+    .map((k) => [k, o[k]] as const)
+    .filter(([, v]) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean')
+    .map(([k, v]) => `${k} ${typeof v === 'number' ? formatNumber(v) : String(v)}`);
+  return esc(settings.length ? `${name} (${settings.join(', ')})` : name);
+}
+
+/** The per-batch-size table: learning rate, final loss and metric, cost to the target, divergences. */
+export function summaryTableHtml(compare: CompareResult, recommended: number): string {
+  const hasDist = compare.summary.some((s) => s.distanceToFullBatch);
+  const head = ['batch size', 'learning rate', 'final val loss', `final val ${compare.metric}`, 'seconds to target',
+    'examples to target', 'updates to target', ...(hasDist ? ['distance to full batch'] : []), 'diverged runs'];
+  const body = batchKeys(compare).map((k) => {
+    const s = compare.summary.find((x) => x.batchSize === k.batchSize && x.requested === k.requested);
+    if (!s) return '';
+    const runs = compare.runs.filter((r) => r.batchSize === k.batchSize && r.requested === k.requested && r.learningRate === s.learningRate);
+    const reached = s.secondsToTarget.values.filter((v) => Number.isFinite(v)).length;
+    const of = reached < s.secondsToTarget.values.length ? ` (${reached} of ${s.secondsToTarget.values.length} seeds)` : '';
+    const cells = [
+      k.label, formatNumber(s.learningRate), formatMeanSd(s.finalValLoss.mean, s.finalValLoss.sd),
+      formatMeanSd(s.finalValMetric.mean, s.finalValMetric.sd),
+      reached ? `${formatMeanSd(s.secondsToTarget.mean, s.secondsToTarget.sd)}${of}` : 'not reached',
+      reached ? formatCount(s.examplesToTarget.mean) : '\u2014', reached ? formatCount(s.updatesToTarget.mean) : '\u2014',
+      ...(hasDist ? [s.distanceToFullBatch ? formatMeanSd(s.distanceToFullBatch.mean, s.distanceToFullBatch.sd) : '\u2014'] : []),
+      `${runs.filter((r) => r.diverged).length} of ${runs.length}`,
+    ];
+    const cls = k.batchSize === recommended ? ' class="chosen"' : '';
+    return `<tr${cls}>${cells.map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`;
+  }).join('\n');
+  return `<p class="table-note">Each batch size at its learning rate: mean \u00b1 sd over seeds. The highlighted row is the recommendation. Seconds, examples and updates to the target loss are averaged over the seeds that reached it.</p>
+<div class="table-wrap"><table>
+<thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead>
+<tbody>
+${body}
+</tbody></table></div>`;
+}

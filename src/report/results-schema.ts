@@ -1,0 +1,145 @@
+// The zod schema of results.json (`minibatch-study/1`), checked against the StudyResult type.
+import { z } from 'zod';
+import type {
+  CompareResult, LrRangeResult, Point, Recommendation, RunRecord, Spread, StudyResult, TuneCell, TuneResult,
+} from '../experiments/records.js';
+
+/** The schema version this code writes and reads. */
+export const STUDY_SCHEMA = 'minibatch-study/1';
+
+/** Every field of T, mapped to its schema: the compiler flags a field missing here or extra. */
+type Shape<T> = { [K in keyof Required<T>]: z.ZodType };
+
+/**
+ * A measured number. JSON has no NaN or infinities, so besides numbers this accepts the
+ * strings "NaN", "Infinity" and "-Infinity" (as written by `studyResultJson`) and `null` (as
+ * written by plain JSON.stringify for any of them), which reads back as NaN.
+ */
+const measured = z.unknown().transform((v, ctx): number => {
+  if (typeof v === 'number') return v;
+  if (v === null || v === 'NaN') return NaN;
+  if (v === 'Infinity') return Infinity;
+  if (v === '-Infinity') return -Infinity;
+  ctx.addIssue({ code: 'custom', message: `expected a number, got ${describeJson(v)}` });
+  return z.NEVER;
+});
+
+const count = z.number().int().nonnegative();
+const positiveInt = z.number().int().positive();
+const positive = z.number().positive();
+const nonNegative = z.number().nonnegative();
+const seed = z.number().int();
+const requested = z.union([positiveInt, z.literal('full')], { error: 'expected a positive whole number or "full"' });
+const metric = z.enum(['accuracy', 'mse']);
+
+const spread = z.looseObject({
+  mean: measured, sd: measured, min: measured, max: measured, values: z.array(measured),
+} satisfies Shape<Spread>);
+
+const point = z.looseObject({
+  epoch: nonNegative, updates: count, examplesSeen: count, trainSeconds: nonNegative,
+  trainLoss: measured, valLoss: measured, valMetric: measured,
+} satisfies Shape<Point>);
+
+const run = z.looseObject({
+  batchSize: positiveInt, requested, learningRate: positive, seed, points: z.array(point),
+  diverged: z.looseObject({ epoch: count, loss: measured }).optional(),
+  finalParams: z.array(measured).optional(),
+} satisfies Shape<RunRecord>);
+
+const cell = z.looseObject({
+  batchSize: positiveInt, learningRate: positive, rung: count, epochs: nonNegative,
+  valLoss: spread, valMetric: spread, diverged: z.boolean(),
+  history: z.array(z.looseObject({ rung: count, epochs: nonNegative, valLoss: measured })).optional(),
+} satisfies Shape<TuneCell>);
+
+const tune = z.looseObject({
+  kind: z.literal('tune'), method: z.enum(['grid', 'halving']), metric,
+  cells: z.array(cell),
+  bestPerBatchSize: z.array(z.looseObject({ batchSize: positiveInt, learningRate: positive, valLoss: measured })),
+  best: z.looseObject({ batchSize: positiveInt, learningRate: positive, valLoss: measured, valMetric: measured }),
+  scaling: z.looseObject({
+    exponent: measured, rule: z.enum(['linear', 'square-root', 'neither']), note: z.string(),
+    intercept: measured.optional(), stderr: measured.optional(), points: count.optional(),
+  }),
+  batchSizes: z.array(requested).optional(),
+  learningRates: z.array(positive).optional(),
+  seeds: z.array(seed).optional(),
+  epochs: nonNegative.optional(),
+  eta: positive.optional(),
+  brackets: z.enum(['per-batch-size', 'global']).optional(),
+  partial: z.boolean().optional(),
+} satisfies Shape<TuneResult>);
+
+const summaryRow = z.looseObject({
+  batchSize: positiveInt, requested, learningRate: positive,
+  finalValLoss: spread, finalValMetric: spread,
+  secondsToTarget: spread, examplesToTarget: spread, updatesToTarget: spread,
+  distanceToFullBatch: spread.optional(),
+} satisfies Shape<CompareResult['summary'][number]>);
+
+const compare = z.looseObject({
+  kind: z.literal('compare'), metric,
+  batchSizes: z.array(requested), seeds: z.array(seed), runs: z.array(run),
+  summary: z.array(summaryRow),
+  targetLoss: measured,
+  targetRule: z.enum(['given', 'near-best']).optional(),
+  budget: z.union([
+    z.looseObject({ epochs: positive }), z.looseObject({ examples: positiveInt }), z.looseObject({ seconds: positive }),
+  ]).optional(),
+  evalEvery: measured.optional(),
+  trainExamples: count.optional(),
+  validationExamples: count.optional(),
+  optimizer: z.unknown().optional(),
+  workers: positiveInt.optional(),
+  tune: tune.optional(),
+  partial: z.boolean().optional(),
+} satisfies Shape<CompareResult>);
+
+const lrRange = z.looseObject({
+  kind: z.literal('lr-range'), batchSize: positiveInt,
+  curves: z.array(z.looseObject({
+    seed, learningRates: z.array(positive), losses: z.array(measured), suggested: measured,
+    rawLosses: z.array(measured).optional(), minLossLr: measured.optional(), stopped: z.boolean().optional(),
+  })),
+  suggested: measured, spreadLog10: measured,
+  minLr: positive.optional(), maxLr: positive.optional(), steps: positiveInt.optional(),
+  rule: z.string().optional(), partial: z.boolean().optional(),
+} satisfies Shape<LrRangeResult>);
+
+const recommendation = z.looseObject({
+  batchSize: positiveInt, learningRate: positive, evidence: z.array(z.string()), compared: z.string(),
+} satisfies Shape<Recommendation>);
+
+/**
+ * results.json of `minibatch study`, version `minibatch-study/1` (see docs/results-schema.md).
+ * Unknown fields are kept unchecked, so files from later /1 writers still read and round-trip.
+ */
+export const studyResultSchema = z.looseObject({
+  schema: z.literal(STUDY_SCHEMA),
+  createdBy: z.string(),
+  dataset: z.looseObject({
+    name: z.string(), rows: count, features: count, classes: count.optional(),
+    classNames: z.array(z.string()).optional(), featureNames: z.array(z.string()),
+  } satisfies Shape<StudyResult['dataset']>),
+  model: z.looseObject({ description: z.string(), spec: z.unknown(), optimizer: z.unknown() }),
+  lrRange: lrRange.optional(),
+  tune: tune.optional(),
+  compare,
+  recommendation,
+  seconds: nonNegative,
+} satisfies Shape<StudyResult>);
+
+// Compile-time check that what the schema outputs is a StudyResult.
+const parsedIsStudy = (p: z.output<typeof studyResultSchema>): StudyResult => p;
+void parsedIsStudy;
+
+/** A short description of a JSON value for error messages: its type, and the value if short. */
+export function describeJson(v: unknown): string {
+  if (v === undefined) return 'nothing (the field is missing)';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (typeof v === 'object') return 'an object';
+  const text = JSON.stringify(v);
+  return `${typeof v} ${text.length > 40 ? `${text.slice(0, 37)}...` : text}`;
+}

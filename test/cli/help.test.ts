@@ -1,0 +1,72 @@
+// Tests of --help on every command, --version, and commander's usage errors (exit 2).
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assertFails, assertOk, REPO, runCli, type CliResult } from './helpers.js';
+
+/** The options each command's help must list (the lead may add commands; each still needs help). */
+const OPTIONS: Record<string, string[]> = {
+  train: ['--data', '--target', '--model', '--activation', '--batch-size', '--mode', '--drop-last', '--epochs', '--optimizer',
+    '--lr', '--warmup', '--validation', '--patience', '--scale', '--missing', '--seed', '--out', '--json', '--quiet'],
+  evaluate: ['--model', '--data', '--target', '--missing', '--json'],
+  predict: ['--model', '--data', '--target', '--missing', '--out'],
+};
+
+/** Command names listed under "Commands:" in the top-level help, without `help` itself. */
+function listedCommands(help: string): string[] {
+  const section = (help.split(/^Commands:\n/m)[1] ?? '').split(/\n\n/)[0]!;
+  return [...section.matchAll(/^ {2}([a-z][\w-]*)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+}
+
+describe('minibatch --help', () => {
+  let top: CliResult;
+  before(async () => { top = await runCli(['--help']); });
+
+  it('prints the usage, lists train, evaluate and predict, and shows examples', () => {
+    assertOk(top);
+    assert.match(top.stdout, /^Usage: minibatch /);
+    assert.match(top.stdout, /\nExamples:\n {2}minibatch study/);
+    const commands = listedCommands(top.stdout);
+    for (const c of Object.keys(OPTIONS)) assert.ok(commands.includes(c), `'${c}' is not listed in:\n${top.stdout}`);
+  });
+
+  it('every listed command has help with its options and an Examples: section', async () => {
+    const commands = listedCommands(top.stdout);
+    const helps = await Promise.all(commands.map((c) => runCli([c, '--help'])));
+    commands.forEach((c, i) => {
+      const r = helps[i]!;
+      assertOk(r);
+      assert.match(r.stdout, new RegExp(`^Usage: minibatch ${c} `), `${c} --help`);
+      assert.match(r.stdout, /\nExamples:\n {2}minibatch /, `${c} --help has no Examples: section`);
+      for (const option of OPTIONS[c] ?? []) assert.ok(r.stdout.includes(option), `${c} --help does not mention ${option}`);
+    });
+  });
+});
+
+describe('minibatch --version', () => {
+  it("prints package.json's version", async () => {
+    const version = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+    const r = await runCli(['--version']);
+    assertOk(r);
+    assert.equal(r.stdout, `${version}\n`);
+  });
+});
+
+describe('usage errors from option parsing exit 2', () => {
+  it('an unknown command', async () => {
+    assertFails(await runCli(['frobnicate']), 2, /unknown command 'frobnicate'/, /--help/);
+  });
+
+  it('an unknown option', async () => {
+    assertFails(await runCli(['train', '--data', 'synthetic:linear', '--bogus']), 2, /unknown option '--bogus'/);
+  });
+
+  it('a missing required option', async () => {
+    assertFails(await runCli(['evaluate', '--data', 'synthetic:linear']), 2, /required option '--model <file>' not specified/);
+  });
+
+  it('an option without its value', async () => {
+    assertFails(await runCli(['train', '--data']), 2, /option '--data <source>' argument missing/);
+  });
+});

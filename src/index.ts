@@ -30,3 +30,19 @@ export { evaluate, type Evaluation } from './train/evaluate.js';
 export type { Metrics } from './train/metrics.js';
 export type { EarlyStoppingOptions } from './train/early-stopping.js';
 export { saveModel, loadModel } from './train/model-file.js';
+export { compare, learningRateFor, type CompareOptions } from './experiments/compare.js';
+export { tune, logGrid, defaultLearningRates, type TuneOptions } from './experiments/tune.js';
+export { lrRangeTest, type LrRangeOptions } from './experiments/lr-range.js';
+export { recommend } from './experiments/recommend.js';
+export { study, studyResult, type StudyOptions, type StudyStage } from './experiments/study.js';
+export { summarise } from './experiments/summary.js';
+export { optimizerFromSpec, type OptimizerChoice } from './experiments/optimizer-spec.js';
+export type { ModelSource, SweepOptions, TrialLabel, ProgressCallback } from './experiments/setup.js';
+export type { Budget } from './experiments/trial.js';
+export type {
+  Point, RunRecord, Spread, CompareResult, TuneCell, TuneResult, LrRangeResult, Recommendation, StudyResult, MetricName,
+} from './experiments/records.js';
+export { renderReport, type ReportOptions } from './report/html.js';
+export { parseStudyResult, studyResultJson, pointsCsv, STUDY_SCHEMA } from './report/results-file.js';
+export { studyCharts, type ReportChart } from './report/charts.js';
+export { renderSvg } from './report/render-svg.js';

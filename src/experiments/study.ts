@@ -49,7 +49,8 @@ export interface StudyOptions {
 /**
  * The batch-size study the tutorial recommends, in three measured stages on one seeded split:
  * 1. an LR range test (Smith 2015) at batch size 32 gives the scale of good learning rates;
- * 2. successive halving tunes batch size and learning rate jointly on a log grid around it;
+ * 2. successive halving tunes batch size and learning rate jointly on a log grid around it
+ *    (widened once by three rates where a batch size's best rate lies at an end of the grid);
  * 3. every batch size trains at its tuned rate for several seeds, evaluated at comparable
  *    examples seen, and the recommendation picks the fastest batch size to the target loss
  *    among those within noise of the best final metric.
@@ -75,7 +76,10 @@ export async function study(spec: ModelSpec, data: Dataset, o: StudyOptions = {}
     lrRange = await lrRangeTest(spec, data, { ...shared, batchSize: 32, seeds });
     o.onProgress?.('lr-range', seeds, seeds, []);
     const lrs = o.learningRates ?? logGrid(lrRange.suggested / 30, lrRange.suggested * 30, 8);
-    tuned = await tune(spec, data, { ...shared, batchSizes, learningRates: lrs, method: 'halving', budget: { epochs }, onProgress: progress('tune') });
+    const runTune = (rates: number[]) => tune(spec, data, { ...shared, batchSizes, learningRates: rates, method: 'halving', budget: { epochs }, onProgress: progress('tune') });
+    tuned = await runTune(lrs);
+    const wider = o.learningRates ? undefined : widenGrid(lrs, tuned.bestPerBatchSize.map((b) => b.learningRate));
+    if (wider && !tuned.partial) tuned = await runTune(wider);
   }
   const cmp = await compare(spec, data, {
     ...shared, batchSizes, learningRate: tuned ?? o.learningRate!, epochs, seeds, onProgress: progress('compare'),
@@ -83,6 +87,20 @@ export async function study(spec: ModelSpec, data: Dataset, o: StudyOptions = {}
   return studyResult(spec, data, { ...(lrRange ? { lrRange } : {}), ...(tuned ? { tune: tuned } : {}), compare: cmp }, {
     ...o, optimizer, seconds: (clock() - t0) / 1000,
   });
+}
+
+/**
+ * When some batch size's best rate sits at an end of the grid, the grid with three more rates
+ * (same log spacing) beyond each such end; undefined when every best rate is inside.
+ */
+export function widenGrid(grid: readonly number[], best: readonly number[]): number[] | undefined {
+  const lo = grid[0]!; const hi = grid[grid.length - 1]!;
+  const atLo = best.some((b) => b <= lo); const atHi = best.some((b) => b >= hi);
+  if (!atLo && !atHi || grid.length < 2) return undefined;
+  const step = (hi / lo) ** (1 / (grid.length - 1));
+  const below = atLo ? [3, 2, 1].map((k) => lo / step ** k) : [];
+  const above = atHi ? [1, 2, 3].map((k) => hi * step ** k) : [];
+  return [...below, ...grid, ...above];
 }
 
 /** Names and sizes a study record carries (see StudyOptions). */

@@ -1,7 +1,7 @@
 // study: the three stages composed into one record with a recommendation backed by the runs.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { study } from '../../src/experiments/study.js';
+import { study, widenGrid } from '../../src/experiments/study.js';
 import { logisticRegression } from '../../src/nn/models.js';
 import { blobs, withoutTiming } from './helpers.js';
 
@@ -46,5 +46,16 @@ describe('study', () => {
     const b = await study(spec, data, { ...options, learningRate: 0.1 });
     const strip = (r: typeof a): unknown => withoutTiming({ ...r.compare, runs: r.compare.runs.map((x) => ({ ...x, points: x.points.map((p) => ({ ...p, trainSeconds: 0 })) })), summary: [] });
     assert.deepEqual(strip(a), strip(b));
+  });
+});
+
+describe('widenGrid', () => {
+  it('adds three rates with the same spacing beyond each end where a best rate sits', () => {
+    const grid = [0.01, 0.1, 1];
+    assert.equal(widenGrid(grid, [0.1, 0.1]), undefined);
+    const up = widenGrid(grid, [0.1, 1])!;
+    assert.deepEqual(up.map((v) => +v.toPrecision(6)), [0.01, 0.1, 1, 10, 100, 1000]);
+    const both = widenGrid(grid, [0.01, 1])!;
+    assert.deepEqual(both.map((v) => +v.toPrecision(6)), [1e-5, 1e-4, 1e-3, 0.01, 0.1, 1, 10, 100, 1000]);
   });
 });

@@ -84,7 +84,7 @@ export function compareSummaryCharts(compare: CompareResult): ReportChart[] {
   const dist = has((s) => s.distanceToFullBatch) ? distanceSpec(compare) : undefined;
   if (dist) {
     out.push({
-      id: 'distance-to-full-batch', section: 'by-batch-size', title: 'Distance of the final weights from the full-batch solution',
+      id: 'distance-to-full-batch', section: 'by-batch-size', title: 'Distance of the final weights from the full-batch run',
       caption: 'How far each batch size\'s final weights are from the full-batch run\'s, relative to the size of those: ||w - w_full|| / ||w_full||, with the bar over seeds. A convex model has one optimum, so a large distance means the runs have not converged to it yet, or that gradient noise keeps small-batch weights moving around it unless the learning rate is lowered.',
       spec: dist,
     });

@@ -12,8 +12,9 @@ import { ACT, type ActCode, type Backend } from '../backend.js';
  * - relu, leaky relu and their derivatives are branch-free: on real data half the units are off in no
  *   predictable pattern, and a mispredicted branch per element cost more than the layer's
  *   multiply-adds. relu(z) = (z + |z|) / 2 is exact in floating point.
- * - Nothing is allocated per call: the activation entry points are tiny so they inline and
- *   their `slope` (a double) is never boxed on the way in.
+ * - Nothing is allocated per call. A double crossing a call that V8 does not inline is boxed
+ *   (a heap number per call), so no helper here returns a double, and the activation entry
+ *   points are tiny so they inline and their `slope` is never boxed on the way in.
  */
 
 /**
@@ -27,7 +28,16 @@ export class JsBackend implements Backend {
   denseForward(m: number, k: number, n: number, A: Float32Array, P: Float32Array, wOff: number, bOff: number, C: Float32Array): void {
     if (n === 1) {
       const b = P[bOff]!;
-      for (let i = 0; i < m; i++) C[i] = b + dot(A, i * k, P, wOff, k);
+      for (let i = 0; i < m; i++) {
+        const a = i * k;
+        let s0 = 0; let s1 = 0; let s2 = 0; let s3 = 0; let p = 0;
+        for (; p + 4 <= k; p += 4) {
+          s0 += A[a + p]! * P[wOff + p]!; s1 += A[a + p + 1]! * P[wOff + p + 1]!;
+          s2 += A[a + p + 2]! * P[wOff + p + 2]!; s3 += A[a + p + 3]! * P[wOff + p + 3]!;
+        }
+        for (; p < k; p++) s0 += A[a + p]! * P[wOff + p]!;
+        C[i] = b + ((s0 + s1) + (s2 + s3));
+      }
       return;
     }
     for (let i = 0; i < m; i++) {
@@ -70,7 +80,11 @@ export class JsBackend implements Backend {
         }
         dX[x + p] = s0; dX[x + p + 1] = s1; dX[x + p + 2] = s2; dX[x + p + 3] = s3;
       }
-      for (; p < k; p++) dX[x + p] = dot(dY, d, P, wOff + p * n, n);
+      for (; p < k; p++) {
+        let t = 0;
+        for (let j = 0, w = wOff + p * n; j < n; j++) t += dY[d + j]! * P[w + j]!;
+        dX[x + p] = t;
+      }
     }
   }
 
@@ -175,17 +189,6 @@ function outer(k: number, n: number, x: Float32Array, dy: Float32Array, G: Float
     const v = x[p]!; const g = wOff + p * n;
     for (let j = 0; j < n; j++) G[g + j] = v * dy[j]!;
   }
-}
-
-/** sum_p x[xo + p] y[yo + p] for p < len, with four partial sums in float64. */
-function dot(x: Float32Array, xo: number, y: Float32Array, yo: number, len: number): number {
-  let s0 = 0; let s1 = 0; let s2 = 0; let s3 = 0; let p = 0;
-  for (; p + 4 <= len; p += 4) {
-    s0 += x[xo + p]! * y[yo + p]!; s1 += x[xo + p + 1]! * y[yo + p + 1]!;
-    s2 += x[xo + p + 2]! * y[yo + p + 2]!; s3 += x[xo + p + 3]! * y[yo + p + 3]!;
-  }
-  for (; p < len; p++) s0 += x[xo + p]! * y[yo + p]!;
-  return (s0 + s1) + (s2 + s3);
 }
 
 /** The logistic function, evaluated without overflow for large |z|. */

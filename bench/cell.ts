@@ -1,0 +1,77 @@
+// One benchmark cell in a fresh Node process (so JIT state from one cell never colours another).
+import { pathToFileURL } from 'node:url';
+import { JsBackend } from '../src/kernels/js/js-backend.js';
+import { countGcs, sampleAllocation } from './alloc.js';
+import { engineRunner } from './engine.js';
+import { handFused } from './hand-fused.js';
+import { checkKernels } from './kernel-check.js';
+import { benchTf, type TfBackend } from './peers-tfjs.js';
+import { measure, type MeasureOptions } from './timing.js';
+import { batchRows, cancerLike, pima, stepsPerEpoch, type Workload } from './workloads.js';
+
+/** The line prefix that carries a cell's JSON result on stdout (anything else is ignored). */
+export const RESULT_MARK = '@@cell-result ';
+
+/**
+ * Commands (argv after the script path): `perf <logistic|mlp> <engine|hand> <batch>`,
+ * `tf <workload> <cpu|wasm> <batch>`, `gc <workload>`, `sample <workload> <batch>`, `check`.
+ */
+export function workload(id: string): Workload {
+  if (id === 'logistic') return cancerLike();
+  if (id === 'mlp') return pima();
+  throw new Error(`unknown workload ${id}`);
+}
+
+export function parseBatch(s: string): number | 'full' {
+  return s === 'full' ? 'full' : Number(s);
+}
+
+/**
+ * Differential check of the two loops this benchmark compares: from the same seed (same
+ * initial weights, same shuffles), three epochs of fit and of the hand-fused loop must end at
+ * the same parameters up to float rounding, or the yardstick is not doing the same work.
+ */
+async function differential(w: Workload): Promise<{ workload: string; maxParamDiff: number; engineLoss: number; handLoss: number }> {
+  const bs = 32; const epochs = 3;
+  const eng = engineRunner(w, bs, 1); await eng.run(epochs);
+  const hand = handFused(w, batchRows(w, bs), 1); hand.run(epochs);
+  let maxParamDiff = 0;
+  eng.model.params.forEach((p, i) => { maxParamDiff = Math.max(maxParamDiff, Math.abs(p - hand.params[i]!)); });
+  const rec = eng.last?.records.at(-1);
+  return { workload: w.id, maxParamDiff, engineLoss: rec?.trainLoss ?? NaN, handLoss: hand.lastLoss };
+}
+
+async function runCell(cmd: string[], o: MeasureOptions): Promise<unknown> {
+  const [what, id, a, b] = cmd;
+  switch (what) {
+    case 'perf': {
+      const w = workload(id!); const bs = parseBatch(b!);
+      const runner = a === 'engine' ? engineRunner(w, bs) : handFused(w, batchRows(w, bs));
+      return measure(runner, w.n, stepsPerEpoch(w, bs), o);
+    }
+    case 'tf': return benchTf(workload(id!), a as TfBackend, parseBatch(b!), o);
+    case 'gc': return countGcs(workload(id!), 32, o.minSeconds === undefined ? 1 : Math.max(0.3, 3 * o.minSeconds));
+    case 'sample': return sampleAllocation(workload(id!), Number(a));
+    case 'check': {
+      const kernels = checkKernels(new JsBackend());
+      const diffs = [await differential(cancerLike()), await differential(pima())];
+      return { kernels, diffs };
+    }
+    default: throw new Error(`unknown cell command: ${cmd.join(' ')}`);
+  }
+}
+
+// Entry point: `node dist/bench/cell.js <command...>` with MINIBATCH_BENCH_MIN_SECONDS and
+// MINIBATCH_BENCH_REPEATS optionally shortening the timing (for quick runs).
+const argv = process.argv.slice(2);
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const env = process.env;
+  const o: MeasureOptions = {
+    ...(env.MINIBATCH_BENCH_MIN_SECONDS ? { minSeconds: Number(env.MINIBATCH_BENCH_MIN_SECONDS) } : {}),
+    ...(env.MINIBATCH_BENCH_REPEATS ? { repeats: Number(env.MINIBATCH_BENCH_REPEATS) } : {}),
+  };
+  runCell(argv, o).then(
+    (r) => { process.stdout.write(`${RESULT_MARK}${JSON.stringify(r)}\n`); },
+    (e: unknown) => { console.error(e instanceof Error ? e.stack : String(e)); process.exitCode = 1; },
+  );
+}

@@ -46,3 +46,22 @@ export { renderReport, type ReportOptions } from './report/html.js';
 export { parseStudyResult, studyResultJson, pointsCsv, STUDY_SCHEMA } from './report/results-file.js';
 export { studyCharts, type ReportChart } from './report/charts.js';
 export { renderSvg } from './report/render-svg.js';
+export { saveCheckpoint, loadCheckpoint, parseCheckpoint, MAX_CHECKPOINT_BYTES, type Checkpoint, type CheckpointOptions } from './train/checkpoint.js';
+export { fitStream, type FitStreamOptions } from './train/fit-stream.js';
+export { streamCsv, scalingFromStats, MAX_STREAM_LINE, type RowSource, type StreamCsvOptions, type ColumnStats } from './data/stream-csv.js';
+export { writeBinaryCache, openBinaryCache } from './data/binary-cache.js';
+export { SweepJournal, withSweepJournal } from './experiments/sweep-journal.js';
+export type { OptimizerState } from './optim/optimizer.js';
+export type { SamplerState } from './data/batch-sampler.js';
+export type { RngState } from './core/rng.js';
+export { PerExample, perExampleGradient, type GradientMoments } from './nn/per-example.js';
+export {
+  noiseScale, noiseScaleTracker, NoiseScaleEma, defaultTwoBatchSizes,
+  type NoiseMethod, type NoiseScaleOptions, type NoiseScaleResult, type NoiseTrackOptions, type NoiseTrackPoint, type NoiseTrackCost, type NoiseTracker,
+} from './experiments/noise-scale.js';
+export { criticalBatch, criticalPoints, fitCriticalBatch, crossing, fitSMin, predictedSteps, type CriticalBatchResult, type CriticalPoint } from './experiments/critical-batch.js';
+export { throughputProfile, powersOfTwo, batchBytes, kneeOf, secondsPerUpdateAt, type ThroughputOptions, type ThroughputProfile, type ThroughputRow } from './experiments/throughput.js';
+export { noisePrediction, type NoisePredictionInput } from './experiments/recommend.js';
+export { noiseStage } from './experiments/study.js';
+export type { NoiseStudy, NoisePrediction, PredictionRow } from './experiments/records.js';
+export { noiseCharts, NOISE_SECTION } from './report/charts.js';

@@ -11,6 +11,8 @@ import { registerCompare } from './commands/compare.js';
 import { registerTune } from './commands/tune.js';
 import { registerLrFind } from './commands/lr-find.js';
 import { registerReport } from './commands/report.js';
+import { registerNoise } from './commands/noise.js';
+import { registerProfile } from './commands/profile.js';
 
 const program = new Command();
 program.name('minibatch')
@@ -27,6 +29,8 @@ registerCompare(program);
 registerTune(program);
 registerLrFind(program);
 registerReport(program);
+registerNoise(program);
+registerProfile(program);
 program.addHelpText('after', `
 Examples:
   minibatch study                                  # the main job on the built-in mnist digits

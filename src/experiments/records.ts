@@ -1,4 +1,11 @@
 // The plain records experiments return and the report draws: points, runs, tuning cells, studies.
+import type { CriticalBatchResult } from './critical-batch.js';
+import type { NoiseScaleResult, NoiseTrackCost, NoiseTrackPoint } from './noise-scale.js';
+import type { ThroughputProfile } from './throughput.js';
+
+export type { CriticalBatchResult, CriticalPoint } from './critical-batch.js';
+export type { NoiseScaleResult, NoiseTrackCost, NoiseTrackPoint } from './noise-scale.js';
+export type { ThroughputProfile, ThroughputRow } from './throughput.js';
 
 /** The validation metric a study ranks by: accuracy for classifiers, mse for regression. */
 export type MetricName = 'accuracy' | 'mse';
@@ -170,6 +177,64 @@ export interface StudyResult {
   tune?: TuneResult;
   compare: CompareResult;
   recommendation: Recommendation;
+  /** Gradient noise scale, critical batch size, throughput and the time-to-target prediction. */
+  noise?: NoiseStudy;
   /** Wall-clock seconds the whole study took. */
+  seconds: number;
+}
+
+/** One batch size in the time-to-target prediction of the noise-scale model. */
+export interface PredictionRow {
+  batchSize: number;
+  /** S(B) = S_min (1 + B_noise / B). */
+  steps: number;
+  /** From the throughput profile (log-log interpolation between timed sizes). */
+  secondsPerUpdate: number;
+  /** steps x secondsPerUpdate. */
+  seconds: number;
+  /** Compared batch sizes: measured training seconds to the target (interpolated, mean over seeds). */
+  measuredSeconds?: number;
+  /** Compared batch sizes: measured updates to the target. */
+  measuredSteps?: number;
+}
+
+/** The noise-scale model's recommendation, shown beside the grid-based one. */
+export interface NoisePrediction {
+  /** The noise scale in S(B): B_simple when the tracking run reached the target loss (else at its end). */
+  bNoise: number;
+  /** Fitted to the measured steps with B_noise fixed (NaN when no batch size reached the target). */
+  sMin: number;
+  /** rms relative error of S(B) against the measured steps. */
+  rmsRelError: number;
+  rows: PredictionRow[];
+  /** The batch size with the least predicted time to target. */
+  batchSize: number;
+  learningRate: number;
+  /** How the learning rate was scaled from the grid's: linear (SGD) or square root (Adam, RMSProp). */
+  scalingRule: 'linear' | 'square-root';
+  baseBatchSize: number;
+  baseLearningRate: number;
+  /** Linear warmup over this many updates (when the batch is 4x the base or more). */
+  warmupSteps?: number;
+  /** B_simple / B_crit (NaN without a critical-batch fit). */
+  bSimpleOverBCrit: number;
+  /** 'agree' within 3x, 'roughly' within 10x, 'disagree' beyond, 'unknown' without B_crit. */
+  agreement: 'agree' | 'roughly' | 'disagree' | 'unknown';
+  /** Predicted / measured seconds to target at the grid's recommended batch size (NaN if unmeasured). */
+  predictedOverMeasured: number;
+  evidence: string[];
+}
+
+/** The noise-scale stages of a study. */
+export interface NoiseStudy {
+  /** A training run at the grid's batch size and rate with B_simple measured along the way. */
+  tracking: { batchSize: number; learningRate: number; seed: number; epochs: number; points: NoiseTrackPoint[]; cost: NoiseTrackCost };
+  /** At the end of the tracking run: exact (per-example) and two-batch estimates at the same weights. */
+  exact: NoiseScaleResult;
+  twoBatch: NoiseScaleResult;
+  critical: CriticalBatchResult;
+  throughput: ThroughputProfile;
+  prediction: NoisePrediction;
+  /** Seconds the noise-scale stages took. */
   seconds: number;
 }

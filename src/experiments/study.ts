@@ -6,12 +6,23 @@ import type { OptimizerSpec } from '../optim/optimizer.js';
 import { compare } from './compare.js';
 import { lrRangeTest } from './lr-range.js';
 import { DEFAULT_OPTIMIZER } from './optimizer-spec.js';
-import { recommend } from './recommend.js';
-import type { StudyResult } from './records.js';
-import type { TrialLabel } from './setup.js';
+import { criticalBatch, fitCriticalBatch } from './critical-batch.js';
+import { noiseScale, noiseScaleTracker } from './noise-scale.js';
+import { noisePrediction, recommend } from './recommend.js';
+import type { CompareResult, NoiseStudy, Recommendation, StudyResult } from './records.js';
+import { splitForSweep, type SweepOptions, type TrialLabel } from './setup.js';
+import { throughputProfile } from './throughput.js';
+import { modelForSeed } from './trial.js';
 import { logGrid, tune } from './tune.js';
+import { optimizerAt } from './optimizer-spec.js';
+import { fit } from '../train/fit.js';
+import { DivergenceError } from '../core/errors.js';
 
-/** The stages of a study, in order, for progress displays. */
+/**
+ * The stages of a study that report progress, in order, for progress displays. The noise-scale
+ * stage that follows compare (a few seconds, one run plus timings) reports none: a display can
+ * say it started when compare reports done === total.
+ */
 export type StudyStage = 'lr-range' | 'tune' | 'compare';
 
 export interface StudyOptions {
@@ -44,6 +55,8 @@ export interface StudyOptions {
   createdBy?: string;
   /** Milliseconds clock. Default performance.now. */
   clock?: () => number;
+  /** Measure the gradient noise scale, critical batch size and throughput (stage 4). Default true. */
+  noiseScale?: boolean;
 }
 
 /**
@@ -53,7 +66,10 @@ export interface StudyOptions {
  *    (widened once by three rates where a batch size's best rate lies at an end of the grid);
  * 3. every batch size trains at its tuned rate for several seeds, evaluated at comparable
  *    examples seen, and the recommendation picks the fastest batch size to the target loss
- *    among those within noise of the best final metric.
+ *    among those within noise of the best final metric;
+ * 4. (unless `noiseScale: false`) the noise-scale stage (see noiseStage): B_simple over a
+ *    training run, B_crit from the learning curves, the throughput profile, and the
+ *    noise-scale model's predicted time to target, set beside the recommendation of stage 3.
  */
 export async function study(spec: ModelSpec, data: Dataset, o: StudyOptions = {}): Promise<StudyResult> {
   const clock = o.clock ?? (() => performance.now());
@@ -84,7 +100,11 @@ export async function study(spec: ModelSpec, data: Dataset, o: StudyOptions = {}
   const cmp = await compare(spec, data, {
     ...shared, batchSizes, learningRate: tuned ?? o.learningRate!, epochs, seeds, onProgress: progress('compare'),
   });
-  return studyResult(spec, data, { ...(lrRange ? { lrRange } : {}), ...(tuned ? { tune: tuned } : {}), compare: cmp }, {
+  let noise: NoiseStudy | undefined;
+  if (o.noiseScale !== false && !cmp.partial && !o.signal?.aborted) {
+    noise = await noiseStage(spec, data, shared, cmp, recommend(tuned ?? cmp.tune, cmp, lrRange), optimizer, epochs);
+  }
+  return studyResult(spec, data, { ...(lrRange ? { lrRange } : {}), ...(tuned ? { tune: tuned } : {}), compare: cmp, ...(noise ? { noise } : {}) }, {
     ...o, optimizer, seconds: (clock() - t0) / 1000,
   });
 }
@@ -114,7 +134,7 @@ export interface StudyLabels {
  * results.json holds, with the recommendation of `recommend`.
  */
 export function studyResult(
-  spec: ModelSpec, data: Dataset, parts: Pick<StudyResult, 'lrRange' | 'tune' | 'compare'>, o: StudyLabels,
+  spec: ModelSpec, data: Dataset, parts: Pick<StudyResult, 'lrRange' | 'tune' | 'compare' | 'noise'>, o: StudyLabels,
 ): StudyResult {
   const tuned = parts.tune ?? parts.compare.tune;
   const recommendation = recommend(tuned, parts.compare, parts.lrRange);
@@ -132,6 +152,58 @@ export function studyResult(
     ...(parts.tune ? { tune: parts.tune } : {}),
     compare: parts.compare,
     recommendation,
+    ...(parts.noise ? { noise: parts.noise } : {}),
     seconds: o.seconds,
   };
 }
+
+/**
+ * Stage 4 of a study, on the same training rows as the comparison: (a) one run at the grid's
+ * batch size and learning rate (seed 1, the comparison's epochs) with B_simple measured exactly
+ * about 12 times along the way, then exact and two-batch estimates at its final weights;
+ * (b) B_crit fitted to the comparison's steps and examples to the target; (c) the throughput
+ * profile of the model on this machine; (d) noisePrediction with B_noise = the median B_simple
+ * of the measurements whose training loss was within 25 % of the target validation loss (else
+ * of the last three): single measurements scatter with SGD's noisy weights, and an EMA lags
+ * behind a noise scale that grows by orders of magnitude early in training. Undefined when the tracking run diverges.
+ */
+export async function noiseStage(
+  spec: ModelSpec, data: Dataset, shared: SweepOptions, cmp: CompareResult, rec: Recommendation, optimizer: OptimizerSpec, epochs: number,
+): Promise<NoiseStudy | undefined> {
+  const t0 = performance.now();
+  const { train } = splitForSweep(data, shared);
+  const model = modelForSeed(spec, 1, true);
+  const perEpoch = Math.ceil(train.length / Math.min(rec.batchSize, train.length));
+  const tracker = noiseScaleTracker(model, train, { everyUpdates: Math.max(1, Math.ceil((epochs * perEpoch) / 12)) });
+  tracker.measure();
+  let history;
+  try {
+    history = await fit(model, train, { batchSize: rec.batchSize, epochs, optimizer: optimizerAt(optimizer, rec.learningRate), seed: 1, callbacks: tracker.callbacks, ...(shared.signal ? { signal: shared.signal } : {}) });
+  } catch (err) {
+    if (err instanceof DivergenceError) return undefined;
+    throw err;
+  }
+  const exact = noiseScale(model, train); const twoBatch = noiseScale(model, train, { method: 'two-batch' });
+  const critical = Number.isFinite(cmp.targetLoss) ? criticalBatch(cmp) : fitCriticalBatch([], NaN);
+  const throughput = throughputProfile(model, train, { optimizer });
+  const pts = tracker.points;
+  const near = pts.filter((p) => p.loss <= 1.25 * cmp.targetLoss && p.loss >= cmp.targetLoss / 1.25 && p.bSimple > 0);
+  const used = near.length > 0 ? near : pts.slice(-3);
+  const prediction = noisePrediction(cmp, {
+    bNoise: median(used.map((p) => p.bSimple)), critical, throughput, base: rec, optimizer: optimizer.type,
+    bNoiseNote: near.length > 0
+      ? `(median of the ${near.length} measurements of the tracking run at batch size ${rec.batchSize} whose training loss was within 25 % of the target ${fmtLoss(cmp.targetLoss)})`
+      : `(median of the last ${used.length} measurements of the tracking run; its training loss ${fmtLoss(pts[pts.length - 1]!.loss)} never came within 25 % of the target ${fmtLoss(cmp.targetLoss)}, so the value at the target may differ)`,
+  });
+  return {
+    tracking: { batchSize: history.batchSize, learningRate: rec.learningRate, seed: 1, epochs, points: pts, cost: tracker.cost(history) },
+    exact, twoBatch, critical, throughput, prediction, seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b); const m = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function fmtLoss(v: number): string { return String(Number(v.toPrecision(3))); }

@@ -1,6 +1,7 @@
 // The report's chart list: which Vega-Lite spec goes in which section, with its title and caption.
 import type { TopLevelSpec } from 'vega-lite';
-import type { CompareResult, LrRangeResult, Spread, StudyResult, TuneResult } from '../experiments/records.js';
+import type { CompareResult, LrRangeResult, NoiseStudy, Spread, StudyResult, TuneResult } from '../experiments/records.js';
+import { noiseOverTrainingSpec, predictedTimeSpec, throughputSpec } from './chart-noise.js';
 import { curveRows, spreadRows } from './chart-data.js';
 import { lossCurveSpec, type CurveAxis } from './chart-curves.js';
 import { distanceSpec, finalMetricSpec, secondsToTargetSpec } from './chart-summary.js';
@@ -28,7 +29,10 @@ export const SECTIONS = [
   { id: 'learning-rate', title: 'Learning rate' },
 ] as const;
 
-export type ReportSection = (typeof SECTIONS)[number]['id'];
+/** The section of the noise-scale stage, drawn after SECTIONS when a study has one. */
+export const NOISE_SECTION = { id: 'noise-scale', title: 'Noise scale, critical batch size and throughput' } as const;
+
+export type ReportSection = (typeof SECTIONS)[number]['id'] | (typeof NOISE_SECTION)['id'];
 
 const AXES: Array<{ axis: CurveAxis; words: string; read: string }> = [
   { axis: 'epoch', words: 'epochs', read: 'Every batch size sees the same data per epoch, so this shows which makes the most progress per pass over the data.' },
@@ -120,6 +124,37 @@ export function lrRangeCharts(range: LrRangeResult): ReportChart[] {
   }];
 }
 
+/** The charts of the noise-scale stage: B_simple over training, throughput, predicted vs measured time. */
+export function noiseCharts(noise: NoiseStudy): ReportChart[] {
+  const out: ReportChart[] = [];
+  const section = NOISE_SECTION.id;
+  const over = noiseOverTrainingSpec(noise);
+  if (over) {
+    out.push({
+      id: 'noise-over-training', section, title: 'Gradient noise scale over training',
+      caption: `B_simple = tr(Sigma)/|G|^2 measured from per-example gradients during one run at batch size ${noise.tracking.batchSize} (grey dots; the blue line smooths tr(Sigma) and |G|^2 separately before dividing). It usually grows as the loss falls: the gradient gets smaller relative to its noise, so larger batches become useful later in training. The dashed line is B_crit fitted from the learning curves; McCandlish et al. (2018) find B_simple close to it.`,
+      spec: over,
+    });
+  }
+  const tp = throughputSpec(noise);
+  if (tp) {
+    out.push({
+      id: 'throughput', section, title: 'Training throughput by batch size on this machine',
+      caption: `Examples per second of one training step (median of ${noise.throughput.repeats} timed repeats after a warm-up; evaluation excluded), both axes logarithmic. The curve rises while bigger batches use the hardware better and flattens past the knee (dashed: the smallest batch size reaching ${Math.round(100 * noise.throughput.kneeFraction)} % of the peak). Past the knee a bigger batch costs proportionally more time per update.`,
+      spec: tp,
+    });
+  }
+  const pt = predictedTimeSpec(noise);
+  if (pt) {
+    out.push({
+      id: 'predicted-time', section, title: 'Predicted and measured time to the target loss',
+      caption: 'The blue line is the noise-scale model: steps S_min (1 + B_noise/B) times this machine\'s seconds per update. Orange dots are the times the comparison measured (interpolated to the target, mean over seeds). Dots far from the line mean the model and the data disagree; the comparison ran trials in parallel, which slows each step.',
+      spec: pt,
+    });
+  }
+  return out;
+}
+
 /** The study's tuning result: its own, else the one the comparison ran to pick learning rates. */
 export function studyTune(result: StudyResult): TuneResult | undefined {
   return result.tune ?? result.compare.tune;
@@ -132,7 +167,8 @@ export function studyCharts(result: StudyResult): ReportChart[] {
     ...compareSummaryCharts(result.compare),
     ...(studyTune(result) ? tuneCharts(studyTune(result)!) : []),
     ...(result.lrRange ? lrRangeCharts(result.lrRange) : []),
+    ...(result.noise ? noiseCharts(result.noise) : []),
   ];
-  const order = SECTIONS.map((s) => s.id);
+  const order: string[] = [...SECTIONS.map((s) => s.id), NOISE_SECTION.id];
   return all.map((c, i) => ({ c, i })).sort((a, b) => order.indexOf(a.c.section) - order.indexOf(b.c.section) || a.i - b.i).map((x) => x.c);
 }

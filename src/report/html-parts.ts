@@ -98,3 +98,43 @@ export function summaryTableHtml(compare: CompareResult, recommended: number): s
 ${body}
 </tbody></table></div>`;
 }
+
+/**
+ * The noise-scale model's recommendation, shown right after the grid's (empty without a noise
+ * stage): its batch size and learning rate, whether it agrees, and its evidence sentences.
+ */
+export function noiseSummaryHtml(result: StudyResult): string {
+  const n = result.noise; if (!n) return '';
+  const p = n.prediction;
+  const same = p.batchSize === result.recommendation.batchSize;
+  const head = same
+    ? `The noise-scale model agrees: batch size <strong>${esc(String(p.batchSize))}</strong> has the least predicted time to the target.`
+    : `The noise-scale model would pick batch size <strong>${esc(String(p.batchSize))}</strong> with learning rate <strong>${esc(formatNumber(p.learningRate))}</strong>${p.warmupSteps ? ` and ${esc(formatCount(p.warmupSteps))} warmup updates` : ''}; the measured comparison above stays the main recommendation.`;
+  return `
+<section class="recommend" id="noise-model">
+<h2>Beside it: the noise-scale model</h2>
+<p class="choice">${head}</p>
+<ul class="evidence">${p.evidence.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>
+</section>`;
+}
+
+/** The numbers of the noise-scale stage as a small table under its section title. */
+export function noiseNoteHtml(result: StudyResult): string {
+  const n = result.noise; if (!n) return '';
+  const tb = n.twoBatch; const t = n.throughput; const c = n.tracking.cost;
+  const row = (k: string, v: string): string => `<tr><th scope="row">${esc(k)}</th><td>${esc(v)}</td></tr>`;
+  const kneeRow = t.rows.find((r) => r.batchSize === t.knee);
+  const rows = [
+    row('B_simple at the end of the tracking run (exact, per-example)', formatNumber(n.exact.bSimple)),
+    row(`B_simple, two-batch estimate (batches ${tb.batchSizes?.join(' and ') ?? '?'}, ${tb.samples ?? '?'} samples)`, `${formatNumber(tb.bSimple)}${tb.stderr ? ` \u00b1 ${formatNumber(tb.stderr.bSimple)}` : ''}`),
+    row('B_noise used for the prediction', formatNumber(n.prediction.bNoise)),
+    row(`B_crit from the learning curves (target loss ${formatNumber(n.critical.targetLoss)})`, Number.isFinite(n.critical.bCrit) ? formatNumber(n.critical.bCrit) : (n.critical.note ?? 'no fit')),
+    row('Throughput knee (batch size)', `${formatNumber(t.knee)}${kneeRow ? ` (${formatCount(Math.round(kneeRow.examplesPerSecond))} examples/s, peak ${formatCount(Math.round(t.peakExamplesPerSecond))})` : ''}`),
+    row('Memory per batch at the knee', kneeRow ? `${formatCount(kneeRow.batchBytes)} bytes (plus ${formatCount(t.fixedBytes)} bytes of parameters and optimizer state)` : '\u2014'),
+    row('Cost of tracking the noise scale', `${c.measurements} measurements, ${formatSeconds(c.measureSeconds)} against ${formatSeconds(c.trainSeconds)} of training`),
+  ];
+  return `<p class="note">${esc('McCandlish, Kaplan, Amodei et al. (2018), "An Empirical Model of Large-Batch Training": below the noise scale a bigger batch saves updates almost in proportion; above it, it mostly wastes examples. Timings are of this machine and vary between runs.')}</p>
+<div class="table-wrap"><table><tbody>
+${rows.join('\n')}
+</tbody></table></div>`;
+}

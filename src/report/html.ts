@@ -1,8 +1,8 @@
 // The report page: a StudyResult -> one self-contained, script-free, phone-readable index.html.
 import type { StudyResult } from '../experiments/records.js';
-import { SECTIONS, studyCharts, studyTune, type ReportChart } from './charts.js';
+import { NOISE_SECTION, SECTIONS, studyCharts, studyTune, type ReportChart } from './charts.js';
 import { escapeHtml as esc, formatNumber } from './format.js';
-import { recommendationHtml, setupHtml, summaryTableHtml } from './html-parts.js';
+import { noiseNoteHtml, noiseSummaryHtml, recommendationHtml, setupHtml, summaryTableHtml } from './html-parts.js';
 import { renderSvg } from './render-svg.js';
 import { FONT_STACK } from './theme.js';
 
@@ -61,7 +61,8 @@ export async function renderReport(result: StudyResult, options: ReportOptions =
   const charts = studyCharts(result);
   const figures = new Map<string, string>();
   for (const chart of charts) figures.set(chart.id, await figureHtml(chart, options.onWarning));
-  const sections = SECTIONS.map((s) => {
+  const allSections = [...SECTIONS, ...(result.noise ? [NOISE_SECTION] : [])];
+  const sections = allSections.map((s) => {
     const inSection = charts.filter((c) => c.section === s.id);
     if (inSection.length === 0) return '';
     return `<section id="${s.id}"><h2>${esc(s.title)}</h2>${sectionNote(result, s.id)}
@@ -71,7 +72,7 @@ ${inSection.map((c) => figures.get(c.id) ?? '').join('\n')}
   }).filter(Boolean);
   const nav = [
     ['recommendation', 'Recommendation'], ['setup', 'What was run'], ['summary', 'Summary table'],
-    ...SECTIONS.filter((s) => charts.some((c) => c.section === s.id)).map((s) => [s.id, s.title]),
+    ...allSections.filter((s) => charts.some((c) => c.section === s.id)).map((s) => [s.id, s.title]),
   ].map(([id, t]) => `<li><a href="#${id}">${esc(t ?? '')}</a></li>`).join('');
   const title = `Batch size study: ${result.dataset.name}`;
   const html = `<!DOCTYPE html>
@@ -88,7 +89,7 @@ ${CSS}
 <main>
 <h1>${esc(title)}</h1>
 <p class="sub">${esc(result.model.description)}</p>
-${recommendationHtml(result)}
+${recommendationHtml(result)}${noiseSummaryHtml(result)}
 ${partialHtml(result)}
 <nav aria-label="Contents"><ul>${nav}</ul></nav>
 ${setupHtml(result)}
@@ -127,6 +128,7 @@ function sectionNote(result: StudyResult, section: string): string {
     }
     return parts.length ? `<p class="note">${esc(parts.join(' '))}</p>` : '';
   }
+  if (section === NOISE_SECTION.id) return noiseNoteHtml(result);
   if (section === 'validation-loss') {
     return `<p class="note">${esc(`The same runs drawn against four clocks. Each batch size uses its own learning rate (see the table); ${result.compare.seeds.length} seeds each.`)}</p>`;
   }

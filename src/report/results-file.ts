@@ -28,6 +28,8 @@ export function parseStudyResult(json: unknown, source: string): StudyResult {
       : `its "schema" field should be "${STUDY_SCHEMA}", got ${describeJson(version)}. ${fix}`;
     throw new MinibatchError('BAD_RESULTS_FILE', `${where}: ${got}`);
   }
+  const depth = nestingBeyond(json, MAX_JSON_DEPTH);
+  if (depth) throw new MinibatchError('BAD_RESULTS_FILE', `${where}: ${depth} nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep. ${fix}`);
   const parsed = studyResultSchema.safeParse(json);
   if (parsed.success) return inOrderOf(parsed.data, json);
   const issue = parsed.error.issues[0];
@@ -74,6 +76,21 @@ export function pointsCsv(result: Pick<StudyResult, 'compare'>): string {
 export function csvField(v: number | string): string {
   if (typeof v === 'number') return String(v);
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** Deepest nesting of objects and arrays parseStudyResult accepts (validation recurses; a deeper file would overflow the stack). */
+export const MAX_JSON_DEPTH = 64;
+
+/** The path of the first value nested deeper than `max` levels, or undefined; iterative, so any depth is safe. */
+function nestingBeyond(json: unknown, max: number): string | undefined {
+  const stack: Array<[unknown, number, string]> = [[json, 0, '(top level)']];
+  while (stack.length > 0) {
+    const [v, d, path] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d >= max) return `field ${path}`;
+    for (const [k, c] of Object.entries(v)) stack.push([c, d + 1, Array.isArray(v) ? `${path}[${k}]` : path === '(top level)' ? k : `${path}.${k}`]);
+  }
+  return undefined;
 }
 
 /** `value` with the keys of every object in the order they have in `like` (zod puts known keys first). */

@@ -1,7 +1,8 @@
 // The zod schema of results.json (`minibatch-study/1`), checked against the StudyResult type.
 import { z } from 'zod';
 import type {
-  CompareResult, LrRangeResult, Point, Recommendation, RunRecord, Spread, StudyResult, TuneCell, TuneResult,
+  CompareResult, CriticalBatchResult, CriticalPoint, LrRangeResult, NoisePrediction, NoiseScaleResult, NoiseStudy, NoiseTrackCost,
+  NoiseTrackPoint, Point, PredictionRow, Recommendation, RunRecord, Spread, StudyResult, ThroughputProfile, ThroughputRow, TuneCell, TuneResult,
 } from '../experiments/records.js';
 
 /** The schema version this code writes and reads. */
@@ -111,6 +112,60 @@ const recommendation = z.looseObject({
   batchSize: positiveInt, learningRate: positive, evidence: z.array(z.string()), compared: z.string(),
 } satisfies Shape<Recommendation>);
 
+const noiseMethod = z.enum(['exact', 'two-batch']);
+
+const noiseResult = z.looseObject({
+  method: noiseMethod, bSimple: measured, traceSigma: measured, gradNormSq: measured, loss: measured, rows: count,
+  stderr: z.looseObject({ bSimple: measured, traceSigma: measured, gradNormSq: measured }).optional(),
+  batchSizes: z.tuple([positiveInt, positiveInt]).optional(), samples: positiveInt.optional(), seconds: nonNegative,
+} satisfies Shape<NoiseScaleResult>);
+
+const trackPoint = z.looseObject({
+  epoch: nonNegative, updates: count, examplesSeen: count, loss: measured, bSimple: measured, traceSigma: measured,
+  gradNormSq: measured, smoothedBSimple: measured, seconds: nonNegative,
+} satisfies Shape<NoiseTrackPoint>);
+
+const trackCost = z.looseObject({
+  measurements: count, measureSeconds: nonNegative, trainSeconds: nonNegative, overhead: measured,
+} satisfies Shape<NoiseTrackCost>);
+
+const criticalPoint = z.looseObject({
+  batchSize: positiveInt, steps: measured, examples: measured, seconds: measured, reached: count, runs: count,
+} satisfies Shape<CriticalPoint>);
+
+const critical = z.looseObject({
+  targetLoss: measured, points: z.array(criticalPoint), sMin: measured, eMin: measured, bCrit: measured,
+  rmsRelError: measured, method: z.string(), note: z.string().optional(),
+} satisfies Shape<CriticalBatchResult>);
+
+const throughputRow = z.looseObject({
+  batchSize: positiveInt, secondsPerUpdate: nonNegative, examplesPerSecond: measured, updatesPerRepeat: positiveInt, batchBytes: count,
+} satisfies Shape<ThroughputRow>);
+
+const throughput = z.looseObject({
+  kind: z.literal('throughput'), backend: z.string(), rows: z.array(throughputRow), peakExamplesPerSecond: measured,
+  knee: measured, kneeFraction: positive, fixedBytes: count, repeats: positiveInt, seconds: nonNegative,
+} satisfies Shape<ThroughputProfile>);
+
+const predictionRow = z.looseObject({
+  batchSize: positiveInt, steps: measured, secondsPerUpdate: measured, seconds: measured,
+  measuredSeconds: measured.optional(), measuredSteps: measured.optional(),
+} satisfies Shape<PredictionRow>);
+
+const prediction = z.looseObject({
+  bNoise: measured, sMin: measured, rmsRelError: measured, rows: z.array(predictionRow), batchSize: positiveInt,
+  learningRate: positive, scalingRule: z.enum(['linear', 'square-root']), baseBatchSize: positiveInt, baseLearningRate: positive,
+  warmupSteps: positiveInt.optional(), bSimpleOverBCrit: measured, agreement: z.enum(['agree', 'roughly', 'disagree', 'unknown']),
+  predictedOverMeasured: measured, evidence: z.array(z.string()),
+} satisfies Shape<NoisePrediction>);
+
+const noise = z.looseObject({
+  tracking: z.looseObject({
+    batchSize: positiveInt, learningRate: positive, seed, epochs: positiveInt, points: z.array(trackPoint), cost: trackCost,
+  } satisfies Shape<NoiseStudy['tracking']>),
+  exact: noiseResult, twoBatch: noiseResult, critical, throughput, prediction, seconds: nonNegative,
+} satisfies Shape<NoiseStudy>);
+
 /**
  * results.json of `minibatch study`, version `minibatch-study/1` (see docs/results-schema.md).
  * Unknown fields are kept unchecked, so files from later /1 writers still read and round-trip.
@@ -127,6 +182,7 @@ export const studyResultSchema = z.looseObject({
   tune: tune.optional(),
   compare,
   recommendation,
+  noise: noise.optional(),
   seconds: nonNegative,
 } satisfies Shape<StudyResult>);
 

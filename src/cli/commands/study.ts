@@ -9,9 +9,9 @@ import { writeReportFiles } from '../report-files.js';
 import { printRecommendation } from '../sweep-output.js';
 import { VERSION } from '../../core/version.js';
 import { study } from '../../experiments/study.js';
-import { cancelOnSignals } from '../signals.js';
+import { cancelOnSignals, withTrialJournal } from '../signals.js';
 
-interface StudyOpts extends SweepArgs { batchSizes: string; epochs: string; seeds: string; lr?: string; out: string; json?: boolean; quiet?: boolean }
+interface StudyOpts extends SweepArgs { batchSizes: string; epochs: string; seeds: string; lr?: string; out: string; json?: boolean; quiet?: boolean; noiseScale: boolean; resume?: boolean }
 
 export function registerStudy(program: Command): void {
   const c = program.command('study')
@@ -24,9 +24,14 @@ export function registerStudy(program: Command): void {
     .option('--out <dir>', 'report folder (index.html, results.json, points.csv)', 'minibatch-report')
     .option('--json', 'print the recommendation as JSON on stdout')
     .option('--quiet', 'no progress on stderr')
+    .option('--resume', 'continue an interrupted run in --out: finished trials (trials.jsonl) are reused, not rerun')
+    .option('--no-noise-scale', 'skip the gradient noise scale, critical batch size and throughput stage')
     .addHelpText('after', `
 Stages: a learning-rate range test at batch size 32, successive-halving tuning of the learning
-rate for every batch size, then every batch size trained for several seeds at its best rate.
+rate for every batch size, then every batch size trained for several seeds at its best rate;
+last, the gradient noise scale over one run, the critical batch size from the learning curves
+and this machine's throughput profile, whose predicted time to target is shown beside the
+recommendation (see docs/noise-scale.md).
 
 Examples:
   minibatch study                                   # mnist digits, softmax regression
@@ -36,18 +41,30 @@ Examples:
       const s = await setUpSweep(o);
       const progress = sweepProgress(o.quiet === true);
       const cancel = cancelOnSignals();
+      let announced = false;
       try {
-        const result = await study(s.spec, s.train, {
+        const result = await withTrialJournal(o.out, o.resume === true, o.quiet === true, () => study(s.spec, s.train, {
           validationData: s.val, optimizer: s.optimizer, batchSizes: parseBatchSizes(o.batchSizes),
           epochs: parseIntArg('--epochs', o.epochs, 1), seeds: parseIntArg('--seeds', o.seeds, 1, 100),
           ...(o.lr !== undefined ? { learningRate: parseNumberArg('--lr', o.lr, 0, Infinity, false) } : {}),
           ...(s.workers !== undefined ? { workers: s.workers } : {}),
-          signal: cancel.signal, onProgress: progress.onProgress,
+          signal: cancel.signal, noiseScale: o.noiseScale,
+          onProgress: (stage, done, total, running) => {
+            progress.onProgress(stage, done, total, running);
+            if (stage === 'compare' && done === total && total > 0 && o.noiseScale && o.quiet !== true && !announced) {
+              announced = true; progress.stop();
+              process.stderr.write('noise-scale: measuring the gradient noise scale and the throughput profile...\n');
+            }
+          },
           datasetName: s.datasetName, modelDescription: s.modelName, createdBy: `minibatch ${VERSION}`,
-        });
+        }));
         progress.stop();
         const files = await writeReportFiles(o.out, result);
         printRecommendation(result, files, o.json === true, o.quiet === true);
+        const p = result.noise?.prediction;
+        if (p && o.quiet !== true) {
+          process.stderr.write([`Beside it, the noise-scale model: batch size ${p.batchSize}, learning rate ${p.learningRate.toPrecision(3)} (B_simple/B_crit ${p.agreement})`, ...p.evidence.map((e) => `  - ${e}`), ''].join('\n'));
+        }
       } finally {
         progress.stop(); cancel.dispose();
       }

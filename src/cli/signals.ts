@@ -1,12 +1,36 @@
-// Ctrl-C and SIGTERM cancel a sweep cleanly: what finished is kept and reported.
+// Ctrl-C and SIGTERM cancel a sweep cleanly: what finished is kept, journaled and reported.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MinibatchError } from '../core/errors.js';
+import { SweepJournal, withSweepJournal } from '../experiments/sweep-journal.js';
+
 /** An AbortSignal raised by the first SIGINT or SIGTERM; a second one exits at once. */
-export function cancelOnSignals(): { signal: AbortSignal; dispose(): void } {
+export function cancelOnSignals(doing = 'finishing with the trials done so far'): { signal: AbortSignal; dispose(): void } {
   const ctl = new AbortController();
   const handler = (sig: NodeJS.Signals): void => {
     if (ctl.signal.aborted) process.exit(130);
-    process.stderr.write(`\nminibatch: ${sig} received; finishing with the trials done so far (press Ctrl-C again to quit at once)\n`);
+    process.stderr.write(`\nminibatch: ${sig} received; ${doing} (press Ctrl-C again to quit at once)\n`);
     ctl.abort();
   };
   process.on('SIGINT', handler); process.on('SIGTERM', handler);
   return { signal: ctl.signal, dispose() { process.off('SIGINT', handler); process.off('SIGTERM', handler); } };
+}
+
+/**
+ * Runs a sweep with the trial journal `<out>/trials.jsonl`: every finished trial is appended;
+ * with `resume` the trials already there are reused instead of rerun (and counted on stderr).
+ */
+export async function withTrialJournal<T>(out: string, resume: boolean, quiet: boolean, fn: () => Promise<T>): Promise<T> {
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (err) {
+    throw new MinibatchError('IO', `cannot create the output folder ${out}: ${(err as Error).message}; choose another --out`, { cause: err });
+  }
+  const journal = SweepJournal.open(join(out, 'trials.jsonl'), { resume });
+  if (resume && !quiet) process.stderr.write(`resuming: ${journal.size} finished trials in ${journal.path}\n`);
+  try {
+    return await withSweepJournal(journal, fn);
+  } finally {
+    if (resume && !quiet) process.stderr.write(`${journal.reused} trials reused from the journal, not rerun\n`);
+  }
 }

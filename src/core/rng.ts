@@ -1,6 +1,9 @@
 // Seeded random numbers (xoshiro128**): uniform, normal, integers and in-place shuffles.
 import { checkInt } from './check.js';
 
+/** The generator's state: four 32-bit words and the cached normal draw (NaN when none). */
+export type RngState = [number, number, number, number, number];
+
 /**
  * A small, fast, seeded generator. The same seed gives the same sequence on every platform;
  * the state can be read and restored (for checkpoints). Not for cryptography.
@@ -70,8 +73,9 @@ export class Rng {
   fork(): Rng { return new Rng(this.nextUint32() * 2097152 + (this.nextUint32() >>> 11)); }
 
   /** The full state, for checkpoints. */
-  getState(): [number, number, number, number, number] { return [this.s0, this.s1, this.s2, this.s3, this.spare]; }
-  setState(s: readonly [number, number, number, number, number]): void {
+  getState(): RngState { return [this.s0, this.s1, this.s2, this.s3, this.spare]; }
+  /** Restores a state from getState(): the generator continues exactly where that one was. */
+  setState(s: Readonly<RngState>): void {
     [this.s0, this.s1, this.s2, this.s3, this.spare] = s;
   }
 }

@@ -1,6 +1,10 @@
 // BatchSampler: the one knob of gradient descent (batch size) plus shuffle and dropLast.
 import { checkInt } from '../core/check.js';
-import type { Rng } from '../core/rng.js';
+import { MinibatchError } from '../core/errors.js';
+import type { Rng, RngState } from '../core/rng.js';
+
+/** What a checkpoint keeps of a sampler: the epoch's visiting order and the RNG state. */
+export interface SamplerState { order: Uint32Array; rng: RngState }
 
 /**
  * Splits an epoch over `n` rows into batches of `batchSize` row indices.
@@ -44,6 +48,28 @@ export class BatchSampler {
   /** Starts an epoch: reshuffles `order` (a permutation of the previous one) when shuffling. */
   startEpoch(): void {
     if (this.shuffle) this.rng.shuffle(this.order);
+  }
+
+  /** A copy of the shuffling state: the current epoch's order and the generator's state (checkpoints). */
+  getState(): SamplerState { return { order: this.order.slice(), rng: this.rng.getState() }; }
+
+  /**
+   * Restores a state from getState() of a sampler over the same rows, so the rest of this epoch
+   * and every later epoch visit rows exactly as the saved sampler would have. A wrong-sized or
+   * non-permutation order is a MinibatchError.
+   */
+  setState(s: SamplerState): void {
+    if (s.order.length !== this.n) {
+      throw new MinibatchError('BAD_SHAPE', `the saved sampler order has ${s.order.length} rows, this sampler has ${this.n}; resume on the same training rows`);
+    }
+    const seen = new Uint8Array(this.n);
+    for (let i = 0; i < this.n; i++) {
+      const r = s.order[i]!;
+      if (r >= this.n || seen[r] === 1) throw new MinibatchError('BAD_SHAPE', `the saved sampler order is not a permutation of 0..${this.n - 1} (row ${r} at position ${i}); the checkpoint is damaged`);
+      seen[r] = 1;
+    }
+    this.order.set(s.order);
+    this.rng.setState(s.rng);
   }
 
   /** Start offset into `order` of batch `b` of the current epoch. */

@@ -1,6 +1,6 @@
 // CSV column typing, missing-value handling, class-label mapping and one-hot encoding.
 import { MinibatchError } from '../core/errors.js';
-import { MISSING, NUMBER, parseNumber, type CsvTable, type RawColumn } from './csv-reader.js';
+import { MISSING, NUMBER, parseNumber, quoteCell, type CsvTable, type RawColumn } from './csv-reader.js';
 
 export type MissingMode = 'error' | 'drop' | 'mean';
 export type CsvTask = 'classification' | 'regression';
@@ -21,7 +21,7 @@ export type ColumnKind = { kind: 'numeric' } | { kind: 'categorical'; categories
 
 /** `file, line L, column "name" (index c)` for the cell at data row `row` (a table row index). */
 export function where(v: TableView, row: number, col: number): string {
-  return `${v.file}, line ${v.table.lines[row]}, column ${JSON.stringify(v.names[col])} (index ${col})`;
+  return `${v.file}, line ${v.table.lines[row]}, column ${quoteCell(v.names[col])} (index ${col})`;
 }
 
 /** Text of a non-missing cell: its own text, or the shortest float32-exact form of its number. */
@@ -57,9 +57,9 @@ export function columnIsCategorical(v: TableView, c: number, forced: boolean): b
   if (texts * 2 > texts + numbers) return true;
   let r = v.start;
   while (col.codes![r]! < 0) r++;
-  throw new MinibatchError('BAD_CSV', `${where(v, r, c)}: ${JSON.stringify(col.strings[col.codes![r]!])} is not a number, but ${numbers} of the ` +
+  throw new MinibatchError('BAD_CSV', `${where(v, r, c)}: ${quoteCell(col.strings[col.codes![r]!])} is not a number, but ${numbers} of the ` +
     `column's ${numbers + texts} values are. Fix the value, write a missing value as ? or an empty cell, ` +
-    `or pass categorical: [${JSON.stringify(v.names[c])}] to treat the column as categories`);
+    `or pass categorical: [${quoteCell(v.names[c])}] to treat the column as categories`);
 }
 
 /** Labels sorted: numerically when every label is a number (so 0/1 stay 0 -> 0, 1 -> 1), else by code unit. */
@@ -121,7 +121,7 @@ export function encodeTarget(
   if (chosen === 'regression') {
     if (categorical) {
       const first = [...counts.keys()].find((l) => Number.isNaN(parseNumber(l))) ?? '';
-      throw new MinibatchError('BAD_CSV', `${v.file}: target column ${JSON.stringify(v.names[c])} (index ${c}) holds labels such as ${JSON.stringify(first)}, ` +
+      throw new MinibatchError('BAD_CSV', `${v.file}: target column ${quoteCell(v.names[c])} (index ${c}) holds labels such as ${quoteCell(first)}, ` +
         "but regression needs numbers; use task: 'classification' or choose another target column");
     }
     for (let r = v.start, i = 0; r < v.table.rows; r++) if (keep[r]) y[i++] = col.num[r]!;
@@ -163,7 +163,7 @@ function writeNumeric(v: TableView, c: number, col: RawColumn, keep: Uint8Array,
   if (col.missing > 0) {
     let sum = 0; let n = 0;
     for (let r = v.start; r < v.table.rows; r++) if (keep[r] && !isMissing(col, r)) { sum += col.num[r]!; n++; }
-    if (n === 0) throw new MinibatchError('BAD_CSV', `${v.file}: column ${JSON.stringify(v.names[c])} (index ${c}) has no values to take a mean of; remove the column`);
+    if (n === 0) throw new MinibatchError('BAD_CSV', `${v.file}: column ${quoteCell(v.names[c])} (index ${c}) has no values to take a mean of; remove the column`);
     fill = sum / n;
   }
   for (let r = v.start, i = 0; r < v.table.rows; r++) {
@@ -177,7 +177,7 @@ function writeOneHot(v: TableView, col: RawColumn, categories: string[], keep: U
   const byId = col.strings.map((s) => index.get(s) ?? -1);
   let mode = -1;
   if (col.missing > 0 && categories.length === 0) {
-    throw new MinibatchError('BAD_CSV', `${v.file}: column ${JSON.stringify(v.names[v.table.columns.indexOf(col)])} has no values left to fill its missing cells with; remove the column`);
+    throw new MinibatchError('BAD_CSV', `${v.file}: column ${quoteCell(v.names[v.table.columns.indexOf(col)])} has no values left to fill its missing cells with; remove the column`);
   }
   if (col.missing > 0) {
     const counts = labelCounts(col, keep, v.start, v.table.rows);

@@ -109,7 +109,7 @@ export async function readCsvTable(
     t.lines[t.rows] = start;
     for (let c = 0; c < record.length; c++) {
       if (!t.columns[c]!.set(t.rows, record[c]!, maxCategories)) {
-        throw new MinibatchError('BAD_CSV', `${path}, line ${start}: column index ${c} (first row: ${JSON.stringify(t.firstRow[c])}) has more than ${maxCategories} distinct non-numeric values. ` +
+        throw new MinibatchError('BAD_CSV', `${path}, line ${start}: column index ${c} (first row: ${quoteCell(t.firstRow[c])}) has more than ${maxCategories} distinct non-numeric values. ` +
           'It looks like an identifier or free text, which one-hot encoding cannot use; remove the column, or raise maxCategories');
       }
     }
@@ -165,6 +165,12 @@ export function parseNumber(s: string): number {
     if (c === 120 /* x */ || c === 98 /* b */ || c === 111 /* o */) return NaN;
   }
   return v;
+}
+
+/** A cell or name quoted for an error message, cut to 80 characters (a hostile cell can be megabytes). */
+export function quoteCell(s: string | undefined): string {
+  if (s === undefined) return 'undefined';
+  return s.length <= 80 ? JSON.stringify(s) : `${JSON.stringify(s.slice(0, 80))}... (${s.length} characters)`;
 }
 
 function isSpace(c: number): boolean { return c === 32 || c === 9 || c === 13 || c === 10 || c === 0xa0 || c === 0xfeff; }

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { MinibatchError } from '../core/errors.js';
 import { checkInt, checkNumber, checkOneOf, show } from '../core/check.js';
 import { Dataset } from './dataset.js';
-import { readCsvTable, type CsvTable } from './csv-reader.js';
+import { quoteCell, readCsvTable, type CsvTable } from './csv-reader.js';
 import {
   columnIsCategorical, encodeFeatures, encodeTarget, keptRows, labelCounts, sortLabels,
   type ColumnKind, type CsvTask, type MissingMode, type TableView,
@@ -176,11 +176,11 @@ function resolveColumn(
   if (at >= 0) return { index: at, byName: true };
   const m = /^col(\d+)$/.exec(name);
   if (m && header !== true && Number(m[1]) < first.length) return { index: Number(m[1]), byName: false };
-  const cells = first.slice(0, 12).map((c) => JSON.stringify(c.trim())).join(', ') + (first.length > 12 ? ', ...' : '');
+  const cells = first.slice(0, 12).map((c) => quoteCell(c.trim())).join(', ') + (first.length > 12 ? ', ...' : '');
   const fix = header === false
     ? `with header: false the columns have no names; give a 0-based index or col0 to col${first.length - 1}`
     : `line 1 has ${cells}; give one of these names, a 0-based index, or col0 to col${first.length - 1}`;
-  throw new MinibatchError('NOT_FOUND', `${file}: there is no ${what} column ${JSON.stringify(name)}; ${fix}`);
+  throw new MinibatchError('NOT_FOUND', `${file}: there is no ${what} column ${quoteCell(name)}; ${fix}`);
 }
 
 /** The 'auto' header rule (see `loadCsv`). */

@@ -6,11 +6,12 @@ import { createExecutor, Progress, type Executor } from './executor.js';
 import type { CompareResult, RunRecord, TuneResult } from './records.js';
 import {
   checkBudget, checkLearningRate, defaultEvalEvery, seedList, splitForSweep, uniqueBatchSizes,
-  type ModelSource, type SweepOptions,
+  probeModel, type ModelSource, type SweepOptions, type SplitData,
 } from './setup.js';
 import { bestValLoss, examplesToTarget, relativeDistance, secondsToTarget, summarise, updatesToTarget } from './summary.js';
 import type { Budget, TrialSettings } from './trial.js';
 import { tuneWith, type TuneOptions } from './tune.js';
+import { convexOptimum } from './optimum.js';
 
 export interface CompareOptions extends SweepOptions {
   /** Default [1, 8, 32, 128, 'full']; sizes that resolve to the same rows run once. */
@@ -75,9 +76,17 @@ export async function compare(makeModel: ModelSource, data: Dataset, options: Co
     const out = await exec.run(settings, progress, o.signal);
     const runs = out.runs.filter((r): r is RunRecord => r !== undefined);
     const targetLoss = target ?? nearBest(runs);
+    const optimum = exec.convex ? optimumOf(makeModel, split, seeds[0]!, runs, n) : undefined;
+    const summary = sizes.map((s, i) => summariseBatchSize(runs, s, lrs[i]!, targetLoss, exec.convex ? n : undefined));
+    if (optimum) {
+      summary.forEach((row) => {
+        row.distanceToOptimum = summarise(runs.filter((r) => r.batchSize === row.batchSize)
+          .map((r) => (r.finalParams ? relativeDistance(r.finalParams, optimum.params) : NaN)));
+      });
+    }
     return {
-      kind: 'compare', metric: exec.metric, batchSizes: sizes.map((s) => s.requested), seeds, runs,
-      summary: sizes.map((s, i) => summariseBatchSize(runs, s, lrs[i]!, targetLoss, exec.convex ? n : undefined)),
+      kind: 'compare', metric: exec.metric, batchSizes: sizes.map((s) => s.requested), seeds, runs, summary,
+      ...(optimum ? { optimum: { converged: optimum.converged, iterations: optimum.iterations, loss: optimum.loss, gradNorm: optimum.gradNorm, startGradNorm: optimum.startGradNorm } } : {}),
       targetLoss, targetRule: target === undefined ? 'near-best' : 'given',
       ...describe(exec, budget, evalEvery, tuned), ...(out.partial ? { partial: true } : {}),
     };
@@ -108,6 +117,17 @@ export function learningRateFor(lr: CompareOptions['learningRate'], batchSize: n
     return near.learningRate * (batchSize / near.batchSize) ** k;
   }
   throw new MinibatchError('BAD_LEARNING_RATE', `learningRate must be a number, one number per batch size, 'tuned' or a TuneResult, got ${show(lr)}`);
+}
+
+/**
+ * The training-loss optimum of a convex model (see convexOptimum), started from the full-batch
+ * run's final weights; undefined when the problem is too large to solve here.
+ */
+function optimumOf(source: ModelSource, split: SplitData, seed: number, runs: readonly RunRecord[], n: number): ReturnType<typeof convexOptimum> {
+  const model = probeModel(source, seed, split);
+  const full = runs.find((r) => r.batchSize === n && !r.diverged && r.finalParams);
+  if (full?.finalParams) model.params.set(full.finalParams);
+  return convexOptimum(model, split.train);
 }
 
 /**

@@ -7,6 +7,7 @@ import { factoryOfChoice, specOfChoice } from './optimizer-spec.js';
 import { defaultWorkers, TrialPool } from './pool.js';
 import type { MetricName, RunRecord } from './records.js';
 import { isSpecSource, probeModel, type ModelSource, type ProgressCallback, type SplitData, type SweepOptions, type TrialLabel } from './setup.js';
+import { currentJournal, journalContext, trialKey, type SweepJournal } from './sweep-journal.js';
 import { isConvex, metricOf, modelForSeed, TrialRunner, warmUp, type TrialSettings } from './trial.js';
 
 /** Counts trials over one or several `run` calls and reports to a ProgressCallback. */
@@ -64,13 +65,37 @@ export function createExecutor(source: ModelSource, data: SplitData, o: SweepOpt
   const workers = checkInt('workers', o.workers ?? (spec ? defaultWorkers() : 1), 1, 1024, 'BAD_ARGUMENT', 'Use 1 to run in this thread.');
   const optSpec = specOfChoice(o.optimizer);
   const base = { data, metric: metricOf(probe), convex: isConvex(probe), optimizerSpec: optSpec };
+  const journal = (o as { journal?: SweepJournal }).journal ?? currentJournal();
+  const journaled = (e: Executor): Executor => (journal && spec && optSpec
+    ? withJournal(e, journal, journalContext(spec, optSpec, o.varyInit ?? true, data)) : e);
   if (workers > 1) {
     if (!spec) throw new MinibatchError('BAD_ARGUMENT', `workers: ${workers} needs the model as a ModelSpec (functions cannot cross threads): pass model.spec, or workers: 1`);
     if (!optSpec) throw new MinibatchError('BAD_ARGUMENT', `workers: ${workers} needs an optimizer an OptimizerSpec can rebuild (sgd, rmsprop, adam): pass its spec, or workers: 1`);
-    return poolExecutor(base, spec, optSpec, o.varyInit ?? true, workers);
+    return journaled(poolExecutor(base, spec, optSpec, o.varyInit ?? true, workers));
   }
   const makeModel = spec ? (seed: number) => modelForSeed(spec, seed, o.varyInit ?? true) : (source as (seed: number) => Model);
-  return inThreadExecutor(base, makeModel, factoryOfChoice(o.optimizer));
+  return journaled(inThreadExecutor(base, makeModel, factoryOfChoice(o.optimizer)));
+}
+
+/**
+ * An executor that answers trials found in `journal` from it (counted as done, never rerun)
+ * and runs the others, appending each finished one. Results are in input order as before.
+ */
+function withJournal(exec: Executor, journal: SweepJournal, context: string): Executor {
+  return {
+    ...exec,
+    async run(settings, progress, signal) {
+      const keys = settings.map((s) => trialKey(context, s));
+      const runs: Array<RunRecord | undefined> = keys.map((k) => journal.get(k));
+      runs.forEach((r, i) => { if (r) progress.end(progress.start(settings[i]!), true); });
+      const todo = runs.flatMap((r, i) => (r ? [] : [i]));
+      if (todo.length > 0) {
+        const out = await exec.run(todo.map((i) => settings[i]!), progress, signal);
+        out.runs.forEach((r, j) => { if (r) { runs[todo[j]!] = r; journal.record(keys[todo[j]!]!, r); } });
+      }
+      return { runs, partial: runs.some((r) => r === undefined) };
+    },
+  };
 }
 
 type Base = Pick<Executor, 'data' | 'metric' | 'convex' | 'optimizerSpec'>;

@@ -51,7 +51,8 @@ export function recommend(tune: TuneResult | undefined, compare: CompareResult, 
     stabilitySentence(compare, chosen),
     learningRateSentence(tune, compare, chosen),
     lrRange ? rangeSentence(lrRange, chosen) : '',
-    chosen.distanceToFullBatch ? distanceSentence(chosen.distanceToFullBatch.mean, chosen.requested === 'full') : '',
+    chosen.distanceToOptimum && compare.optimum?.converged ? optimumSentence(chosen.distanceToOptimum.mean)
+      : chosen.distanceToFullBatch ? distanceSentence(chosen.distanceToFullBatch.mean, chosen.requested === 'full') : '',
     compare.partial ? 'The comparison was cancelled before every run finished: this evidence covers only the finished runs.' : '',
   ].filter((s) => s !== '');
   return { batchSize: chosen.batchSize, learningRate: chosen.learningRate, evidence, compared: comparedText(tune, compare) };
@@ -216,3 +217,12 @@ const AGREE: Record<NoisePrediction['agreement'], string> = {
   disagree: 'they disagree by more than 10x, so the noise scale is a poor guide to the batch size here',
   unknown: 'no comparison is possible',
 };
+
+/** What the relative distance of the final weights from the training-loss optimum says. */
+function optimumSentence(d: number): string {
+  if (!Number.isFinite(d)) return '';
+  const pct = `${fmt(100 * d, 2)} %`;
+  return d < 0.05
+    ? `Its final weights lie ${pct} (relative distance) from the optimum of the training loss: this convex model converged to the one solution.`
+    : `Its final weights lie ${pct} (relative distance) from the optimum of the training loss: within this budget it has not converged to the one solution of this convex model (a lower learning rate or more epochs would close the gap).`;
+}

@@ -68,11 +68,19 @@ export interface CompareResult {
     updatesToTarget: Spread;
     /** Convex models: relative distance ||w - w_full|| / ||w_full|| of the final weights. */
     distanceToFullBatch?: Spread;
+    /** Convex models: relative distance ||w - w*|| / ||w*|| of the final weights from the training-loss optimum w*. */
+    distanceToOptimum?: Spread;
   }>;
   /** The validation loss all batch sizes are timed to reach. */
   targetLoss: number;
   /** How targetLoss was chosen: given by the caller, or 1.1 x the lowest validation loss any run reached. */
   targetRule?: 'given' | 'near-best';
+  /**
+   * Convex models small enough to solve: the full-batch optimum w* of the training loss, found
+   * by line-search gradient descent; `converged` false means the gradient did not vanish (e.g.
+   * separable classes, whose loss has no finite minimiser).
+   */
+  optimum?: { converged: boolean; iterations: number; loss: number; gradNorm: number; startGradNorm: number };
   /** Training budget of every run. */
   budget?: { epochs: number } | { examples: number } | { seconds: number };
   /** Examples between evaluation points. */

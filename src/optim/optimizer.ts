@@ -8,6 +8,9 @@ export type OptimizerSpec =
   | { type: 'rmsprop'; learningRate: ScheduleSpec; alpha: number; epsilon: number; momentum: number; centered: boolean; weightDecay: number }
   | { type: 'adam'; learningRate: ScheduleSpec; beta1: number; beta2: number; epsilon: number; weightDecay: number; decoupled: boolean };
 
+/** An optimizer's resumable state (see Optimizer.getState). `size` is -1 before the first step. */
+export interface OptimizerState { iterations: number; lastLearningRate: number; size: number; buffers: Float32Array[] }
+
 /** Learning rate as a number or a schedule over updates. */
 export type LearningRate = number | Schedule;
 
@@ -46,6 +49,26 @@ export abstract class Optimizer {
 
   /** The state buffers, for checkpoints. */
   abstract buffers(): Float32Array[];
+
+  /** A copy of everything a later update depends on: step count, last rate, buffers (checkpoints). */
+  getState(): OptimizerState {
+    return { iterations: this.iterations, lastLearningRate: this.lastLearningRate, size: this.size, buffers: this.buffers().map((b) => b.slice()) };
+  }
+
+  /**
+   * Restores a state from getState() (of an optimizer with the same spec), so the next update is
+   * bit-identical to the one the saved optimizer would have made. Mismatched buffers are a
+   * MinibatchError.
+   */
+  setState(s: OptimizerState): void {
+    if (s.size >= 0) this.allocate(s.size); else { this.size = -1; this.allocateBuffers(0); }
+    const mine = this.buffers();
+    if (mine.length !== s.buffers.length || mine.some((b, i) => b.length !== s.buffers[i]!.length)) {
+      throw new MinibatchError('BAD_ARGUMENT', `optimizer state holds buffers of lengths [${s.buffers.map((b) => b.length).join(', ')}], this ${this.spec.type} optimizer needs [${mine.map((b) => b.length).join(', ')}]; resume with the optimizer settings the state was saved with`);
+    }
+    mine.forEach((b, i) => b.set(s.buffers[i]!));
+    this.iterations = s.iterations; this.lastLearningRate = s.lastLearningRate;
+  }
 
   protected allocate(size: number): void {
     this.size = size; this.iterations = 0;

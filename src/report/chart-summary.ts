@@ -31,15 +31,17 @@ export function secondsToTargetSpec(compare: CompareResult): TopLevelSpec {
 }
 
 /**
- * Convex models: the relative distance ||w - w_full|| / ||w_full|| of each batch size's final
- * weights from those of full-batch training. Undefined when no summary carries the distance.
+ * Convex models: the relative distance of each batch size's final weights from the training-loss
+ * optimum w* (||w - w*|| / ||w*||) when it was computed, else from those of full-batch training.
+ * Undefined when no summary carries a distance.
  */
 export function distanceSpec(compare: CompareResult): TopLevelSpec | undefined {
-  const rows = spreadRows(compare, (s) => s.distanceToFullBatch);
+  const toOptimum = compare.summary.some((s) => s.distanceToOptimum);
+  const rows = spreadRows(compare, (s) => (toOptimum ? s.distanceToOptimum : s.distanceToFullBatch));
   if (rows.length === 0) return undefined;
   return spreadSpec(compare, rows, {
-    yTitle: 'distance from full batch', logY: false,
-    description: 'relative distance of the final weights from the full-batch weights by batch size',
+    yTitle: toOptimum ? 'distance from the optimum' : 'distance from full batch', logY: false,
+    description: `relative distance of the final weights from the ${toOptimum ? 'training-loss optimum' : 'full-batch weights'} by batch size`,
   });
 }
 

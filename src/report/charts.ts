@@ -85,11 +85,16 @@ export function compareSummaryCharts(compare: CompareResult): ReportChart[] {
       spec: secondsToTargetSpec(compare),
     });
   }
-  const dist = has((s) => s.distanceToFullBatch) ? distanceSpec(compare) : undefined;
+  const dist = has((s) => s.distanceToFullBatch ?? s.distanceToOptimum) ? distanceSpec(compare) : undefined;
   if (dist) {
+    const opt = compare.optimum;
+    const toOptimum = opt !== undefined && compare.summary.some((s) => s.distanceToOptimum);
     out.push({
-      id: 'distance-to-full-batch', section: 'by-batch-size', title: 'Distance of the final weights from the full-batch run',
-      caption: 'How far each batch size\'s final weights are from the full-batch run\'s, relative to the size of those: ||w - w_full|| / ||w_full||, with the bar over seeds. A convex model has one optimum, so a large distance means the runs have not converged to it yet, or that gradient noise keeps small-batch weights moving around it unless the learning rate is lowered.',
+      id: 'distance-to-full-batch', section: 'by-batch-size',
+      title: toOptimum ? 'Distance of the final weights from the optimum' : 'Distance of the final weights from the full-batch run',
+      caption: toOptimum
+        ? `How far each batch size's final weights are from the minimiser w* of the training loss, relative to its size: ||w - w*|| / ||w*||, with the bar over seeds. w* was found by full-batch gradient descent with line search (${opt.iterations} steps, gradient norm ${formatNumber(opt.gradNorm)} from ${formatNumber(opt.startGradNorm)}${opt.converged ? ', converged' : ', NOT converged: the loss may have no finite minimiser, e.g. separable classes'}). A convex model has one optimum: distances near 0 mean the batch size converged to it; a floor that grows as the batch shrinks is the gradient noise of small batches at this learning rate.`
+        : 'How far each batch size\'s final weights are from the full-batch run\'s, relative to the size of those: ||w - w_full|| / ||w_full||, with the bar over seeds. A convex model has one optimum, so a large distance means the runs have not converged to it yet, or that gradient noise keeps small-batch weights moving around it unless the learning rate is lowered. (The optimum itself was not computed: the problem is too large for a quick full-batch solve.)',
       spec: dist,
     });
   }

@@ -72,8 +72,9 @@ function describeOptimizer(opt: unknown): string {
 /** The per-batch-size table: learning rate, final loss and metric, cost to the target, divergences. */
 export function summaryTableHtml(compare: CompareResult, recommended: number): string {
   const hasDist = compare.summary.some((s) => s.distanceToFullBatch);
+  const hasOpt = compare.summary.some((s) => s.distanceToOptimum);
   const head = ['batch size', 'learning rate', 'final val loss', `final val ${compare.metric}`, 'seconds to target',
-    'examples to target', 'updates to target', ...(hasDist ? ['distance to full batch'] : []), 'diverged runs'];
+    'examples to target', 'updates to target', ...(hasDist ? ['distance to full batch'] : []), ...(hasOpt ? ['distance to optimum'] : []), 'diverged runs'];
   const body = batchKeys(compare).map((k) => {
     const s = compare.summary.find((x) => x.batchSize === k.batchSize && x.requested === k.requested);
     if (!s) return '';
@@ -86,6 +87,7 @@ export function summaryTableHtml(compare: CompareResult, recommended: number): s
       reached ? `${formatMeanSd(s.secondsToTarget.mean, s.secondsToTarget.sd)}${of}` : 'not reached',
       reached ? formatCount(s.examplesToTarget.mean) : '\u2014', reached ? formatCount(s.updatesToTarget.mean) : '\u2014',
       ...(hasDist ? [s.distanceToFullBatch ? formatMeanSd(s.distanceToFullBatch.mean, s.distanceToFullBatch.sd) : '\u2014'] : []),
+      ...(hasOpt ? [s.distanceToOptimum ? formatMeanSd(s.distanceToOptimum.mean, s.distanceToOptimum.sd) : '\u2014'] : []),
       `${runs.filter((r) => r.diverged).length} of ${runs.length}`,
     ];
     const cls = k.batchSize === recommended ? ' class="chosen"' : '';

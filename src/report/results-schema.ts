@@ -77,6 +77,7 @@ const summaryRow = z.looseObject({
   finalValLoss: spread, finalValMetric: spread,
   secondsToTarget: spread, examplesToTarget: spread, updatesToTarget: spread,
   distanceToFullBatch: spread.optional(),
+  distanceToOptimum: spread.optional(),
 } satisfies Shape<CompareResult['summary'][number]>);
 
 const compare = z.looseObject({
@@ -85,6 +86,7 @@ const compare = z.looseObject({
   summary: z.array(summaryRow),
   targetLoss: measured,
   targetRule: z.enum(['given', 'near-best']).optional(),
+  optimum: z.object({ converged: z.boolean(), iterations: z.number(), loss: measured, gradNorm: measured, startGradNorm: measured }).optional(),
   budget: z.union([
     z.looseObject({ epochs: positive }), z.looseObject({ examples: positiveInt }), z.looseObject({ seconds: positive }),
   ]).optional(),

@@ -2,7 +2,7 @@
 import { checkInt, checkNumber, checkOneOf, show } from '../core/check.js';
 import { DivergenceError, MinibatchError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
-import { BatchBuffer } from '../data/batch.js';
+import { BatchBuffer, type Batch } from '../data/batch.js';
 import { BatchSampler } from '../data/batch-sampler.js';
 import type { Dataset } from '../data/dataset.js';
 import { splitIndices } from '../data/split.js';
@@ -13,6 +13,7 @@ import { sgd } from '../optim/sgd.js';
 import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 import { Evaluator } from './evaluate.js';
 import { checkDataFitsModel, metricsFromStats, type Metrics } from './metrics.js';
+import type { Checkpoint, CheckpointOptions } from './checkpoint.js';
 
 /** One row of the learning curve, written at the end of every epoch. */
 export interface EpochRecord {
@@ -78,6 +79,10 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** Milliseconds clock (injected in tests). Default performance.now. */
   clock?: () => number;
+  /** Save a checkpoint to `path` every `everyEpochs` epochs (default 1), at the end, and when aborted. */
+  checkpoint?: CheckpointOptions;
+  /** Continue the run saved in this checkpoint (a path or a loaded Checkpoint), bit-identically. */
+  resumeFrom?: string | Checkpoint;
 }
 
 export interface History {
@@ -99,6 +104,9 @@ export interface History {
  * p <- optimizer(p, (1/|B|) sum_{i in B} grad loss_i)   (or the plain sum with reduction 'sum').
  * The step allocates nothing; the loop awaits once per epoch (never per batch).
  *
+ * With `checkpoint` the run is saved atomically every `everyEpochs` epochs, at the end and when
+ * aborted (even mid-epoch); `resumeFrom` continues such a run bit-identically (see checkpoint.ts).
+ *
  * Throws MinibatchError for bad options or data, DivergenceError when the loss becomes NaN,
  * infinite or `divergenceFactor` x the first epoch's loss (with the records so far).
  */
@@ -110,78 +118,165 @@ export async function fit(model: Model, data: Dataset, options: FitOptions = {})
     throw new MinibatchError('BAD_BATCH_SIZE', `dropLast with batchSize ${o.batchSize} leaves no batch from ${train.length} rows; use a smaller batch size or dropLast: false`);
   }
   const buffer = new BatchBuffer(train, sampler.batchSize);
-  const evaluator = val ? new Evaluator(model, val, 512) : undefined;
-  const early = options.earlyStopping ? new EarlyStopping(options.earlyStopping, val !== undefined) : undefined;
-  const grad = new Float32Array(model.params.length);
-  const stats = new Float64Array(STAT_SIZE);
-  const params = model.params; const optimizer = o.optimizer; const clock = o.clock;
-  const onBatchEnd = options.callbacks?.onBatchEnd; const onEpochEnd = options.callbacks?.onEpochEnd;
-  const info: BatchInfo = { epoch: 0, batch: 0, size: 0, loss: 0, updates: 0 };
-  const history: History = {
-    records: [], batchSize: sampler.batchSize, batchesPerEpoch: sampler.batchesPerEpoch,
-    trainExamples: train.length, validationExamples: val?.length ?? 0,
-  };
-  let updates = 0; let seen = 0; let seconds = 0; let firstLoss = NaN;
-  const nb = sampler.batchesPerEpoch; const sum = o.reduction === 'sum'; const signal = options.signal;
+  const run = createRun(model, o, options, val, {
+    batchSize: sampler.batchSize, batchesPerEpoch: sampler.batchesPerEpoch, trainExamples: train.length, validationExamples: val?.length ?? 0,
+  });
+  const ckpt = options.checkpoint || options.resumeFrom ? await checkpointing(run, sampler, o, options) : undefined;
+  const nb = sampler.batchesPerEpoch; const signal = options.signal; const st = run.state; const history = run.history;
 
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
-    stats.fill(0);
-    const t0 = clock();
-    sampler.startEpoch();
-    for (let b = 0; b < nb; b++) {
+  while (st.epoch <= o.epochs && history.stopped !== 'early-stopping') {
+    if (!st.inEpoch) { run.stats.fill(0); sampler.startEpoch(); st.inEpoch = true; st.batch = 0; }
+    const t0 = o.clock();
+    while (st.batch < nb) {
       if (signal?.aborted) { history.stopped = 'aborted'; break; }
-      const len = sampler.batchLength(b);
-      const batch = buffer.gather(sampler.order, sampler.batchStart(b), len);
-      const loss = model.lossAndGrad(params, batch, grad, sum ? 1 : 1 / len, stats);
-      if (!(Math.abs(loss) <= Number.MAX_VALUE)) {
-        seconds += (clock() - t0) / 1000;
-        throw new DivergenceError(epoch, loss, history.records, optimizer.learningRate());
-      }
-      optimizer.step(params, grad);
-      updates++; seen += len;
-      if (onBatchEnd) {
-        info.epoch = epoch; info.batch = b; info.size = len; info.loss = loss / len; info.updates = updates;
-        onBatchEnd(info);
-      }
+      const len = sampler.batchLength(st.batch);
+      stepBatch(run, buffer.gather(sampler.order, sampler.batchStart(st.batch), len), len);
     }
-    seconds += (clock() - t0) / 1000;
-    if (stats[STAT.count] === 0) break;
-    const record: EpochRecord = {
-      epoch, updates, examplesSeen: seen, trainSeconds: seconds,
-      trainLoss: stats[STAT.loss]! / stats[STAT.count]!, metrics: metricsFromStats(model, stats),
-      learningRate: optimizer.lastLearningRate,
-    };
-    if (evaluator) {
-      const ev = evaluator.run(params);
-      record.valLoss = ev.loss; record.valMetrics = ev.metrics;
+    st.seconds += (o.clock() - t0) / 1000;
+    if (history.stopped === 'aborted') {
+      if (ckpt) await ckpt.save();
+      if (run.stats[STAT.count] === 0) break;
     }
-    if (epoch === 1) firstLoss = record.trainLoss;
-    history.records.push(record);
-    const watched = Math.max(record.trainLoss, record.valLoss ?? -Infinity);
-    if (!Number.isFinite(watched) || (firstLoss > 0 && record.trainLoss > o.divergenceFactor * firstLoss)) {
-      throw new DivergenceError(epoch, Number.isFinite(watched) ? record.trainLoss : watched, history.records, optimizer.learningRate());
-    }
-    if (onEpochEnd) await onEpochEnd(record);
-    if (history.stopped) break;
-    if (early && early.update(epoch, early.monitor === 'valLoss' ? record.valLoss! : record.trainLoss, params)) {
-      history.stopped = 'early-stopping';
-      break;
-    }
-    await yieldToEventLoop();
+    const stop = endEpoch(run);
+    if (run.onEpochEnd) await run.onEpochEnd(history.records[history.records.length - 1]!);
+    if (history.stopped === 'aborted') break;
+    if (stop || st.epoch > o.epochs) break;
+    if (ckpt?.due()) await ckpt.save(); else await yieldToEventLoop();
   }
-  if (early) { early.restore(params); history.bestEpoch = early.bestEpoch; }
+  if (ckpt && history.stopped !== 'aborted') await ckpt.save();
+  if (run.early) { run.early.restore(model.params); history.bestEpoch = run.early.bestEpoch; }
   return history;
+}
+
+/** Sets up checkpoint saving and/or restores `resumeFrom` into the run (loaded lazily: no cycle at start-up). */
+async function checkpointing(run: TrainRun, sampler: BatchSampler, o: Resolved, options: FitOptions): Promise<{ due(): boolean; save(): Promise<void> } | undefined> {
+  const cp = await import('./checkpoint.js');
+  const fingerprint = cp.runFingerprint(o.train, o.val, o);
+  if (options.resumeFrom) await cp.resumeRun(run, sampler, options.resumeFrom, fingerprint);
+  if (!options.checkpoint) return undefined;
+  const { path, everyEpochs } = cp.checkCheckpointOptions(options.checkpoint);
+  let savedAt = -1;
+  return {
+    due: () => run.state.epoch > 1 && (run.state.epoch - 1) % everyEpochs === 0,
+    async save() {
+      const key = run.state.updates * 2 + (run.state.inEpoch ? 1 : 0);
+      if (key === savedAt && !run.state.inEpoch) return;
+      savedAt = key;
+      await cp.saveCheckpoint(path, cp.captureRun(run, sampler, fingerprint));
+    },
+  };
+}
+
+/** The loop's position and running sums: what a checkpoint keeps besides model, optimizer and sampler. */
+export interface LoopState {
+  /** The epoch in progress, or the next one to start (1-based). */
+  epoch: number;
+  /** Whether `epoch` has started (its order is drawn and `stats` hold its batches so far). */
+  inEpoch: boolean;
+  /** The next batch of `epoch` to run. */
+  batch: number;
+  updates: number;
+  seen: number;
+  seconds: number;
+  /** Training loss of epoch 1 (NaN before), the divergence reference. */
+  firstLoss: number;
+}
+
+/** Everything one training run mutates, shared by fit and fitStream (one step function for both). */
+export interface TrainRun {
+  model: Model;
+  optimizer: Optimizer;
+  grad: Float32Array;
+  /** Sums of the epoch so far (loss, count, metric sums; see STAT). */
+  stats: Float64Array;
+  sum: boolean;
+  divergenceFactor: number;
+  state: LoopState;
+  history: History;
+  evaluator: Evaluator | undefined;
+  early: EarlyStopping | undefined;
+  onBatchEnd: ((info: BatchInfo) => void) | undefined;
+  onEpochEnd: ((record: EpochRecord) => void | Promise<void>) | undefined;
+  info: BatchInfo;
+}
+
+/** A fresh run at epoch 1 (fit and fitStream). */
+export function createRun(
+  model: Model, o: { optimizer: Optimizer; reduction: 'mean' | 'sum'; divergenceFactor: number }, options: FitOptions,
+  val: Dataset | undefined, shape: Pick<History, 'batchSize' | 'batchesPerEpoch' | 'trainExamples' | 'validationExamples'>,
+): TrainRun {
+  return {
+    model, optimizer: o.optimizer, grad: new Float32Array(model.params.length), stats: new Float64Array(STAT_SIZE),
+    sum: o.reduction === 'sum', divergenceFactor: o.divergenceFactor,
+    state: { epoch: 1, inEpoch: false, batch: 0, updates: 0, seen: 0, seconds: 0, firstLoss: NaN },
+    history: { records: [], ...shape },
+    evaluator: val ? new Evaluator(model, val, 512) : undefined,
+    early: options.earlyStopping ? new EarlyStopping(options.earlyStopping, val !== undefined) : undefined,
+    onBatchEnd: options.callbacks?.onBatchEnd, onEpochEnd: options.callbacks?.onEpochEnd,
+    info: { epoch: 0, batch: 0, size: 0, loss: 0, updates: 0 },
+  };
+}
+
+/**
+ * One update on the first `len` rows of `batch`: loss and gradient, a DivergenceError if the
+ * loss is not finite, then the optimizer step and the counters. Allocates nothing.
+ */
+export function stepBatch(run: TrainRun, batch: Batch, len: number): void {
+  const params = run.model.params; const st = run.state;
+  const loss = run.model.lossAndGrad(params, batch, run.grad, run.sum ? 1 : 1 / len, run.stats);
+  if (!(Math.abs(loss) <= Number.MAX_VALUE)) throw new DivergenceError(st.epoch, loss, run.history.records, run.optimizer.learningRate());
+  run.optimizer.step(params, run.grad);
+  st.updates++; st.seen += len;
+  if (run.onBatchEnd) {
+    const info = run.info;
+    info.epoch = st.epoch; info.batch = st.batch; info.size = len; info.loss = loss / len; info.updates = st.updates;
+    run.onBatchEnd(info);
+  }
+  st.batch++;
+}
+
+/**
+ * Closes the epoch in progress: its record (validation included) is appended to the history,
+ * divergence is checked, and the state moves to the next epoch. Returns true when early
+ * stopping says to stop. Call only when the epoch ran at least one batch.
+ */
+export function endEpoch(run: TrainRun): boolean {
+  const st = run.state; const stats = run.stats; const history = run.history;
+  const record: EpochRecord = {
+    epoch: st.epoch, updates: st.updates, examplesSeen: st.seen, trainSeconds: st.seconds,
+    trainLoss: stats[STAT.loss]! / stats[STAT.count]!, metrics: metricsFromStats(run.model, stats),
+    learningRate: run.optimizer.lastLearningRate,
+  };
+  if (run.evaluator) {
+    const ev = run.evaluator.run(run.model.params);
+    record.valLoss = ev.loss; record.valMetrics = ev.metrics;
+  }
+  if (st.epoch === 1) st.firstLoss = record.trainLoss;
+  history.records.push(record);
+  const watched = Math.max(record.trainLoss, record.valLoss ?? -Infinity);
+  if (!Number.isFinite(watched) || (st.firstLoss > 0 && record.trainLoss > run.divergenceFactor * st.firstLoss)) {
+    throw new DivergenceError(st.epoch, Number.isFinite(watched) ? record.trainLoss : watched, history.records, run.optimizer.learningRate());
+  }
+  if (history.stopped === 'aborted') return true;
+  st.epoch++; st.inEpoch = false; st.batch = 0;
+  const early = run.early;
+  if (early && early.update(record.epoch, early.monitor === 'valLoss' ? record.valLoss! : record.trainLoss, run.model.params)) {
+    history.stopped = 'early-stopping';
+    return true;
+  }
+  return false;
 }
 
 function yieldToEventLoop(): Promise<void> { return new Promise((r) => setImmediate(r)); }
 
-interface Resolved {
+/** Options after defaults and checks. */
+export interface Resolved {
   batchSize: number; epochs: number; optimizer: Optimizer; shuffle: boolean; dropLast: boolean;
   reduction: 'mean' | 'sum'; seed: number; divergenceFactor: number; clock: () => number;
   train: Dataset; val: Dataset | undefined;
 }
 
-function resolveOptions(model: Model, data: Dataset, o: FitOptions): Resolved {
+export function resolveOptions(model: Model, data: Dataset, o: FitOptions): Resolved {
   if (!data || typeof data !== 'object' || !('numFeatures' in data)) {
     throw new MinibatchError('BAD_ARGUMENT', `fit needs a Dataset (Dataset.fromArrays(x, y)), got ${show(data)}`);
   }

@@ -7,12 +7,12 @@ import { runCommand, UsageError } from '../run-command.js';
 import { sweepProgress } from '../sweep-progress.js';
 import { writeReportFiles } from '../report-files.js';
 import { printRecommendation } from '../sweep-output.js';
-import { cancelOnSignals } from '../signals.js';
+import { cancelOnSignals, withTrialJournal } from '../signals.js';
 import { VERSION } from '../../core/version.js';
 import { compare } from '../../experiments/compare.js';
 import { studyResult } from '../../experiments/study.js';
 
-interface CompareOpts extends SweepArgs { batchSizes: string; lr: string; epochs?: string; budgetSeconds?: string; seeds: string; out: string; json?: boolean; quiet?: boolean }
+interface CompareOpts extends SweepArgs { batchSizes: string; lr: string; epochs?: string; budgetSeconds?: string; seeds: string; out: string; json?: boolean; quiet?: boolean; resume?: boolean }
 
 export function registerCompare(program: Command): void {
   const c = program.command('compare').description('train every batch size for several seeds and compare their learning curves');
@@ -25,6 +25,7 @@ export function registerCompare(program: Command): void {
     .option('--out <dir>', 'report folder (index.html, results.json, points.csv)', 'minibatch-compare')
     .option('--json', 'print the recommendation as JSON on stdout')
     .option('--quiet', 'no progress on stderr')
+    .option('--resume', 'continue an interrupted run in --out: finished trials (trials.jsonl) are reused, not rerun')
     .addHelpText('after', `
 Examples:
   minibatch compare --data mnist --batch-sizes 8,32,128 --lr 0.1 --epochs 3
@@ -39,11 +40,11 @@ Examples:
       const cancel = cancelOnSignals();
       const t0 = performance.now();
       try {
-        const cmp = await compare(s.spec, s.train, {
+        const cmp = await withTrialJournal(o.out, o.resume === true, o.quiet === true, () => compare(s.spec, s.train, {
           validationData: s.val, optimizer: s.optimizer, batchSizes: parseBatchSizes(o.batchSizes), learningRate: lr, budget,
           seeds: parseIntArg('--seeds', o.seeds, 1, 100), ...(s.workers !== undefined ? { workers: s.workers } : {}),
           signal: cancel.signal, onProgress: (d, t, r) => progress.onProgress('compare', d, t, r),
-        });
+        }));
         progress.stop();
         const result = studyResult(s.spec, s.train, { compare: cmp }, {
           datasetName: s.datasetName, modelDescription: s.modelName, createdBy: `minibatch ${VERSION}`,

@@ -1,5 +1,8 @@
 // `minibatch train`: load data, scale, split, fit a model, report, and save it.
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { cancelOnSignals } from '../signals.js';
+import { MinibatchError } from '../../core/errors.js';
 import { loadDataArg } from '../data-arg.js';
 import { buildModel, defaultModelName, taskOf } from '../model-arg.js';
 import { buildOptimizer, defaultLearningRate, learningRateWithWarmup, OPTIMIZER_NAMES, type OptimizerName } from '../optimizer-arg.js';
@@ -14,13 +17,18 @@ import type { Activation } from '../../nn/model.js';
 import { ACTIVATIONS } from '../../nn/models.js';
 import { fit, type EpochRecord, type History } from '../../train/fit.js';
 import { saveModel } from '../../train/model-file.js';
+import { fitStream } from '../../train/fit-stream.js';
+import { scalingFromStats, streamCsv, type RowSource } from '../../data/stream-csv.js';
+import { openBinaryCache, writeBinaryCache } from '../../data/binary-cache.js';
+import type { Dataset } from '../../data/dataset.js';
+import type { Optimizer } from '../../optim/optimizer.js';
 import { evaluate } from '../../train/evaluate.js';
 
 interface TrainOpts {
   data: string; target?: string; model?: string; activation: string; batchSize?: string; mode?: string;
   epochs: string; optimizer: string; lr?: string; warmup: string; validation: string; seed: string;
   scale: string; missing: string; out?: string; json?: boolean; quiet?: boolean; dropLast?: boolean;
-  patience?: string;
+  patience?: string; checkpoint?: string; checkpointEvery: string; resume?: boolean; stream?: boolean; bufferRows: string; cache?: string;
 }
 
 export function registerTrain(program: Command): void {
@@ -43,13 +51,20 @@ export function registerTrain(program: Command): void {
     .option('--missing <how>', 'missing values (?): error | drop | mean', 'error')
     .option('--seed <n>', 'seed of initialisation, split and shuffling', '1')
     .option('--out <file>', 'save the trained model (JSON) to this file')
+    .option('--checkpoint <file>', 'save a checkpoint here (default with --out: <out>.ckpt.json)')
+    .option('--checkpoint-every <epochs>', 'epochs between checkpoints (also saved at the end and on Ctrl-C)', '1')
+    .option('--resume', 'continue from the checkpoint of an interrupted run (bit-identical to an uninterrupted one)')
+    .option('--stream', 'read the CSV in shuffled chunks instead of loading it (numeric files larger than memory; no validation split)')
+    .option('--buffer-rows <n>', 'with --stream: rows shuffled together (more mixes better, costs memory)', '65536')
+    .option('--cache <file>', 'with --stream: build a binary cache of the CSV once, then train from it at disk speed')
     .option('--json', 'print one JSON result on stdout')
     .option('--quiet', 'no progress or summary on stderr')
     .addHelpText('after', `
 Examples:
   minibatch train --data ../shared/datasets/pima-indians-diabetes.csv --model mlp:12,8 --optimizer adam --lr 0.001 --epochs 150 --out pima.json
   minibatch train --data mnist --model softmax --batch-size 64 --epochs 5
-  minibatch train --data synthetic:linear --mode batch --lr 0.1 --json`)
+  minibatch train --data synthetic:linear --mode batch --lr 0.1 --json
+  minibatch train --data big.csv --epochs 100 --out m.json     # Ctrl-C, then the same command with --resume`)
     .action((o: TrainOpts) => runCommand(() => train(o)));
 }
 
@@ -65,6 +80,7 @@ async function train(o: TrainOpts): Promise<void> {
   if (!['standardize', 'minmax', 'none'].includes(o.scale)) throw new UsageError(`--scale must be standardize, minmax or none, got '${o.scale}'`);
   if (!['error', 'drop', 'mean'].includes(o.missing)) throw new UsageError(`--missing must be error, drop or mean, got '${o.missing}'`);
 
+  if (o.stream) return trainStream(o, { seed, epochs, batchSize, optimizer });
   const raw = await loadDataArg({ data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing as 'error', seed });
   const task = taskOf(raw);
   // Stratify only class targets: integer regression targets (counts) are not classes.
@@ -76,13 +92,19 @@ async function train(o: TrainOpts): Promise<void> {
   const modelName = o.model ?? defaultModelName(task);
   const model = buildModel(modelName, trainData, task, o.activation as Activation, seed);
 
+  const ckptPath = o.checkpoint ?? (o.out !== undefined ? `${o.out}.ckpt.json` : undefined);
+  if (o.resume && ckptPath === undefined) throw new UsageError('--resume needs the checkpoint to continue from: give --checkpoint <file> or the --out of the interrupted run');
+  const resumeFrom = o.resume ? await existingCheckpoint(ckptPath!, o.quiet === true) : undefined;
+  const cancel = cancelOnSignals('saving a checkpoint at the end of this epoch');
   const progress = createProgress(epochs, 'epoch', o.quiet === true);
   const every = Math.max(1, Math.ceil(epochs / 20));
   let history: History;
   try {
     history = await fit(model, trainData, {
-      batchSize, epochs, optimizer, seed, dropLast: o.dropLast === true,
+      batchSize, epochs, optimizer, seed, dropLast: o.dropLast === true, signal: cancel.signal,
       ...(valData ? { validationData: valData } : {}),
+      ...(ckptPath !== undefined ? { checkpoint: { path: ckptPath, everyEpochs: parseIntArg('--checkpoint-every', o.checkpointEvery, 1) } } : {}),
+      ...(resumeFrom !== undefined ? { resumeFrom } : {}),
       ...(o.patience !== undefined ? { earlyStopping: { patience: parseIntArg('--patience', o.patience, 0), restoreBestWeights: true } } : {}),
       callbacks: {
         onEpochEnd(r: EpochRecord) {
@@ -92,8 +114,9 @@ async function train(o: TrainOpts): Promise<void> {
       },
     });
   } finally {
-    progress.stop();
+    progress.stop(); cancel.dispose();
   }
+  if (history.stopped === 'aborted') process.exitCode = 130;
   model.meta = {
     features: raw.features, targets: raw.targets, ...(raw.classNames ? { classNames: raw.classNames } : {}), scaling,
     training: {
@@ -102,12 +125,14 @@ async function train(o: TrainOpts): Promise<void> {
     },
   };
   if (o.out) await saveModel(model, o.out);
-  const final = history.records[history.records.length - 1]!;
+  const final = history.records[history.records.length - 1];
+  if (!final) throw new MinibatchError('CANCELLED', `training was interrupted before the first batch${ckptPath !== undefined ? `; run the same command with --resume to continue from ${ckptPath}` : ''}`);
   const valEval = valData ? evaluate(model, valData) : undefined;
   if (!o.quiet) {
     process.stderr.write(`trained ${modelName} on ${history.trainExamples} rows: batch size ${history.batchSize}, ${history.batchesPerEpoch} updates per epoch, ${final.epoch} epochs in ${final.trainSeconds.toFixed(2)} s${history.stopped ? ` (stopped: ${history.stopped})` : ''}\n`);
     if (valEval) process.stderr.write(`validation (${valEval.examples} rows): loss ${formatNumber(valEval.loss)} ${Object.entries(formatMetrics(valEval.metrics)).map(([k, v]) => `${k} ${v}`).join(' ')}\n`);
     if (o.out) process.stderr.write(`model saved to ${o.out}\n`);
+    if (history.stopped === 'aborted') process.stderr.write(ckptPath !== undefined ? `interrupted: checkpoint saved to ${ckptPath}; run the same command with --resume to continue\n` : 'interrupted (no checkpoint: give --out or --checkpoint to be able to resume)\n');
   }
   if (o.json) {
     process.stdout.write(JSON.stringify({
@@ -118,6 +143,47 @@ async function train(o: TrainOpts): Promise<void> {
   } else if (o.quiet !== true && !o.out) {
     process.stderr.write('(use --out model.json to keep the model)\n');
   }
+}
+
+/** `train --stream`: fitStream over streamCsv (or its binary cache), scaling from the first pass. */
+async function trainStream(o: TrainOpts, a: { seed: number; epochs: number; batchSize: number | 'full'; optimizer: Optimizer }): Promise<void> {
+  if (a.batchSize === 'full') throw new UsageError('--stream trains mini-batches: give --batch-size (full batch needs every row in memory)');
+  if (o.resume || o.checkpoint) throw new UsageError('--stream runs cannot be checkpointed yet; drop --resume/--checkpoint');
+  const target = o.target === undefined ? undefined : /^\d+$/.test(o.target) ? Number(o.target) : o.target;
+  let source: RowSource = await streamCsv(o.data, target === undefined ? {} : { target });
+  if (o.cache) {
+    if (!existsSync(o.cache)) await writeBinaryCache(source, o.cache);
+    source = await openBinaryCache(o.cache);
+  }
+  let sample: Dataset | undefined;
+  for await (const d of source.chunks({ bufferRows: 1 })) { sample = d; break; }
+  const task = taskOf(sample!);
+  const modelName = o.model ?? defaultModelName(task);
+  const model = buildModel(modelName, sample!, task, o.activation as Activation, a.seed);
+  const scaling = scalingFromStats(source.stats, o.scale as 'standardize');
+  const cancel = cancelOnSignals('stopping after this chunk');
+  const t0 = performance.now();
+  try {
+    const h = await fitStream(model, source, {
+      batchSize: a.batchSize, epochs: a.epochs, optimizer: a.optimizer, seed: a.seed, scaling, signal: cancel.signal,
+      bufferRows: parseIntArg('--buffer-rows', o.bufferRows, 1),
+      callbacks: { onEpochEnd: (r) => { if (!o.quiet) process.stderr.write(`${epochLine(r)}\n`); } },
+    });
+    model.meta = { features: source.features, targets: source.targets, ...(source.classNames ? { classNames: source.classNames } : {}), scaling,
+      training: { data: o.data, model: modelName, batchSize: a.batchSize, epochs: a.epochs, epochsRun: h.records.length, optimizer: a.optimizer.spec, seed: a.seed, stream: true } };
+    if (o.out) await saveModel(model, o.out);
+    if (!o.quiet) process.stderr.write(`streamed ${source.rows} rows per epoch at ${((h.records.length * source.rows) / ((performance.now() - t0) / 1000)).toFixed(0)} rows/s${o.out ? `; model saved to ${o.out}` : ''}\n`);
+    if (o.json) process.stdout.write(JSON.stringify({ command: 'train', stream: true, data: o.data, model: modelName, batchSize: h.batchSize, rows: source.rows, stopped: h.stopped ?? null, modelPath: o.out ?? null, history: h.records }) + '\n');
+  } finally {
+    cancel.dispose();
+  }
+}
+
+/** The checkpoint to resume from, or undefined (with a note) when the interrupted run never wrote one. */
+async function existingCheckpoint(path: string, quiet: boolean): Promise<string | undefined> {
+  if (existsSync(path)) return path;
+  if (!quiet) process.stderr.write(`no checkpoint at ${path} yet: starting from the beginning\n`);
+  return undefined;
 }
 
 function epochLine(r: EpochRecord): string {

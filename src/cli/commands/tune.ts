@@ -7,13 +7,13 @@ import { parseBatchSizes } from '../batch-arg.js';
 import { parseIntArg, parseNumberArg } from '../numbers.js';
 import { runCommand, UsageError } from '../run-command.js';
 import { sweepProgress } from '../sweep-progress.js';
-import { cancelOnSignals } from '../signals.js';
+import { cancelOnSignals, withTrialJournal } from '../signals.js';
 import { formatNumber } from '../format.js';
 import { writeFileAtomic } from '../../core/atomic-file.js';
 import { logGrid, tune } from '../../experiments/tune.js';
 import type { TuneResult } from '../../experiments/records.js';
 
-interface TuneOpts extends SweepArgs { batchSizes: string; lrs?: string; method: string; epochs: string; seeds: string; out?: string; json?: boolean; quiet?: boolean }
+interface TuneOpts extends SweepArgs { batchSizes: string; lrs?: string; method: string; epochs: string; seeds: string; out?: string; json?: boolean; quiet?: boolean; resume?: boolean }
 
 export function registerTune(program: Command): void {
   const c = program.command('tune').description('tune batch size and learning rate together (successive halving or a full grid)');
@@ -26,23 +26,26 @@ export function registerTune(program: Command): void {
     .option('--out <dir>', 'write tune.json into this folder')
     .option('--json', 'print the tuning result as JSON on stdout')
     .option('--quiet', 'no progress on stderr')
+    .option('--resume', 'continue an interrupted run in --out: finished trials (trials.jsonl) are reused, not rerun')
     .addHelpText('after', `
 Examples:
   minibatch tune --data mnist --batch-sizes 8,32,128 --lrs 0.001:1:7 --epochs 3
   minibatch tune --data ../shared/datasets/pima-indians-diabetes.csv --model mlp:12,8 --optimizer adam --method grid`)
     .action((o: TuneOpts) => runCommand(async () => {
       if (o.method !== 'halving' && o.method !== 'grid') throw new UsageError(`--method must be halving or grid, got '${o.method}'`);
+      if (o.resume && o.out === undefined) throw new UsageError('--resume needs the --out folder of the interrupted run (its trials.jsonl)');
       const s = await setUpSweep(o);
       const progress = sweepProgress(o.quiet === true);
       const cancel = cancelOnSignals();
       try {
-        const result = await tune(s.spec, s.train, {
+        const run = (): Promise<TuneResult> => tune(s.spec, s.train, {
           validationData: s.val, optimizer: s.optimizer, batchSizes: parseBatchSizes(o.batchSizes),
-          ...(o.lrs !== undefined ? { learningRates: parseLrGrid(o.lrs) } : {}), method: o.method,
+          ...(o.lrs !== undefined ? { learningRates: parseLrGrid(o.lrs) } : {}), method: o.method as 'halving' | 'grid',
           budget: { epochs: parseIntArg('--epochs', o.epochs, 1) }, seeds: parseIntArg('--seeds', o.seeds, 1, 100),
           ...(s.workers !== undefined ? { workers: s.workers } : {}),
           signal: cancel.signal, onProgress: (d, t, r) => progress.onProgress('tune', d, t, r),
         });
+        const result = o.out !== undefined ? await withTrialJournal(o.out, o.resume === true, o.quiet === true, run) : await run();
         progress.stop();
         if (o.out) {
           await mkdir(o.out, { recursive: true });

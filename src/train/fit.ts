@@ -102,7 +102,8 @@ export interface History {
  * Trains `model` in place by gradient descent over batches drawn by a BatchSampler. Each epoch
  * visits every training row exactly once; each batch makes one update
  * p <- optimizer(p, (1/|B|) sum_{i in B} grad loss_i)   (or the plain sum with reduction 'sum').
- * The step allocates nothing; the loop awaits once per epoch (never per batch).
+ * The step allocates nothing; the loop awaits once per epoch (never per batch), to let the event
+ * loop run, plus the promise `onEpochEnd` returns when it is async.
  *
  * With `checkpoint` the run is saved atomically every `everyEpochs` epochs, at the end and when
  * aborted (even mid-epoch); `resumeFrom` continues such a run bit-identically (see checkpoint.ts).
@@ -138,7 +139,8 @@ export async function fit(model: Model, data: Dataset, options: FitOptions = {})
       if (run.stats[STAT.count] === 0) break;
     }
     const stop = endEpoch(run);
-    if (run.onEpochEnd) await run.onEpochEnd(history.records[history.records.length - 1]!);
+    const pending = run.onEpochEnd?.(history.records[history.records.length - 1]!);
+    if (pending) await pending;
     if (history.stopped === 'aborted') break;
     if (stop || st.epoch > o.epochs) break;
     if (ckpt?.due()) await ckpt.save(); else await yieldToEventLoop();

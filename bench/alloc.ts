@@ -23,7 +23,8 @@ export interface GcCount {
 export interface Sampled { batchSize: number; steps: number; epochs: number; total: number; sites: [string, number][] }
 
 export interface AllocResult {
-  workload: Workload['id'];
+  /** The workload id, or 'id (backend)' when the run names its backend. */
+  workload: string;
   gc: GcCount;
   /** Solved from the batch-1 and batch-32 samples: bytes = perStep x steps + perEpoch x epochs. */
   bytesPerStep: number;

@@ -7,19 +7,35 @@ import { handFused } from './hand-fused.js';
 import { checkKernels } from './kernel-check.js';
 import { benchTf, type TfBackend } from './peers-tfjs.js';
 import { measure, type MeasureOptions } from './timing.js';
+import { benchGemm } from './kernel-gemm.js';
+import { digitsLike, mnistWorkload } from './workloads-big.js';
 import { batchRows, cancerLike, pima, stepsPerEpoch, type Workload } from './workloads.js';
 
 /** The line prefix that carries a cell's JSON result on stdout (anything else is ignored). */
 export const RESULT_MARK = '@@cell-result ';
 
 /**
- * Commands (argv after the script path): `perf <logistic|mlp> <engine|hand> <batch>`,
- * `tf <workload> <cpu|wasm> <batch>`, `gc <workload>`, `sample <workload> <batch>`, `check`.
+ * Commands (argv after the script path): `perf <workload> <engine|engine-js|engine-wasm|engine-auto|hand> <batch>`,
+ * `tf <workload> <cpu|wasm> <batch>`, `gc <workload>`, `sample <workload> <batch>`, `check`, `gemm`.
+ * Workloads: logistic, mlp, digits, mnist.
  */
 export function workload(id: string): Workload {
   if (id === 'logistic') return cancerLike();
   if (id === 'mlp') return pima();
+  if (id === 'digits') return digitsLike();
   throw new Error(`unknown workload ${id}`);
+}
+
+/** Rows of MNIST the TF.js cells train on (a class-balanced prefix), so a TF.js epoch at batch 1 stays short. */
+export const TF_MNIST_ROWS = 2048;
+
+/** Any workload, MNIST included (loaded from the mnist package); `tf` takes the TF.js subset. */
+export async function loadWorkload(id: string, tf = false): Promise<Workload> {
+  if (id !== 'mnist') return workload(id);
+  const w = await mnistWorkload();
+  if (!tf) return w;
+  const n = TF_MNIST_ROWS;
+  return { ...w, n, x: w.x.subarray(0, n * w.features), y: w.y.subarray(0, n), source: `${w.source}, first ${n} rows` };
 }
 
 export function parseBatch(s: string): number | 'full' {
@@ -45,13 +61,15 @@ async function runCell(cmd: string[], o: MeasureOptions): Promise<unknown> {
   const [what, id, a, b] = cmd;
   switch (what) {
     case 'perf': {
-      const w = workload(id!); const bs = parseBatch(b!);
-      const runner = a === 'engine' ? engineRunner(w, bs) : handFused(w, batchRows(w, bs));
+      const w = await loadWorkload(id!); const bs = parseBatch(b!);
+      const kind = a === 'engine-wasm' ? 'wasm' : a === 'engine-auto' ? 'auto' : 'js';
+      const runner = a!.startsWith('engine') ? engineRunner(w, bs, 1, kind) : handFused(w, batchRows(w, bs));
       return measure(runner, w.n, stepsPerEpoch(w, bs), o);
     }
-    case 'tf': return benchTf(workload(id!), a as TfBackend, parseBatch(b!), o);
-    case 'gc': return countGcs(workload(id!), 32, o.minSeconds === undefined ? 1 : Math.max(0.3, 3 * o.minSeconds));
-    case 'sample': return sampleAllocation(workload(id!), Number(a));
+    case 'tf': return benchTf(await loadWorkload(id!, true), a as TfBackend, parseBatch(b!), o);
+    case 'gemm': return benchGemm([64, 256, 1024], o.minSeconds ?? 0.3);
+    case 'gc': return countGcs(await loadWorkload(id!), 32, o.minSeconds === undefined ? 1 : Math.max(0.3, 3 * o.minSeconds));
+    case 'sample': return sampleAllocation(await loadWorkload(id!), Number(a));
     case 'check': {
       const kernels = checkKernels(new JsBackend());
       const diffs = [await differential(cancerLike()), await differential(pima())];

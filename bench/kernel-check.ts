@@ -63,7 +63,7 @@ export function checkKernels(be: Backend, tol = 1e-5, seed = 7): KernelCheck {
   const acts: [ActCode, (z: number) => number, (a: number) => number][] = [
     [ACT.linear, (z) => z, () => 1],
     [ACT.relu, (z) => (z < 0 ? 0 : z), (a) => (a <= 0 ? 0 : 1)],
-    [ACT.leakyRelu, (z) => (z < 0 ? slope * z : z), (a) => (a < 0 ? slope : 1)],
+    [ACT.leakyRelu, (z) => (z < 0 ? slope * z : z), (a) => (a > 0 ? 1 : slope)],
     [ACT.tanh, Math.tanh, (a) => 1 - a * a],
     [ACT.sigmoid, (z) => 1 / (1 + Math.exp(-z)), (a) => a * (1 - a)],
   ];

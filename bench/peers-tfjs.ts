@@ -36,7 +36,7 @@ function buildModel(tf: Tf, w: Workload): import('@tensorflow/tfjs').Sequential 
   for (let l = 1; l < L.length; l++) {
     const last = l === L.length - 1;
     model.add(tf.layers.dense({
-      units: L[l]!, activation: last ? 'sigmoid' : 'relu',
+      units: L[l]!, activation: last ? (w.classes > 1 ? 'softmax' : 'sigmoid') : 'relu',
       kernelInitializer: 'glorotUniform',
       ...(l === 1 ? { inputShape: [L[0]!] } : {}),
     }));
@@ -45,13 +45,14 @@ function buildModel(tf: Tf, w: Workload): import('@tensorflow/tfjs').Sequential 
 }
 
 function optimizer(tf: Tf, w: Workload): import('@tensorflow/tfjs').Optimizer {
+  if (w.optimizer === 'momentum') return tf.train.momentum(w.learningRate, 0.9);
   return w.optimizer === 'sgd' ? tf.train.sgd(w.learningRate) : tf.train.adam(w.learningRate, 0.9, 0.999, 1e-8);
 }
 
 /** `model.fit(x, y, { batchSize, epochs, shuffle: true, verbose: 0 })`, Keras style. */
 function fitRunner(tf: Tf, w: Workload, rows: number): Runner {
   const model = buildModel(tf, w); const opt = optimizer(tf, w);
-  model.compile({ optimizer: opt, loss: 'binaryCrossentropy' });
+  model.compile({ optimizer: opt, loss: w.classes > 1 ? 'sparseCategoricalCrossentropy' : 'binaryCrossentropy' });
   const x = tf.tensor2d(w.x, [w.n, w.features]); const y = tf.tensor2d(w.y, [w.n, 1]);
   return {
     async run(epochs: number): Promise<void> {
@@ -74,9 +75,10 @@ function minimizeRunner(tf: Tf, w: Workload, rows: number, seed = 1): Runner {
   const xs: import('@tensorflow/tfjs').Tensor2D[] = []; const ys: import('@tensorflow/tfjs').Tensor2D[] = [];
   for (let s = 0; s < w.n; s += rows) {
     const idx = order.slice(s, s + rows);
-    const bx = new Float32Array(idx.length * w.features); const by = new Float32Array(idx.length);
-    idx.forEach((r, i) => { bx.set(w.x.subarray(r * w.features, (r + 1) * w.features), i * w.features); by[i] = w.y[r]!; });
-    xs.push(tf.tensor2d(bx, [idx.length, w.features])); ys.push(tf.tensor2d(by, [idx.length, 1]));
+    const c = w.classes; // one-hot rows for a softmax, one 0/1 column for a sigmoid
+    const bx = new Float32Array(idx.length * w.features); const by = new Float32Array(idx.length * c);
+    idx.forEach((r, i) => { bx.set(w.x.subarray(r * w.features, (r + 1) * w.features), i * w.features); if (c > 1) by[i * c + w.y[r]!] = 1; else by[i] = w.y[r]!; });
+    xs.push(tf.tensor2d(bx, [idx.length, w.features])); ys.push(tf.tensor2d(by, [idx.length, c]));
   }
   const vars = model.trainableWeights.map((v) => v.read() as import('@tensorflow/tfjs').Variable);
   const visit = Array.from({ length: xs.length }, (_, i) => i);
@@ -86,7 +88,10 @@ function minimizeRunner(tf: Tf, w: Workload, rows: number, seed = 1): Runner {
         rng.shuffle(visit);
         for (const b of visit) {
           const xb = xs[b]!; const yb = ys[b]!;
-          opt.minimize(() => tf.mean(tf.metrics.binaryCrossentropy(yb, model.apply(xb, { training: true }) as import('@tensorflow/tfjs').Tensor)) as import('@tensorflow/tfjs').Scalar, false, vars);
+          opt.minimize(() => {
+            const p = model.apply(xb, { training: true }) as import('@tensorflow/tfjs').Tensor;
+            return tf.mean(w.classes > 1 ? tf.metrics.categoricalCrossentropy(yb, p) : tf.metrics.binaryCrossentropy(yb, p)) as import('@tensorflow/tfjs').Scalar;
+          }, false, vars);
         }
       }
     },

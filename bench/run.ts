@@ -5,11 +5,13 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { solveAllocation, type AllocResult, type GcCount, type Sampled } from './alloc.js';
-import { RESULT_MARK, workload } from './cell.js';
+import { loadWorkload, RESULT_MARK, TF_MNIST_ROWS } from './cell.js';
+import { cpuGhz, type GemmResult } from './kernel-gemm.js';
+import { backendTable, type BackendRow } from './table-backends.js';
 import type { TfResult } from './peers-tfjs.js';
-import { allocSitesTable, allocTable, finishRow, workloadTable, type Row } from './table.js';
+import { allocSitesTable, allocTable } from './table.js';
 import type { Measurement } from './timing.js';
-import { BATCH_SIZES, batchRows, stepsPerEpoch } from './workloads.js';
+import { batchRows, batchSizesOf } from './workloads.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -59,39 +61,57 @@ async function main(): Promise<void> {
   say(`Checks: ${check.kernels.cases} kernel cases match naive float64 loops (max relative error ${check.kernels.maxError.toExponential(1)}); ` +
     `after 3 epochs at batch 32 from the same seed, fit and the hand-fused loop differ by at most ${check.diffs.map((d) => `${d.maxParamDiff.toExponential(1)} (${d.workload})`).join(', ')} in any parameter.`);
 
-  const workloads: { id: string; title: string; source: string; n: number; features: number; rows: Row[] }[] = [];
-  for (const id of ['logistic', 'mlp'] as const) {
-    const w = workload(id); const rows: Row[] = [];
-    for (const bs of BATCH_SIZES) {
+  const ghz = cpuGhz(); const peak = 2 * 32 * ghz; // cores x 32 float32 flops per cycle x GHz
+  say(`Peak: ${peak.toFixed(0)} GFLOP/s float32 for both cores (${(peak / 2).toFixed(0)} per core) from the ${ghz.toFixed(2)} GHz of /proc/cpuinfo, assuming 32 float32 flops per cycle per core (AVX-512 FMA on a core that executes it as two 256-bit halves, as AMD Zen 4 does: 2 x 8 lanes x 2 flops). Boost clocks run higher, so the shares below are upper bounds. WASM SIMD is 128 bits wide: half that peak per core (2 FMA units x 4 lanes x 2 flops per cycle) is its ceiling.`);
+  log('kernel: matrix multiply GFLOP/s ...');
+  const gemm = cell<GemmResult[]>(['gemm']);
+  say();
+  say('## Matrix multiply, single thread (C = A B, n x n x n)');
+  say();
+  say('| n | implementation | GFLOP/s | % of one core\'s peak |');
+  say('| ---: | --- | ---: | ---: |');
+  for (const g of gemm) say(`| ${g.size} | ${g.impl} | ${g.gflops.toFixed(1)} | ${((100 * g.gflops) / (peak / 2)).toFixed(0)}% |`);
+
+  const workloads: { id: string; title: string; source: string; n: number; features: number; rows: BackendRow[] }[] = [];
+  for (const id of ['logistic', 'mlp', 'digits', 'mnist'] as const) {
+    const w = await loadWorkload(id); const rows: BackendRow[] = [];
+    for (const bs of batchSizesOf(w)) {
       const b = String(bs);
-      log(`${id} batch ${b}: this project, hand-fused, TF.js cpu, TF.js wasm ...`);
-      const engine = cell<Measurement>(['perf', id, 'engine', b]);
-      const hand = cell<Measurement>(['perf', id, 'hand', b]);
+      log(`${id} batch ${b}: this project (js, auto), hand-fused, TF.js cpu, TF.js wasm ...`);
+      const js = cell<Measurement>(['perf', id, 'engine-js', b]);
+      const auto = cell<Measurement>(['perf', id, 'engine-auto', b]);
+      const hand = id === 'logistic' || id === 'mlp' ? cell<Measurement>(['perf', id, 'hand', b]) : undefined;
       const tf: TfResult[] = [];
-      if (!args.has('--skip-tf')) for (const be of ['cpu', 'wasm'] as const) tf.push(cell<TfResult>(['tf', id, be, b]));
-      rows.push(finishRow({ batch: bs, rows: batchRows(w, bs), stepsPerEpoch: stepsPerEpoch(w, bs), engine, hand, tf }));
+      const tfHere = !args.has('--skip-tf') && (id !== 'mnist' || bs === 32 || bs === 1024);
+      if (tfHere) for (const be of ['cpu', 'wasm'] as const) tf.push(cell<TfResult>(['tf', id, be, id === 'mnist' && bs === 'full' ? String(TF_MNIST_ROWS) : b]));
+      rows.push({ batch: bs, rows: batchRows(w, bs), js, auto, ...(hand ? { hand } : {}), tf });
     }
     workloads.push({ id, title: w.title, source: w.source, n: w.n, features: w.features, rows });
     say();
     say(`## ${w.title}`);
     say();
-    say(`Data: ${w.source}.`);
+    say(`Data: ${w.source}.${id === 'mnist' ? ` TF.js runs on the first ${TF_MNIST_ROWS} rows (per-example throughput; its epochs on all 10,000 rows at batch 1 would take most of the benchmark's time), at batch 32 and 1024 only.` : ''}`);
     const skipped = rows.flatMap((r) => r.tf).find((t) => !t.ok);
     if (skipped && !skipped.ok) say(`TF.js ${skipped.backend} skipped: ${skipped.reason}`);
     say();
-    say(workloadTable(rows, (bs, n) => (bs === 'full' ? `full (${n})` : String(bs))));
+    say(backendTable(rows, w.layers, peak));
     say();
-    say('Cells: examples/s · µs per update (wall clock). × columns: this project\'s examples/s over the best TF.js figure and over the hand-fused loop (1 = the speed of light; the target is >= 0.5); the last column is the same ratio from CPU time per update.');
+    say('Cells: examples/s · µs per update (wall clock, fit() for this project). js: the reference kernels; auto: the default backend (WASM SIMD kernels where the cost model picks them). TF.js (best): the faster of model.fit and the minimize loop. GFLOP/s counts the multiply-adds of the dense layers only (forward, weight and input gradients) x 2.');
   }
 
   log('allocation: GC counts and sampled allocation at batch 1 and 32 ...');
-  const alloc: AllocResult[] = (['logistic', 'mlp'] as const).map((id) => {
-    const w = workload(id);
-    const gc = cell<GcCount>(['gc', id]);
-    return solveAllocation(w, gc, cell<Sampled>(['sample', id, '1']), cell<Sampled>(['sample', id, '32']));
-  });
+  const alloc: AllocResult[] = [];
+  for (const id of ['logistic', 'mlp', 'digits'] as const) {
+    const w = await loadWorkload(id);
+    for (const be of ['js', 'auto'] as const) {
+      process.env['MINIBATCH_BENCH_BACKEND'] = be;
+      const gc = cell<GcCount>(['gc', id]);
+      alloc.push({ ...solveAllocation(w, gc, cell<Sampled>(['sample', id, '1']), cell<Sampled>(['sample', id, '32'])), workload: `${id} (${be})` });
+    }
+  }
+  delete process.env['MINIBATCH_BENCH_BACKEND'];
   say();
-  say('## Allocation per step (this project, fit, js backend)');
+  say('## Allocation per step (this project, fit, js and auto backends)');
   say();
   say(allocTable(alloc));
   say();
@@ -113,7 +133,7 @@ async function main(): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({
     date: new Date().toISOString(), machine: m, loadAverage: { start: load0, end: loadavg() }, quick, seconds,
-    check, workloads, alloc, csvLoad: csv.ok ? { ok: true, results: csv.results } : csv, markdown: out.join('\n'),
+    check, peakGflops: peak, gemm, workloads, alloc, csvLoad: csv.ok ? { ok: true, results: csv.results } : csv, markdown: out.join('\n'),
   }, null, 2));
   log(`wrote ${file}`);
 }

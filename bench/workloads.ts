@@ -1,4 +1,4 @@
-// Benchmark workloads: seeded breast-cancer-shaped data, standardised Pima, and their model settings.
+// Benchmark workloads: seeded breast-cancer-shaped data, standardised Pima, digits-shaped data, MNIST, and their model settings.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,18 +6,21 @@ import { Rng } from '../src/core/rng.js';
 
 /** One training problem: in-memory data plus the model and optimizer every column must use. */
 export interface Workload {
-  id: 'logistic' | 'mlp';
+  id: 'logistic' | 'mlp' | 'digits' | 'mnist';
   title: string;
   /** Rows and features. */
   n: number;
   features: number;
   /** Standardised features, row-major n x features. */
   x: Float32Array;
-  /** 0/1 targets, one per row. */
+  /** 0/1 targets (classes 1) or class indices, one per row. */
   y: Float32Array;
+  /** 1: one sigmoid output (binary cross-entropy); more: a softmax over that many classes. */
+  classes: number;
   /** Layer widths from input to output; one dense layer is logistic regression. */
   layers: number[];
-  optimizer: 'sgd' | 'adam';
+  /** 'momentum' is SGD with momentum 0.9 (PyTorch's rule, TF.js tf.train.momentum). */
+  optimizer: 'sgd' | 'adam' | 'momentum';
   learningRate: number;
   /** Where the data came from (file path or "synthetic ..."). */
   source: string;
@@ -25,6 +28,11 @@ export interface Workload {
 
 /** The batch sizes every table reports; 'full' is batch gradient descent (B = n). */
 export const BATCH_SIZES: readonly (number | 'full')[] = [1, 8, 32, 128, 'full'];
+
+/** The batch sizes of a workload's table: 1, 8, 32, 128, 1024 (when below n) and full. */
+export function batchSizesOf(w: Workload): (number | 'full')[] {
+  return [1, 8, 32, 128, ...(w.n > 1024 ? [1024] : []), 'full'];
+}
 
 /** Resolves a batch size for a workload: 'full' becomes n. */
 export function batchRows(w: Workload, bs: number | 'full'): number {
@@ -64,7 +72,7 @@ export function cancerLike(seed = 569): Workload {
   standardise(x, n, d);
   return {
     id: 'logistic', title: 'Logistic regression, 569x30 (breast-cancer shape), SGD lr 0.01',
-    n, features: d, x, y, layers: [d, 1], optimizer: 'sgd', learningRate: 0.01,
+    n, features: d, x, y, classes: 1, layers: [d, 1], optimizer: 'sgd', learningRate: 0.01,
     source: 'synthetic: seeded two-Gaussian 569x30 (212/357), standardised',
   };
 }
@@ -100,7 +108,7 @@ export function pima(seed = 768): Workload {
   standardise(x, n, d);
   return {
     id: 'mlp', title: 'MLP 8-12-8-1 (relu, relu, sigmoid), 768x8 Pima, Adam 1e-3',
-    n, features: d, x, y, layers: [d, 12, 8, 1], optimizer: 'adam', learningRate: 1e-3, source,
+    n, features: d, x, y, classes: 1, layers: [d, 12, 8, 1], optimizer: 'adam', learningRate: 1e-3, source,
   };
 }
 

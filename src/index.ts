@@ -65,3 +65,6 @@ export { noisePrediction, type NoisePredictionInput } from './experiments/recomm
 export { noiseStage } from './experiments/study.js';
 export type { NoiseStudy, NoisePrediction, PredictionRow } from './experiments/records.js';
 export { noiseCharts, NOISE_SECTION } from './report/charts.js';
+export { createBackend, defaultBackend, MODELLED_COSTS, type BackendKind, type BackendOptions } from './kernels/select.js';
+export { WasmBackend } from './kernels/wasm/wasm-backend.js';
+export { accumulateLoss, STAT, STAT_SIZE } from './nn/losses.js';

@@ -11,29 +11,33 @@ export const STAT_SIZE = 5;
  * Loss of logits Z [m, n] against targets Y, and its gradient with respect to Z.
  *
  * - sigmoid: per output, l = max(z,0) - z y + log(1 + e^-|z|) (= BCE of sigmoid(z), stable for
- *   any z); dl/dz = sigmoid(z) - y. Averaged over the n outputs.
+ *   any z); dl/dz = sigmoid(z) - y, with sigmoid(z) from the same e^-|z| (one exp per output).
+ *   Averaged over the n outputs.
  * - softmax: l = logsumexp(z) - z_y with the max subtracted first; dl/dz = softmax(z) - onehot(y).
  *   Y holds one class index per row.
  * - linear: l = (1/n) sum (z - y)^2; dl/dz = (2/n)(z - y).
  *
- * Writes `scale x dl/dz` into D (which may alias Z) unless D is null, adds loss, correct
- * predictions, absolute and squared errors and the row count to `stats`, and returns the
- * summed loss over the m rows.
+ * The training hot path: writes `s x dl/dz` into D (which may alias Z) unless D is null, with
+ * s = 1 when `sum` and 1/m otherwise, and adds the summed loss, correct predictions, absolute
+ * and squared errors and the row count to `stats` (see STAT). Returns nothing: a double
+ * returned from a call V8 does not inline is boxed, one heap number per training step.
  */
-export function outputLoss(
+export function accumulateLoss(
   kind: OutputKind, m: number, n: number, Z: Float32Array, Y: Float32Array,
-  D: Float32Array | null, scale: number, stats: Float64Array,
-): number {
+  D: Float32Array | null, sum: boolean, stats: Float64Array,
+): void {
+  const scale = sum ? 1 : 1 / m;
   let loss = 0; let correct = 0; let absErr = 0; let sqErr = 0;
   if (kind === 'sigmoid') {
-    const inv = 1 / n;
+    const inv = 1 / n; const g = scale * inv;
     for (let i = 0; i < m * n; i++) {
       const z = Z[i]!; const y = Y[i]!;
-      loss += (z > 0 ? z : 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
-      const p = sigmoid(z);
+      const ez = Math.exp(-Math.abs(z));
+      loss += (z > 0 ? z : 0) - z * y + Math.log1p(ez);
+      const p = z >= 0 ? 1 / (1 + ez) : ez / (1 + ez);
       if ((z >= 0) === (y >= 0.5)) correct++;
       const e = p - y; absErr += Math.abs(e); sqErr += e * e;
-      if (D) D[i] = scale * inv * e;
+      if (D) D[i] = g * e;
     }
     loss *= inv; correct *= inv; absErr *= inv; sqErr *= inv;
   } else if (kind === 'softmax') {
@@ -41,9 +45,9 @@ export function outputLoss(
       const o = i * n; const label = Y[i]!;
       let max = Z[o]!; let arg = 0;
       for (let j = 1; j < n; j++) { const z = Z[o + j]!; if (z > max) { max = z; arg = j; } }
-      let sum = 0;
-      for (let j = 0; j < n; j++) sum += Math.exp(Z[o + j]! - max);
-      const lse = max + Math.log(sum);
+      let total = 0;
+      for (let j = 0; j < n; j++) total += Math.exp(Z[o + j]! - max);
+      const lse = max + Math.log(total);
       loss += lse - Z[o + label]!;
       if (arg === label) correct++;
       if (D) {
@@ -62,7 +66,24 @@ export function outputLoss(
   }
   stats[STAT.loss]! += loss; stats[STAT.correct]! += correct;
   stats[STAT.absErr]! += absErr; stats[STAT.sqErr]! += sqErr; stats[STAT.count]! += m;
-  return loss;
+}
+
+const scratch = new Float64Array(STAT_SIZE);
+
+/**
+ * accumulateLoss with any gradient scale (D holds `scale x dl/dz`), returning the summed loss
+ * over the m rows. For gradient checks and one-off passes; training uses accumulateLoss.
+ */
+export function outputLoss(
+  kind: OutputKind, m: number, n: number, Z: Float32Array, Y: Float32Array,
+  D: Float32Array | null, scale: number, stats: Float64Array,
+): number {
+  scratch.fill(0);
+  const mean = scale === 1 / m && scale !== 1;
+  accumulateLoss(kind, m, n, Z, Y, D, !mean, scratch);
+  if (D && !mean && scale !== 1) for (let i = 0; i < m * n; i++) D[i] = D[i]! * scale;
+  for (let s = 0; s < STAT_SIZE; s++) stats[s]! += scratch[s]!;
+  return scratch[STAT.loss]!;
 }
 
 /** Turns logits into outputs in place: probabilities for sigmoid and softmax, identity for linear. */

@@ -2,10 +2,12 @@
 import { MinibatchError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import { ACT, type ActCode, type Backend } from '../kernels/backend.js';
-import { JsBackend } from '../kernels/js/js-backend.js';
+import { defaultBackend } from '../kernels/select.js';
+import { DenseRunner } from '../kernels/wasm/dense-runner.js';
+import { WasmBackend } from '../kernels/wasm/wasm-backend.js';
 import type { Batch } from '../data/batch.js';
 import { initWeights, type Initializer } from './init.js';
-import { outputLoss, outputTransform, STAT_SIZE, type OutputKind } from './losses.js';
+import { accumulateLoss, outputLoss, outputTransform, STAT, STAT_SIZE, type OutputKind } from './losses.js';
 import type { ModelMeta } from './model-json.js';
 
 export type Activation = 'relu' | 'leaky-relu' | 'tanh' | 'sigmoid' | 'linear';
@@ -34,6 +36,10 @@ const ACT_CODE: Record<Activation, ActCode> = {
  * one-layer cases. Parameters are one Float32Array laid out [W1, b1, W2, b2, ...] with each W
  * [inputs, outputs] row-major, so optimizers update them with one fused loop. Work buffers are
  * sized for the largest batch seen and reused: a training step allocates nothing.
+ *
+ * On a WasmBackend (the default where the WASM SIMD kernels load, see `defaultBackend`) the
+ * passes run through a DenseRunner: work buffers in WASM memory, each layer on the WASM or the
+ * JS kernels as the backend's cost model decides for the batch size.
  */
 export class Model {
   readonly spec: ModelSpec;
@@ -50,15 +56,17 @@ export class Model {
   private deltaA = new Float32Array(0);
   private deltaB = new Float32Array(0);
   private readonly scratchStats = new Float64Array(STAT_SIZE);
+  /** The slope passed to activation kernels: a stored 0 unless leaky relu (a small integer is never boxed). */
+  private readonly slopeArg: number;
+  private readonly runner: DenseRunner | null;
   /** Names, classes, preprocessing and training configuration saved with the model. */
   meta: ModelMeta | undefined;
 
-  constructor(spec: ModelSpec, backend: Backend = new JsBackend()) {
+  constructor(spec: ModelSpec, backend: Backend = defaultBackend()) {
     this.spec = spec;
     this.backend = backend;
-    // Leaky-relu with slope 0 is relu; its backward rule tests the output's sign, which is
-    // -0 for every negative input at slope 0, so it must run as relu to get a zero gradient there.
-    this.act = spec.activation === 'leaky-relu' && spec.leakySlope === 0 ? ACT.relu : ACT_CODE[spec.activation];
+    this.act = ACT_CODE[spec.activation];
+    this.slopeArg = this.act === ACT.leakyRelu ? spec.leakySlope : 0;
     const L = spec.layers;
     this.inputs = L[0]!; this.outputs = L[L.length - 1]!;
     let off = 0;
@@ -72,6 +80,9 @@ export class Model {
       const w = this.params.subarray(this.wOff[l]!, this.bOff[l]!);
       initWeights(spec.init, w, L[l]!, L[l + 1]!, rng);
     }
+    this.runner = backend instanceof WasmBackend
+      ? new DenseRunner(backend.wasm.kernels, { layers: L, wOff: this.wOff, bOff: this.bOff, act: this.act, slope: this.slopeArg, paramCount: off }, backend.wasm.costs)
+      : null;
   }
 
   /** Number of dense layers. */
@@ -115,18 +126,51 @@ export class Model {
   }
 
   /**
+   * The training step's pass: loss and gradient on one batch, with `params` in this model's
+   * layout (usually `model.params`). Writes the sum over rows of d loss_i / d params into
+   * `grad` when `sum`, else the mean (1/m times the sum), and adds the batch's summed loss,
+   * metric sums and row count to `stats` (see STAT; the step's loss is the change in
+   * `stats[STAT.loss]`). Returns nothing, so no double is boxed per step.
+   *
+   * A subclass or instance that overrides `lossAndGrad` (to observe training steps) is called
+   * instead, so such overrides keep seeing every step.
+   */
+  accumulateGrad(params: Float32Array, batch: Batch, grad: Float32Array, sum: boolean, stats: Float64Array): void {
+    if (this.lossAndGrad !== Model.prototype.lossAndGrad) {
+      this.lossAndGrad(params, batch, grad, sum ? 1 : 1 / batch.size, stats);
+      return;
+    }
+    this.pass(params, batch, grad, sum, stats);
+  }
+
+  /**
    * Loss and gradient on one batch, with `params` in this model's layout (usually
    * `model.params`; a perturbed copy for gradient checks). Writes `scale x sum over rows of
    * d loss_i / d params` into `grad` (scale 1/m gives the mean) and returns the summed loss.
    * Adds running sums (loss, correct, errors, rows) to `stats` when given.
    */
   lossAndGrad(params: Float32Array, batch: Batch, grad: Float32Array, scale = 1 / batch.size, stats?: Float64Array): number {
+    const m = batch.size; const st = this.scratchStats.fill(0);
+    const mean = scale === 1 / m && scale !== 1;
+    this.pass(params, batch, grad, !mean, st);
+    if (!mean && scale !== 1) for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! * scale;
+    if (stats) for (let s = 0; s < STAT_SIZE; s++) stats[s]! += st[s]!;
+    return st[STAT.loss]!;
+  }
+
+  /** Forward, fused loss and backward: the gradient (sum or mean) into grad, sums into stats. */
+  private pass(params: Float32Array, batch: Batch, grad: Float32Array, sum: boolean, stats: Float64Array): void {
     const m = batch.size;
     const logits = this.forward(params, batch.x, m);
+    const runner = this.runner;
+    if (runner) {
+      accumulateLoss(this.spec.output, m, this.outputs, logits, batch.y, runner.delta, sum, stats);
+      runner.backward(params, batch.x, m, grad);
+      return;
+    }
     const L = this.spec.layers; const last = this.depth - 1;
-    const st = stats ?? this.scratchStats.fill(0);
     let D = this.deltaA;
-    const loss = outputLoss(this.spec.output, m, this.outputs, logits, batch.y, D, scale, st);
+    accumulateLoss(this.spec.output, m, this.outputs, logits, batch.y, D, sum, stats);
     const be = this.backend;
     for (let l = last; l >= 0; l--) {
       const input = l === 0 ? batch.x : this.acts[l - 1]!;
@@ -134,11 +178,10 @@ export class Model {
       if (l > 0) {
         const next = D === this.deltaA ? this.deltaB : this.deltaA;
         be.denseBackwardInput(m, L[l]!, L[l + 1]!, D, params, this.wOff[l]!, next);
-        be.activationBackward(this.act, this.acts[l - 1]!, next, m * L[l]!, this.spec.leakySlope);
+        be.activationBackward(this.act, this.acts[l - 1]!, next, m * L[l]!, this.slopeArg);
         D = next;
       }
     }
-    return loss;
   }
 
   /** Loss only (no gradient) on one batch, adding to `stats`; returns the summed loss. */
@@ -169,13 +212,14 @@ export class Model {
 
   /** Forward pass for m rows of x; returns the buffer whose first m x outputs values are logits. */
   forward(params: Float32Array, x: Float32Array, m: number): Float32Array {
+    if (this.runner) return this.runner.forward(params, x, m);
     this.ensureCapacity(m);
     const L = this.spec.layers; const be = this.backend;
     let input = x;
     for (let l = 0; l < this.depth; l++) {
       const out = this.acts[l]!;
       be.denseForward(m, L[l]!, L[l + 1]!, input, params, this.wOff[l]!, this.bOff[l]!, out);
-      if (l < this.depth - 1) be.activationForward(this.act, out, m * L[l + 1]!, this.spec.leakySlope);
+      if (l < this.depth - 1) be.activationForward(this.act, out, m * L[l + 1]!, this.slopeArg);
       input = out;
     }
     return input;

@@ -15,7 +15,7 @@ interface Common {
   seed?: number;
   /** Weight initialiser: 'glorot' (default for regression models), 'he' or 'zeros'. */
   init?: Initializer;
-  /** Kernel backend; defaults to the reference JavaScript backend. */
+  /** Kernel backend; defaults to `defaultBackend()` (WASM SIMD for large layers, JS for small ones). */
   backend?: Backend;
 }
 

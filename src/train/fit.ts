@@ -225,7 +225,9 @@ export function createRun(
  */
 export function stepBatch(run: TrainRun, batch: Batch, len: number): void {
   const params = run.model.params; const st = run.state;
-  const loss = run.model.lossAndGrad(params, batch, run.grad, run.sum ? 1 : 1 / len, run.stats);
+  const before = run.stats[STAT.loss]!;
+  run.model.accumulateGrad(params, batch, run.grad, run.sum, run.stats);
+  const loss = run.stats[STAT.loss]! - before;
   if (!(Math.abs(loss) <= Number.MAX_VALUE)) throw new DivergenceError(st.epoch, loss, run.history.records, run.optimizer.learningRate());
   run.optimizer.step(params, run.grad);
   st.updates++; st.seen += len;

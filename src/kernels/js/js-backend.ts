@@ -170,7 +170,9 @@ function otherForward(act: ActCode, Z: Float32Array, len: number, slope: number)
 
 function otherBackward(act: ActCode, A: Float32Array, D: Float32Array, len: number, slope: number): void {
   switch (act) {
-    case ACT.leakyRelu: for (let i = 0; i < len; i++) { const neg = +(A[i]! < 0); D[i] = D[i]! * (slope * neg + (1 - neg)); } break;
+    // The factor is 1 where A > 0 and the slope elsewhere: testing A < 0 would pass the full
+    // gradient through the -0 that a zero slope makes of every negative input.
+    case ACT.leakyRelu: for (let i = 0; i < len; i++) { const pos = +(A[i]! > 0); D[i] = D[i]! * (pos + slope * (1 - pos)); } break;
     case ACT.tanh: for (let i = 0; i < len; i++) { const a = A[i]!; D[i] = D[i]! * (1 - a * a); } break;
     case ACT.sigmoid: for (let i = 0; i < len; i++) { const a = A[i]!; D[i] = D[i]! * a * (1 - a); } break;
     default: break;

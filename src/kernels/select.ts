@@ -1,0 +1,55 @@
+// Backend selection, once per process: the WASM SIMD kernels with a per-shape cost model when they load, the JS reference otherwise.
+import type { Backend } from './backend.js';
+import { JsBackend } from './js/js-backend.js';
+import { calibrate, type KernelCosts } from './wasm/cost-model.js';
+import { WasmBackend } from './wasm/wasm-backend.js';
+import { loadKernels } from './wasm/wasm-module.js';
+
+/** 'js': the reference kernels only. 'wasm': every layer on WASM. 'auto': per layer and batch size by the cost model. */
+export type BackendKind = 'js' | 'wasm' | 'auto';
+
+/**
+ * The cost model's constants in ns, measured with `calibrate()` on the benchmark machine (2-core
+ * AMD EPYC with AVX-512, Node 20 with relaxed SIMD; medians of four runs). They are fixed
+ * rather than measured at each start so that the choice of kernels, and with it every bit of a
+ * training run, does not depend on how busy the machine was at start-up; pass
+ * `costs: 'measured'` to measure them instead.
+ */
+export const MODELLED_COSTS: KernelCosts = {
+  jsPerMac: 0.53, jsPerCall: 22, wasmPerMac: 0.037, wasmPerCall: 16, copyPerFloat: 0.033, copyPerCall: 18,
+};
+
+export interface BackendOptions {
+  /** Force the plain SIMD build even where relaxed SIMD is available. */
+  relaxed?: boolean;
+  /** 'modelled' (default: {@link MODELLED_COSTS}) or 'measured' (calibrate now, about 10 ms). */
+  costs?: 'modelled' | 'measured' | KernelCosts;
+}
+
+/**
+ * A backend of the given kind. 'wasm' and 'auto' fall back to the JS kernels when the compiled
+ * kernels are missing or the runtime lacks WebAssembly SIMD.
+ */
+export function createBackend(kind: BackendKind, options: BackendOptions = {}): Backend {
+  if (kind === 'js') return new JsBackend();
+  const kernels = loadKernels(options.relaxed === false ? { relaxed: false } : {});
+  if (!kernels) return new JsBackend();
+  if (kind === 'wasm') return new WasmBackend(kernels, null);
+  const c = options.costs ?? 'modelled';
+  return new WasmBackend(kernels, c === 'modelled' ? MODELLED_COSTS : c === 'measured' ? calibrate(kernels) : c);
+}
+
+let chosen: Backend | undefined;
+
+/**
+ * The process-wide default backend, chosen on first use: `auto` (WASM SIMD for the layers and
+ * batch sizes where the cost model says it wins, JS for the rest), unless the environment
+ * variable MINIBATCH_BACKEND names another kind ('js', 'wasm' or 'auto').
+ */
+export function defaultBackend(): Backend {
+  if (chosen) return chosen;
+  const env = process.env['MINIBATCH_BACKEND'];
+  const kind: BackendKind = env === 'js' || env === 'wasm' ? env : 'auto';
+  chosen = createBackend(kind);
+  return chosen;
+}

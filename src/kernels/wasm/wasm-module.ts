@@ -1,0 +1,83 @@
+// Loads the compiled WebAssembly SIMD kernels once per process: relaxed SIMD (fused multiply-add) where the runtime has it, plain SIMD otherwise.
+import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+
+/** The exports of assembly/kernels.ts. Pointers are byte offsets into the instance's memory. */
+export interface KernelExports {
+  /** C = act(bias + A B) with A(i,p) at A + 4 (i aRs + p aCs); see assembly/kernels.ts. */
+  gemm(M: number, N: number, K: number, A: number, aRs: number, aCs: number, B: number, bRs: number,
+    C: number, cRs: number, bias: number, act: number, slope: number, pack: number): void;
+  /** C[M,P] = A[M,N] B[P,N]^T. */
+  gemmNT(M: number, P: number, N: number, A: number, B: number, C: number): void;
+  /** out[j] = sum_i Y[i,j]. */
+  colSums(M: number, N: number, Y: number, out: number): void;
+  /** D <- D x (A > 0 ? 1 : slope) for relu (act 1) and leaky relu (act 2). */
+  actBackward(act: number, A: number, D: number, len: number, slope: number): void;
+}
+
+/** A compiled kernel module and which instruction set it uses. */
+export interface WasmKernels {
+  readonly module: WebAssembly.Module;
+  /** True when the module uses relaxed-SIMD fused multiply-add (f32x4.relaxed_madd). */
+  readonly relaxed: boolean;
+}
+
+/** (func (param v128 v128 v128) (result v128) f32x4.relaxed_madd): validates only where relaxed SIMD is on. */
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b,
+  0x03, 0x02, 0x01, 0x00,
+  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b,
+]);
+
+/**
+ * Whether this runtime validates relaxed-SIMD code. Node 22 has it on; Node 20 has it behind
+ * `--experimental-wasm-relaxed-simd`, which is set here (before any kernel module is compiled)
+ * when validation fails without it.
+ */
+export function relaxedSimdSupported(): boolean {
+  if (WebAssembly.validate(RELAXED_PROBE)) return true;
+  try { setFlagsFromString('--experimental-wasm-relaxed-simd'); } catch { return false; }
+  return WebAssembly.validate(RELAXED_PROBE);
+}
+
+let cached: WasmKernels | null | undefined;
+let failure = '';
+
+/**
+ * The kernel module for this process (compiled synchronously on first use, then shared), or
+ * null when the .wasm files are missing or do not validate (see {@link wasmFailure}).
+ * `relaxed: false` forces the plain SIMD build (for tests and the benchmark).
+ */
+export function loadKernels(options: { relaxed?: boolean } = {}): WasmKernels | null {
+  if (options.relaxed === false) return compile(false);
+  if (cached === undefined) cached = compile(relaxedSimdSupported());
+  return cached;
+}
+
+/** Why {@link loadKernels} returned null ('' when it did not). */
+export function wasmFailure(): string { return failure; }
+
+const plainCache: { k?: WasmKernels | null } = {};
+
+function compile(relaxed: boolean): WasmKernels | null {
+  if (!relaxed && plainCache.k !== undefined) return plainCache.k;
+  const url = new URL(relaxed ? './kernels-relaxed.wasm' : './kernels-simd.wasm', import.meta.url);
+  let result: WasmKernels | null = null;
+  try {
+    const bytes = readFileSync(url);
+    result = { module: new WebAssembly.Module(bytes), relaxed };
+  } catch (e) {
+    failure = `${url.pathname}: ${(e as Error).message}`;
+    result = relaxed ? compile(false) : null;
+  }
+  if (!relaxed) plainCache.k = result;
+  return result;
+}
+
+/** A fresh instance over its own memory of `pages` 64 KiB pages. */
+export function instantiate(kernels: WasmKernels, pages: number): { memory: WebAssembly.Memory; exports: KernelExports } {
+  const memory = new WebAssembly.Memory({ initial: pages });
+  const instance = new WebAssembly.Instance(kernels.module, { env: { memory, abort: () => { throw new Error('wasm kernel abort'); } } });
+  return { memory, exports: instance.exports as unknown as KernelExports };
+}

@@ -27,7 +27,8 @@ export interface ModelSpec {
   leakySlope: number;
 }
 
-const ACT_CODE: Record<Activation, ActCode> = {
+/** The kernel code of each hidden activation (shared with per-example.ts). */
+export const ACT_CODE: Record<Activation, ActCode> = {
   linear: ACT.linear, relu: ACT.relu, 'leaky-relu': ACT.leakyRelu, tanh: ACT.tanh, sigmoid: ACT.sigmoid,
 };
 

@@ -4,7 +4,7 @@ import type { Batch } from '../data/batch.js';
 import type { Dataset } from '../data/dataset.js';
 import { ACT, type ActCode } from '../kernels/backend.js';
 import { outputLoss, STAT, STAT_SIZE } from './losses.js';
-import type { Model } from './model.js';
+import { ACT_CODE, type Model } from './model.js';
 
 /** What one pass of {@link PerExample.moments} measured over a set of rows, in float64. */
 export interface GradientMoments {
@@ -18,9 +18,6 @@ export interface GradientMoments {
   meanLoss: number;
 }
 
-const ACT_CODE: Record<string, ActCode> = {
-  linear: ACT.linear, relu: ACT.relu, 'leaky-relu': ACT.leakyRelu, tanh: ACT.tanh, sigmoid: ACT.sigmoid,
-};
 
 /**
  * Per-example gradient statistics of a model without forming the N x params matrix of
@@ -54,7 +51,7 @@ export class PerExample {
     if (data.length === 0) throw new MinibatchError('EMPTY_DATASET', 'per-example gradients need at least one row, got an empty data set');
     const s = model.spec;
     this.L = s.layers;
-    this.act = s.activation === 'leaky-relu' && s.leakySlope === 0 ? ACT.relu : ACT_CODE[s.activation]!;
+    this.act = s.activation === 'leaky-relu' && s.leakySlope === 0 ? ACT.relu : ACT_CODE[s.activation];
     this.chunk = Math.max(1, Math.min(chunk, data.length));
     this.x = new Float32Array(this.chunk * data.numFeatures);
     this.y = new Float32Array(this.chunk * data.targetWidth);

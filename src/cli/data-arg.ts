@@ -1,6 +1,8 @@
 // Resolves --data (a CSV path, mnist or synthetic:NAME) and --target into a Dataset.
 import { existsSync } from 'node:fs';
 import { UsageError } from './run-command.js';
+import { parseChoice } from './numbers.js';
+import { MISSING_MODES } from '../data/csv-columns.js';
 import { MinibatchError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import { loadCsv } from '../data/csv.js';
@@ -9,7 +11,8 @@ import { isBuiltinName, loadBuiltin } from '../data/builtin.js';
 export interface DataArgs {
   data: string;
   target?: string;
-  missing?: 'error' | 'drop' | 'mean';
+  /** --missing as typed: error (default), drop or mean; checked here for every command. */
+  missing?: string;
   header?: 'auto' | 'yes' | 'no';
   seed?: number;
   /** Whether `--missing drop` is on offer (predict refuses it). Default true. */
@@ -18,6 +21,7 @@ export interface DataArgs {
 
 /** Loads the data set named by --data: a built-in name or a CSV file. */
 export async function loadDataArg(a: DataArgs, opts: { needTarget?: boolean } = {}): Promise<Dataset> {
+  const missing = parseChoice('--missing', a.missing ?? 'error', MISSING_MODES);
   if (isBuiltinName(a.data)) {
     if (a.target !== undefined) throw new UsageError(`--target does not apply to the built-in data set '${a.data}'`);
     return loadBuiltin(a.data, { seed: a.seed ?? 1 });
@@ -31,7 +35,7 @@ export async function loadDataArg(a: DataArgs, opts: { needTarget?: boolean } = 
     return await loadCsv(a.data, {
       ...(target !== undefined ? { target } : {}),
       ...(opts.needTarget === false ? { target: target ?? null } : {}),
-      header, missing: a.missing ?? 'error',
+      header, missing,
     });
   } catch (err) {
     throw err instanceof MinibatchError && err.code === 'MISSING_VALUE' ? withMissingOption(err, a.canDrop !== false) : err;

@@ -2,13 +2,12 @@
 import { loadDataArg } from './data-arg.js';
 import { buildModel, defaultModelName, taskOf } from './model-arg.js';
 import { buildOptimizer } from './optimizer-arg.js';
-import { parseIntArg, parseNumberArg } from './numbers.js';
-import { UsageError } from './run-command.js';
+import { parseChoice, parseIntArg, parseNumberArg } from './numbers.js';
 import { isBuiltinName } from '../data/builtin.js';
 import type { Dataset } from '../data/dataset.js';
-import { applyScaling, fitScaling, type ScalingMethod } from '../data/scaling.js';
+import { applyScaling, fitScaling, SCALING_METHODS as SCALINGS } from '../data/scaling.js';
 import { split } from '../data/split.js';
-import type { Activation, ModelSpec } from '../nn/model.js';
+import type { ModelSpec } from '../nn/model.js';
 import { ACTIVATIONS } from '../nn/models.js';
 import type { OptimizerSpec } from '../optim/optimizer.js';
 
@@ -45,17 +44,17 @@ export function addSweepOptions<T extends { option(flags: string, desc: string, 
 export async function setUpSweep(a: SweepArgs): Promise<SweepSetup> {
   const seed = parseIntArg('--seed', a.seed, 0);
   const fraction = parseNumberArg('--validation', a.validation, 0, 0.9, false);
-  if (!(ACTIVATIONS as readonly string[]).includes(a.activation)) throw new UsageError(`--activation must be one of ${ACTIVATIONS.join(', ')}, got '${a.activation}'`);
+  const activation = parseChoice('--activation', a.activation, ACTIVATIONS);
   const scale = a.scale ?? (isBuiltinName(a.data) ? 'none' : 'standardize');
-  if (!['standardize', 'minmax', 'none'].includes(scale)) throw new UsageError(`--scale must be standardize, minmax or none, got '${scale}'`);
-  if (!['error', 'drop', 'mean'].includes(a.missing)) throw new UsageError(`--missing must be error, drop or mean, got '${a.missing}'`);
-  const raw = await loadDataArg({ data: a.data, ...(a.target !== undefined ? { target: a.target } : {}), missing: a.missing as 'error', seed });
+  const method = parseChoice('--scale', scale, SCALINGS);
+  const raw = await loadDataArg({ data: a.data, ...(a.target !== undefined ? { target: a.target } : {}), missing: a.missing, seed });
   const task = taskOf(raw);
-  const parts = split(raw, { testFraction: fraction, seed });
-  const scaling = fitScaling(parts.train, scale as ScalingMethod);
+  // Stratify only class targets: integer regression targets (counts) are not classes.
+  const parts = split(raw, { testFraction: fraction, seed, stratify: task.kind === 'classification' });
+  const scaling = fitScaling(parts.train, method);
   const train = applyScaling(parts.train, scaling); const val = applyScaling(parts.test, scaling);
   const modelName = a.model ?? defaultModelName(task);
-  const spec = buildModel(modelName, train, task, a.activation as Activation, seed).spec;
+  const spec = buildModel(modelName, train, task, activation, seed).spec;
   const optimizer = buildOptimizer(a.optimizer, 0.01).spec;
   return {
     train, val, spec, optimizer, modelName, datasetName: a.data,

@@ -2,7 +2,8 @@
 import { MinibatchError } from '../core/errors.js';
 import { MISSING, NUMBER, parseNumber, quoteCell, type CsvTable, type RawColumn } from './csv-reader.js';
 
-export type MissingMode = 'error' | 'drop' | 'mean';
+export const MISSING_MODES = ['error', 'drop', 'mean'] as const;
+export type MissingMode = (typeof MISSING_MODES)[number];
 export type CsvTask = 'classification' | 'regression';
 
 /** Most distinct integer values a numeric target may have and still be read as class labels. */

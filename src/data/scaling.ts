@@ -3,7 +3,8 @@ import { MinibatchError } from '../core/errors.js';
 import { checkOneOf } from '../core/check.js';
 import type { Dataset } from './dataset.js';
 
-export type ScalingMethod = 'standardize' | 'minmax' | 'none';
+export const SCALING_METHODS = ['standardize', 'minmax', 'none'] as const;
+export type ScalingMethod = (typeof SCALING_METHODS)[number];
 
 /**
  * A fitted per-feature transform x' = (x - offset) / scale, the same shape as the `scaling`

@@ -139,7 +139,9 @@ export class TrialRunner {
       }
       const len = sampler.batchLength(this.b);
       const batch = buffer.gather(sampler.order, sampler.batchStart(this.b), len);
-      const loss = model.lossAndGrad(params, batch, grad, 1 / len, stats);
+      const before = stats[STAT.loss]!;
+      model.accumulateGrad(params, batch, grad, false, stats);
+      const loss = stats[STAT.loss]! - before;
       if (!(Math.abs(loss) <= Number.MAX_VALUE)) {
         this.seconds += (this.clock() - t0) / 1000;
         return this.diverge(loss / len);

@@ -131,16 +131,10 @@ export class Model {
    * layout (usually `model.params`). Writes the sum over rows of d loss_i / d params into
    * `grad` when `sum`, else the mean (1/m times the sum), and adds the batch's summed loss,
    * metric sums and row count to `stats` (see STAT; the step's loss is the change in
-   * `stats[STAT.loss]`). Returns nothing, so no double is boxed per step.
-   *
-   * A subclass or instance that overrides `lossAndGrad` (to observe training steps) is called
-   * instead, so such overrides keep seeing every step.
+   * `stats[STAT.loss]`). Returns nothing, so no double is boxed per step. This is the call
+   * fit and the experiments make per step; override it to observe training steps.
    */
   accumulateGrad(params: Float32Array, batch: Batch, grad: Float32Array, sum: boolean, stats: Float64Array): void {
-    if (this.lossAndGrad !== Model.prototype.lossAndGrad) {
-      this.lossAndGrad(params, batch, grad, sum ? 1 : 1 / batch.size, stats);
-      return;
-    }
     this.pass(params, batch, grad, sum, stats);
   }
 

@@ -57,6 +57,13 @@ describe('evaluate and predict with bad model files or mismatched data', { concu
     assertFails(await evaluate('damaged.json'), 2, /damaged\.json is damaged: model\.layers/);
   });
 
+  it('an unknown --missing on evaluate and predict names the option', async () => {
+    for (const cmd of ['evaluate', 'predict']) {
+      assertFails(await runCli([cmd, '--model', 'model.json', '--data', 'train.csv', '--missing', 'ignore'], { cwd: dir }), 2,
+        /--missing must be error, drop or mean, got 'ignore'/);
+    }
+  });
+
   it('predict reports the same model-file problems', async () => {
     assertFails(await runCli(['predict', '--model', 'truncated.json', '--data', 'train.csv'], { cwd: dir }), 2, /not valid JSON/);
   });

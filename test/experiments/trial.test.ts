@@ -14,8 +14,8 @@ const { train, val } = splitForSweep(blobs(250), {}); // 200 training rows
 function clocked(): { model: Model; clock: () => number } {
   const model = logisticRegression({ inputs: 4 });
   let ms = 0;
-  const lossAndGrad = model.lossAndGrad.bind(model); const lossOnly = model.lossOnly.bind(model);
-  model.lossAndGrad = (...a: Parameters<Model['lossAndGrad']>) => { ms += 1; return lossAndGrad(...a); };
+  const accumulateGrad = model.accumulateGrad.bind(model); const lossOnly = model.lossOnly.bind(model);
+  model.accumulateGrad = (...a: Parameters<Model['accumulateGrad']>) => { ms += 1; accumulateGrad(...a); };
   model.lossOnly = (...a: Parameters<Model['lossOnly']>) => { ms += 1000; return lossOnly(...a); };
   return { model, clock: () => ms };
 }

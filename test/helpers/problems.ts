@@ -53,19 +53,20 @@ export function indexedDataset(n: number): Dataset {
 }
 
 /**
- * A linear regression model that records, for every lossAndGrad call, the first feature of
- * each batch row (with indexedDataset: the row indices of the batch) before delegating.
+ * A linear regression model that records, for every training step (accumulateGrad, the call
+ * fit makes), the first feature of each batch row (with indexedDataset: the row indices of the
+ * batch) before delegating.
  */
 export class SpyModel extends Model {
   readonly batches: number[][] = [];
   constructor(inputs = 1, seed = 1) {
     super(linearRegression({ inputs, seed, init: 'zeros' }).spec);
   }
-  override lossAndGrad(params: Float32Array, batch: Batch, grad: Float32Array, scale?: number, stats?: Float64Array): number {
+  override accumulateGrad(params: Float32Array, batch: Batch, grad: Float32Array, sum: boolean, stats: Float64Array): void {
     const rows: number[] = [];
     for (let i = 0; i < batch.size; i++) rows.push(batch.x[i * this.inputs]!);
     this.batches.push(rows);
-    return super.lossAndGrad(params, batch, grad, scale ?? 1 / batch.size, stats);
+    super.accumulateGrad(params, batch, grad, sum, stats);
   }
 }
 

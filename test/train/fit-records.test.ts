@@ -85,9 +85,9 @@ class ClockedModel extends Model {
   now = 0;
   evaluations = 0;
   constructor() { super(linearRegression({ inputs: 1, init: 'zeros' }).spec); }
-  override lossAndGrad(params: Float32Array, batch: Batch, grad: Float32Array, scale?: number, stats?: Float64Array): number {
+  override accumulateGrad(params: Float32Array, batch: Batch, grad: Float32Array, sum: boolean, stats: Float64Array): void {
     this.now += 10;
-    return super.lossAndGrad(params, batch, grad, scale ?? 1 / batch.size, stats);
+    super.accumulateGrad(params, batch, grad, sum, stats);
   }
   override lossOnly(params: Float32Array, batch: Batch, stats: Float64Array): number {
     this.now += 1e6; this.evaluations++;

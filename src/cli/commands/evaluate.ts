@@ -22,7 +22,7 @@ Examples:
   minibatch evaluate --model mnist.json --data mnist --json`)
     .action((o: EvaluateOpts) => runCommand(async () => {
       const model = await loadModel(o.model);
-      const data = await loadForModel(model, { data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing as 'error' }, false);
+      const data = await loadForModel(model, { data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing }, false);
       const ev = evaluate(model, data);
       if (o.json) {
         process.stdout.write(JSON.stringify({ command: 'evaluate', model: o.model, data: o.data, examples: ev.examples, loss: ev.loss, metrics: ev.metrics }) + '\n');

@@ -26,7 +26,7 @@ Examples:
         throw new UsageError('predict --missing drop would renumber the rows, so a prediction would no longer name its input row; use --missing mean, or remove the incomplete rows from the file first');
       }
       const model = await loadModel(o.model);
-      const data = await loadForModel(model, { data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing as 'error', canDrop: false }, true);
+      const data = await loadForModel(model, { data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing, canDrop: false }, true);
       const csv = predictionsCsv(model, data.x, data.length);
       if (o.out) {
         await writeFileAtomic(o.out, csv);

@@ -7,12 +7,12 @@ import { loadDataArg } from '../data-arg.js';
 import { buildModel, defaultModelName, taskOf } from '../model-arg.js';
 import { buildOptimizer, defaultLearningRate, learningRateWithWarmup, OPTIMIZER_NAMES, type OptimizerName } from '../optimizer-arg.js';
 import { resolveBatchSize } from '../batch-arg.js';
-import { parseIntArg, parseNumberArg } from '../numbers.js';
+import { parseChoice, parseIntArg, parseNumberArg } from '../numbers.js';
 import { createProgress } from '../progress.js';
 import { runCommand, UsageError } from '../run-command.js';
 import { formatMetrics, formatNumber } from '../format.js';
 import { split } from '../../data/split.js';
-import { applyScaling, fitScaling } from '../../data/scaling.js';
+import { applyScaling, fitScaling, SCALING_METHODS, type ScalingMethod } from '../../data/scaling.js';
 import type { Activation } from '../../nn/model.js';
 import { ACTIVATIONS } from '../../nn/models.js';
 import { fit, type EpochRecord, type History } from '../../train/fit.js';
@@ -76,21 +76,20 @@ async function train(o: TrainOpts): Promise<void> {
   const optName = o.optimizer as OptimizerName;
   const lr = o.lr === undefined ? defaultLearningRate(optName) : parseNumberArg('--lr', o.lr, 0, Infinity, false);
   const optimizer = buildOptimizer(o.optimizer, learningRateWithWarmup(lr, parseIntArg('--warmup', o.warmup, 0)));
-  if (!(ACTIVATIONS as readonly string[]).includes(o.activation)) throw new UsageError(`--activation must be one of ${ACTIVATIONS.join(', ')}, got '${o.activation}'`);
-  if (!['standardize', 'minmax', 'none'].includes(o.scale)) throw new UsageError(`--scale must be standardize, minmax or none, got '${o.scale}'`);
-  if (!['error', 'drop', 'mean'].includes(o.missing)) throw new UsageError(`--missing must be error, drop or mean, got '${o.missing}'`);
+  const activation = parseChoice('--activation', o.activation, ACTIVATIONS);
+  const scale = parseChoice('--scale', o.scale, SCALING_METHODS);
 
-  if (o.stream) return trainStream(o, { seed, epochs, batchSize, optimizer });
-  const raw = await loadDataArg({ data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing as 'error', seed });
+  if (o.stream) return trainStream(o, { seed, epochs, batchSize, optimizer, activation, scale });
+  const raw = await loadDataArg({ data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing, seed });
   const task = taskOf(raw);
   // Stratify only class targets: integer regression targets (counts) are not classes.
   const stratify = task.kind === 'classification';
   const parts = valFraction > 0 ? split(raw, { testFraction: valFraction, seed, stratify }) : { train: raw, test: undefined };
-  const scaling = fitScaling(parts.train, o.scale as 'standardize');
+  const scaling = fitScaling(parts.train, scale);
   const trainData = applyScaling(parts.train, scaling);
   const valData = parts.test ? applyScaling(parts.test, scaling) : undefined;
   const modelName = o.model ?? defaultModelName(task);
-  const model = buildModel(modelName, trainData, task, o.activation as Activation, seed);
+  const model = buildModel(modelName, trainData, task, activation, seed);
 
   const ckptPath = o.checkpoint ?? (o.out !== undefined ? `${o.out}.ckpt.json` : undefined);
   if (o.resume && ckptPath === undefined) throw new UsageError('--resume needs the checkpoint to continue from: give --checkpoint <file> or the --out of the interrupted run');
@@ -146,7 +145,7 @@ async function train(o: TrainOpts): Promise<void> {
 }
 
 /** `train --stream`: fitStream over streamCsv (or its binary cache), scaling from the first pass. */
-async function trainStream(o: TrainOpts, a: { seed: number; epochs: number; batchSize: number | 'full'; optimizer: Optimizer }): Promise<void> {
+async function trainStream(o: TrainOpts, a: { seed: number; epochs: number; batchSize: number | 'full'; optimizer: Optimizer; activation: Activation; scale: ScalingMethod }): Promise<void> {
   if (a.batchSize === 'full') throw new UsageError('--stream trains mini-batches: give --batch-size (full batch needs every row in memory)');
   if (o.resume || o.checkpoint) throw new UsageError('--stream runs cannot be checkpointed yet; drop --resume/--checkpoint');
   const target = o.target === undefined ? undefined : /^\d+$/.test(o.target) ? Number(o.target) : o.target;
@@ -159,8 +158,8 @@ async function trainStream(o: TrainOpts, a: { seed: number; epochs: number; batc
   for await (const d of source.chunks({ bufferRows: 1 })) { sample = d; break; }
   const task = taskOf(sample!);
   const modelName = o.model ?? defaultModelName(task);
-  const model = buildModel(modelName, sample!, task, o.activation as Activation, a.seed);
-  const scaling = scalingFromStats(source.stats, o.scale as 'standardize');
+  const model = buildModel(modelName, sample!, task, a.activation, a.seed);
+  const scaling = scalingFromStats(source.stats, a.scale);
   const cancel = cancelOnSignals('stopping after this chunk');
   const t0 = performance.now();
   try {

@@ -2,6 +2,8 @@
 // Compiled by `asc` twice (plain SIMD and relaxed SIMD); see src/kernels/wasm/. All pointers are
 // byte offsets into the imported memory, laid out by the TypeScript side; nothing here allocates.
 
+export * from './optim';
+
 /** a*b + c: one fused multiply-add where the runtime has relaxed SIMD, else a multiply and an add. */
 @inline function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);

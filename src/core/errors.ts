@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'IO'
   | 'DIVERGED'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  | 'KERNEL_THREAD';
 
 /**
  * The one error type of the library. `code` is stable and machine-readable; the message names

@@ -22,9 +22,13 @@ export class BatchBuffer implements Batch {
   size = 0;
   private readonly data: Dataset;
 
-  constructor(data: Dataset, maxRows: number) {
+  /**
+   * `allocate` makes the x buffer (default: a plain Float32Array); a model's `inputBuffer`
+   * places it where the model's kernels read it without a copy.
+   */
+  constructor(data: Dataset, maxRows: number, allocate: (floats: number) => Float32Array = (n) => new Float32Array(n)) {
     this.data = data;
-    this.x = new Float32Array(maxRows * data.numFeatures);
+    this.x = allocate(maxRows * data.numFeatures);
     this.y = new Float32Array(maxRows * data.targetWidth);
   }
 

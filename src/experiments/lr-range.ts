@@ -93,8 +93,8 @@ function ramp(
   step: (p: Float32Array, g: Float32Array) => void, rate: (t: number) => number,
 ): LrRangeResult['curves'][number] {
   const sampler = new BatchSampler(train.length, batchSize, new Rng(seed));
-  const buffer = new BatchBuffer(train, sampler.batchSize);
-  const grad = new Float32Array(model.params.length);
+  const buffer = new BatchBuffer(train, sampler.batchSize, (n) => model.inputBuffer(n));
+  const grad = model.gradientBuffer();
   const learningRates: number[] = []; const losses: number[] = []; const rawLosses: number[] = [];
   let b = sampler.batchesPerEpoch; let avg = 0; let best = Infinity; let argBest = 0; let stopped = false;
   for (let t = 0; t < steps; t++) {

@@ -93,8 +93,8 @@ export function throughputProfile(model: Model, data: Dataset, o: ThroughputOpti
   const rng = new Rng(o.seed ?? 1);
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  const buffer = new BatchBuffer(data, sizes[sizes.length - 1]!);
-  const grad = new Float32Array(copy.params.length);
+  const buffer = new BatchBuffer(data, sizes[sizes.length - 1]!, (f) => copy.inputBuffer(f));
+  const grad = copy.gradientBuffer();
   const step = (b: number): void => {
     const start = rng.int(n - b + 1);
     const batch = buffer.gather(order, start, b);

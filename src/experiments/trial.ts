@@ -105,9 +105,9 @@ export class TrialRunner {
     const bs = s.requested === 'full' ? this.n : Math.min(s.requested, this.n);
     this.sampler = new BatchSampler(this.n, bs, new Rng(s.seed));
     this.b = this.sampler.batchesPerEpoch;
-    this.buffer = new BatchBuffer(train, this.sampler.batchSize);
+    this.buffer = new BatchBuffer(train, this.sampler.batchSize, (n) => model.inputBuffer(n));
     this.evaluator = new Evaluator(model, val, 512);
-    this.grad = new Float32Array(model.params.length);
+    this.grad = model.gradientBuffer();
     this.metric = metricOf(model);
     this.run = { batchSize: this.sampler.batchSize, requested: s.requested, learningRate: s.learningRate, seed: s.seed, points: [] };
     this.nextEval = s.evalEvery;

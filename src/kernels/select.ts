@@ -2,6 +2,7 @@
 import type { Backend } from './backend.js';
 import { JsBackend } from './js/js-backend.js';
 import { calibrate, type KernelCosts } from './wasm/cost-model.js';
+import { defaultThreads } from './wasm/kernel-threads.js';
 import { WasmBackend } from './wasm/wasm-backend.js';
 import { loadKernels } from './wasm/wasm-module.js';
 
@@ -24,6 +25,11 @@ export interface BackendOptions {
   relaxed?: boolean;
   /** 'modelled' (default: {@link MODELLED_COSTS}) or 'measured' (calibrate now, about 10 ms). */
   costs?: 'modelled' | 'measured' | KernelCosts;
+  /**
+   * Threads a model's large kernel calls are split over (same bits on any number). Default:
+   * MINIBATCH_THREADS, else up to 4 (the machine's cores) on the main thread and 1 in a worker.
+   */
+  threads?: number;
 }
 
 /**
@@ -34,9 +40,10 @@ export function createBackend(kind: BackendKind, options: BackendOptions = {}): 
   if (kind === 'js') return new JsBackend();
   const kernels = loadKernels(options.relaxed === false ? { relaxed: false } : {});
   if (!kernels) return new JsBackend();
-  if (kind === 'wasm') return new WasmBackend(kernels, null);
+  const threads = options.threads ?? defaultThreads();
+  if (kind === 'wasm') return new WasmBackend(kernels, null, threads);
   const c = options.costs ?? 'modelled';
-  return new WasmBackend(kernels, c === 'modelled' ? MODELLED_COSTS : c === 'measured' ? calibrate(kernels) : c);
+  return new WasmBackend(kernels, c === 'modelled' ? MODELLED_COSTS : c === 'measured' ? calibrate(kernels) : c, threads);
 }
 
 let chosen: Backend | undefined;

@@ -39,8 +39,10 @@ export const ACT_CODE: Record<Activation, ActCode> = {
  * sized for the largest batch seen and reused: a training step allocates nothing.
  *
  * On a WasmBackend (the default where the WASM SIMD kernels load, see `defaultBackend`) the
- * passes run through a DenseRunner: work buffers in WASM memory, each layer on the WASM or the
- * JS kernels as the backend's cost model decides for the batch size.
+ * passes run through a DenseRunner: `params`, the gradient buffer and the work buffers live in
+ * WASM (shared) memory, each layer on the WASM or the JS kernels as the backend's cost model
+ * decides. `params` is then a view of that memory: copy it (`slice`, `getWeights`) to keep or
+ * send it elsewhere.
  */
 export class Model {
   readonly spec: ModelSpec;
@@ -60,6 +62,7 @@ export class Model {
   /** The slope passed to activation kernels: a stored 0 unless leaky relu (a small integer is never boxed). */
   private readonly slopeArg: number;
   private readonly runner: DenseRunner | null;
+  private jsGrad: Float32Array | undefined;
   /** Names, classes, preprocessing and training configuration saved with the model. */
   meta: ModelMeta | undefined;
 
@@ -75,15 +78,33 @@ export class Model {
       this.wOff.push(off); off += L[l]! * L[l + 1]!;
       this.bOff.push(off); off += L[l + 1]!;
     }
-    this.params = new Float32Array(off);
+    this.runner = backend instanceof WasmBackend
+      ? new DenseRunner(backend.wasm.kernels, { layers: L, wOff: this.wOff, bOff: this.bOff, act: this.act, slope: this.slopeArg, paramCount: off }, backend.wasm.costs, backend.wasm.threads)
+      : null;
+    this.params = this.runner ? this.runner.params : new Float32Array(off);
     const rng = new Rng(spec.seed);
     for (let l = 0; l + 1 < L.length; l++) {
       const w = this.params.subarray(this.wOff[l]!, this.bOff[l]!);
       initWeights(spec.init, w, L[l]!, L[l + 1]!, rng);
     }
-    this.runner = backend instanceof WasmBackend
-      ? new DenseRunner(backend.wasm.kernels, { layers: L, wOff: this.wOff, bOff: this.bOff, act: this.act, slope: this.slopeArg, paramCount: off }, backend.wasm.costs)
-      : null;
+  }
+
+  /**
+   * The gradient buffer a training loop passes to `accumulateGrad` and the optimizer: the same
+   * zeroed-at-first array on every call, of `params.length` floats. On a WasmBackend it lives in
+   * WASM memory beside the parameters, so the kernels write it in place and the optimizers
+   * update with fused kernels; any other Float32Array of the right length works too (copied).
+   */
+  /**
+   * A new zeroed buffer of `floats` floats for batch inputs: in WASM memory on a WasmBackend,
+   * so the first layer's kernels read the batch where it was gathered instead of a copy.
+   */
+  inputBuffer(floats: number): Float32Array {
+    return this.runner ? this.runner.arena.allocView(floats) : new Float32Array(floats);
+  }
+
+  gradientBuffer(): Float32Array {
+    return this.runner ? this.runner.grad : (this.jsGrad ??= new Float32Array(this.params.length));
   }
 
   /** Number of dense layers. */

@@ -36,8 +36,8 @@ export function adamw(o: AdamOptions = {}): Adam { return new Adam({ weightDecay
 
 export class Adam extends Optimizer {
   readonly spec: Extract<OptimizerSpec, { type: 'adam' }>;
-  private m = new Float32Array(0);
-  private v = new Float32Array(0);
+  private m: Float32Array = new Float32Array(0);
+  private v: Float32Array = new Float32Array(0);
 
   constructor(o: AdamOptions, decoupled: boolean) {
     super(o.learningRate ?? 1e-3);
@@ -54,7 +54,7 @@ export class Adam extends Optimizer {
   buffers(): Float32Array[] { return [this.m, this.v]; }
 
   protected allocateBuffers(size: number): void {
-    this.m = new Float32Array(size); this.v = new Float32Array(size);
+    this.m = this.newBuffer(size); this.v = this.newBuffer(size);
   }
 
   protected update(p: Float32Array, g: Float32Array, lr: number, t: number): void {
@@ -63,6 +63,8 @@ export class Adam extends Optimizer {
     const stepSize = lr / (1 - b1 ** t);
     const rootBc2 = Math.sqrt(1 - b2 ** t);
     const l2 = decoupled ? 0 : wd; const shrink = decoupled ? 1 - lr * wd : 1;
+    const k = this.fused(p, g);
+    if (k) { k.adamUpdate(n, p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, b1, 1 - b1, b2, 1 - b2, stepSize, rootBc2, eps, l2, shrink); return; }
     for (let i = 0; i < n; i++) {
       const pi = p[i]! * shrink;
       const gi = g[i]! + l2 * pi;

@@ -1,6 +1,19 @@
 // The Optimizer interface and the shared bookkeeping (step count, schedule, state buffers).
 import { MinibatchError } from '../core/errors.js';
+import { homeOf, type WasmArena } from '../kernels/wasm/wasm-arena.js';
+import type { KernelExports } from '../kernels/wasm/wasm-module.js';
 import { toSchedule, type Schedule, type ScheduleSpec } from './schedule.js';
+
+/** Every this many updates, state values smaller in magnitude than {@link FLUSH_BELOW} are set to 0. */
+export const FLUSH_EVERY = 32;
+/**
+ * The denormal guard's threshold (1e-30 as a float32): far above float32's smallest normal
+ * (1.2e-38), so a moment decaying by a factor of 0.9 or more per update is flushed before it
+ * turns subnormal, where arithmetic runs up to 100x slower on x86. The update it changes moves a
+ * parameter by less than lr x 1e-22 (momentum, Adam's m) or, for a second moment, changes a
+ * denominator sqrt(v) + eps by less than 1e-15.
+ */
+export const FLUSH_BELOW = Math.fround(1e-30);
 
 /** A plain description of an optimizer, stored in model files and passed to worker threads. */
 export type OptimizerSpec =
@@ -17,6 +30,13 @@ export type LearningRate = number | Schedule;
 /**
  * A stateful update rule. `step(params, grad)` applies one update in place; state buffers are
  * allocated on the first step (or when the parameter count changes) and never again.
+ *
+ * When `params` and `grad` live in a model's WASM memory (a Model on the WASM backend), the
+ * state buffers are allocated there too and the update runs as one fused WASM kernel per step
+ * (assembly/optim.ts) that computes in float64 exactly as the JavaScript loop does: the same
+ * bits either way. Every {@link FLUSH_EVERY} updates, state values below {@link FLUSH_BELOW}
+ * in magnitude are set to zero, so a run whose ReLUs die (zero gradients, moments decaying
+ * towards zero) never computes on subnormal floats.
  */
 export abstract class Optimizer {
   abstract readonly spec: OptimizerSpec;
@@ -26,6 +46,8 @@ export abstract class Optimizer {
   lastLearningRate = NaN;
   protected readonly schedule: Schedule;
   protected size = -1;
+  /** The WASM memory the state buffers live in (null: the JS heap). */
+  private home: WasmArena | null = null;
 
   constructor(learningRate: LearningRate) { this.schedule = toSchedule(learningRate); }
 
@@ -37,11 +59,42 @@ export abstract class Optimizer {
     if (grad.length !== params.length) {
       throw new MinibatchError('BAD_SHAPE', `gradient has ${grad.length} values for ${params.length} parameters`);
     }
-    if (params.length !== this.size) this.allocate(params.length);
+    const home = homeOf(params) ?? null;
+    if (params.length !== this.size) { this.home = home; this.allocate(params.length); }
+    else if (home !== this.home) this.rehome(home);
     const lr = this.schedule.at(this.iterations);
     this.lastLearningRate = lr;
     this.update(params, grad, lr, this.iterations + 1);
     this.iterations++;
+    if (this.iterations % FLUSH_EVERY === 0) this.flush();
+  }
+
+  /**
+   * The kernels to update with: the WASM exports when params, grad and the state all live in
+   * the same WASM memory, else null (the JavaScript loop).
+   */
+  protected fused(params: Float32Array, grad: Float32Array): KernelExports | null {
+    const home = this.home;
+    return home !== null && homeOf(params) === home && homeOf(grad) === home ? home.kernels : null;
+  }
+
+  /** A zeroed state buffer of n floats where the parameters live. */
+  protected newBuffer(n: number): Float32Array { return this.home ? this.home.allocView(n) : new Float32Array(n); }
+
+  /** Moves the state buffers (values kept) to the memory the parameters now live in. */
+  private rehome(home: WasmArena | null): void {
+    const old = this.buffers().map((b) => b.slice());
+    this.home = home; this.allocateBuffers(this.size);
+    this.buffers().forEach((b, i) => b.set(old[i]!));
+  }
+
+  /** The denormal guard: zero every state value below FLUSH_BELOW in magnitude. */
+  private flush(): void {
+    const k = this.home?.kernels;
+    for (const b of this.buffers()) {
+      if (k && homeOf(b) === this.home) { k.flushTiny(b.byteOffset, b.length, FLUSH_BELOW); continue; }
+      for (let i = 0; i < b.length; i++) if (Math.abs(b[i]!) < FLUSH_BELOW) b[i] = 0;
+    }
   }
 
   /** Forgets all state (moments, step count), as for a fresh optimizer. */

@@ -31,9 +31,9 @@ export function rmsprop(o: RmspropOptions = {}): Rmsprop { return new Rmsprop(o)
 
 export class Rmsprop extends Optimizer {
   readonly spec: Extract<OptimizerSpec, { type: 'rmsprop' }>;
-  private v = new Float32Array(0);
-  private ga = new Float32Array(0);
-  private buf = new Float32Array(0);
+  private v: Float32Array = new Float32Array(0);
+  private ga: Float32Array = new Float32Array(0);
+  private buf: Float32Array = new Float32Array(0);
 
   constructor(o: RmspropOptions) {
     super(o.learningRate ?? 0.01);
@@ -50,14 +50,19 @@ export class Rmsprop extends Optimizer {
   buffers(): Float32Array[] { return [this.v, this.ga, this.buf]; }
 
   protected allocateBuffers(size: number): void {
-    this.v = new Float32Array(size);
-    this.ga = new Float32Array(this.spec.centered ? size : 0);
-    this.buf = new Float32Array(this.spec.momentum > 0 ? size : 0);
+    this.v = this.newBuffer(size);
+    this.ga = this.newBuffer(this.spec.centered ? size : 0);
+    this.buf = this.newBuffer(this.spec.momentum > 0 ? size : 0);
   }
 
   protected update(p: Float32Array, g: Float32Array, lr: number): void {
     const { alpha, epsilon, momentum: mu, centered, weightDecay: wd } = this.spec;
     const v = this.v; const ga = this.ga; const b = this.buf; const n = p.length;
+    const k = this.fused(p, g);
+    if (k) {
+      k.rmspropUpdate(n, p.byteOffset, g.byteOffset, v.byteOffset, ga.byteOffset, b.byteOffset, alpha, 1 - alpha, epsilon, mu, lr, wd, centered ? 1 : 0, mu > 0 ? 1 : 0);
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const gi = g[i]! + wd * p[i]!;
       const vi = alpha * v[i]! + (1 - alpha) * gi * gi;

@@ -28,7 +28,7 @@ export function sgd(o: SgdOptions): Sgd { return new Sgd(o); }
 
 export class Sgd extends Optimizer {
   readonly spec: Extract<OptimizerSpec, { type: 'sgd' }>;
-  private buf = new Float32Array(0);
+  private buf: Float32Array = new Float32Array(0);
 
   constructor(o: SgdOptions) {
     super(o?.learningRate as LearningRate);
@@ -45,12 +45,18 @@ export class Sgd extends Optimizer {
   buffers(): Float32Array[] { return this.spec.momentum === 0 ? [] : [this.buf]; }
 
   protected allocateBuffers(size: number): void {
-    this.buf = new Float32Array(this.spec.momentum === 0 ? 0 : size);
+    this.buf = this.newBuffer(this.spec.momentum === 0 ? 0 : size);
   }
 
   protected update(p: Float32Array, g: Float32Array, lr: number, t: number): void {
     const { momentum: mu, dampening, nesterov, weightDecay: wd } = this.spec;
     const n = p.length;
+    const k = this.fused(p, g);
+    if (k) {
+      const mode = mu === 0 ? (wd === 0 ? 0 : 1) : t === 1 ? (nesterov ? 3 : 2) : nesterov ? 4 : 5;
+      k.sgdUpdate(n, p.byteOffset, g.byteOffset, this.buf.byteOffset, lr, mu, 1 - dampening, wd, mode);
+      return;
+    }
     if (mu === 0) {
       if (wd === 0) for (let i = 0; i < n; i++) p[i] = p[i]! - lr * g[i]!;
       else for (let i = 0; i < n; i++) p[i] = p[i]! - lr * (g[i]! + wd * p[i]!);

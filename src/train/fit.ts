@@ -118,7 +118,7 @@ export async function fit(model: Model, data: Dataset, options: FitOptions = {})
   if (sampler.batchesPerEpoch === 0) {
     throw new MinibatchError('BAD_BATCH_SIZE', `dropLast with batchSize ${o.batchSize} leaves no batch from ${train.length} rows; use a smaller batch size or dropLast: false`);
   }
-  const buffer = new BatchBuffer(train, sampler.batchSize);
+  const buffer = new BatchBuffer(train, sampler.batchSize, (n) => model.inputBuffer(n));
   const run = createRun(model, o, options, val, {
     batchSize: sampler.batchSize, batchesPerEpoch: sampler.batchesPerEpoch, trainExamples: train.length, validationExamples: val?.length ?? 0,
   });
@@ -208,7 +208,7 @@ export function createRun(
   val: Dataset | undefined, shape: Pick<History, 'batchSize' | 'batchesPerEpoch' | 'trainExamples' | 'validationExamples'>,
 ): TrainRun {
   return {
-    model, optimizer: o.optimizer, grad: new Float32Array(model.params.length), stats: new Float64Array(STAT_SIZE),
+    model, optimizer: o.optimizer, grad: model.gradientBuffer(), stats: new Float64Array(STAT_SIZE),
     sum: o.reduction === 'sum', divergenceFactor: o.divergenceFactor,
     state: { epoch: 1, inEpoch: false, batch: 0, updates: 0, seen: 0, seconds: 0, firstLoss: NaN },
     history: { records: [], ...shape },

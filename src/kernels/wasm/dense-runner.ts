@@ -2,7 +2,7 @@
 import { ACT, type ActCode } from '../backend.js';
 import { JsBackend } from '../js/js-backend.js';
 import { wasmWins, type KernelCosts } from './cost-model.js';
-import { WasmArena } from './wasm-arena.js';
+import { homeOf, WasmArena } from './wasm-arena.js';
 import type { KernelExports, WasmKernels } from './wasm-module.js';
 
 /**
@@ -27,24 +27,30 @@ export interface DenseStack {
 }
 
 /**
- * Runs a dense stack with every activation and delta buffer in one WASM memory, so a layer on
- * the WASM kernels reads its input in place and the JS kernels (Float32Array views of the same
- * memory) read it too. Per step only a WASM layer's weights are copied in (params stay a JS
- * array the optimizers update) and its gradient out, plus the batch inputs when the first layer
- * is a WASM one. Which layers run where is decided once per layer shape by the cost model
- * (`costs`, or every layer on WASM when `costs` is null) at batch {@link PLAN_BATCH}; it does
- * not change with the batch size, so a run's last partial batch, chunked evaluation and every
- * code path that trains the same model from the same seed give the same bits (the JS kernels
- * accumulate in float64 and the WASM ones in float32, so switching would change the low bits).
- * Nothing is allocated per step.
+ * Runs a dense stack with its parameters, gradient and every activation and delta buffer in one
+ * WASM memory, so a layer on the WASM kernels reads and writes in place and the JS kernels
+ * (Float32Array views of the same memory) do too. `params` and `grad` are those views: a Model
+ * on a WasmBackend uses them as its parameter vector and gradient, optimizers keep their state
+ * in the same memory and update it with fused kernels, and a step copies nothing but the batch
+ * inputs (when the first layer is a WASM one). Parameters or a gradient array from elsewhere (a
+ * perturbed copy in a gradient check) are copied in and out. Which layers run where is decided
+ * once per layer shape by the cost model (`costs`, or every layer on WASM when `costs` is null)
+ * at batch {@link PLAN_BATCH}; it does not change with the batch size, so a run's last partial
+ * batch, chunked evaluation and every code path that trains the same model from the same seed
+ * give the same bits (the JS kernels accumulate in float64 and the WASM ones in float32, so
+ * switching would change the low bits). Nothing is allocated per step.
  */
 export class DenseRunner {
+  /** The parameter vector, in WASM memory. */
+  readonly params: Float32Array;
+  /** The gradient buffer, in WASM memory. */
+  readonly grad: Float32Array;
   /** Outputs of each layer (views; re-made when the capacity grows). */
   acts: Float32Array[] = [];
   /** The delta buffer the loss writes into before `backward`. */
   delta: Float32Array = new Float32Array(0);
   private deltaB: Float32Array = new Float32Array(0);
-  private readonly arena: WasmArena;
+  readonly arena: WasmArena;
   private readonly k: KernelExports;
   private readonly js = new JsBackend();
   private readonly s: DenseStack;
@@ -52,41 +58,45 @@ export class DenseRunner {
   private readonly onWasm: Uint8Array;
   private anyWasm = false;
   private capacity = 0;
-  private pPtr = 0; private gPtr = 0; private xPtr = 0; private packPtr = 0; private dPtrA = 0; private dPtrB = 0;
+  private readonly pPtr: number; private readonly gPtr: number;
+  /** Blocks for parameters / gradients that are not the resident ones (allocated on first need). */
+  private pCopyPtr = 0; private gCopyPtr = 0;
+  /** Where this step's parameters and gradient are (set by forward / backward). */
+  private pBase = 0; private gBase = 0; private xBase = 0;
+  private xPtr = 0; private packPtr = 0; private dPtrA = 0; private dPtrB = 0;
   private actPtr: number[] = [];
-  private pDst: Float32Array[] = []; private gSrc: Float32Array[] = [];
   private xStage: Float32Array = new Float32Array(0);
   /** Slope passed to the kernels: a stored 0 unless the activation is leaky relu. */
   private readonly slopeArg: number;
   /** The activation fused into the WASM forward kernel: 1 relu, 2 leaky relu, 0 none. */
   private readonly fused: number;
 
-  constructor(kernels: WasmKernels, stack: DenseStack, costs: KernelCosts | null) {
-    this.arena = new WasmArena(kernels); this.k = this.arena.kernels;
+  /** `threads` > 1: large kernel calls are split over that many threads (same bits). */
+  constructor(kernels: WasmKernels, stack: DenseStack, costs: KernelCosts | null, threads = 1) {
+    this.arena = new WasmArena(kernels, threads); this.k = this.arena.kernels;
     this.s = stack; this.costs = costs;
     this.onWasm = new Uint8Array(stack.layers.length - 1);
     this.slopeArg = stack.act === ACT.leakyRelu ? stack.slope : 0;
     this.fused = stack.act === ACT.relu ? 1 : stack.act === ACT.leakyRelu ? 2 : 0;
+    this.pPtr = this.arena.alloc(stack.paramCount); this.gPtr = this.arena.alloc(stack.paramCount);
+    this.params = this.arena.view(this.pPtr, stack.paramCount);
+    this.grad = this.arena.view(this.gPtr, stack.paramCount);
     this.plan(PLAN_BATCH);
   }
 
   /** Whether layer l runs on the WASM kernels. */
   layerOnWasm(l: number): boolean { return this.onWasm[l] === 1; }
 
-  /** Sizes the buffers for batches of up to m rows. */
+  /** Sizes the buffers for batches of up to m rows (new blocks; the old ones are left unused). */
   ensure(m: number): void {
     if (m <= this.capacity) return;
-    const L = this.s.layers; const widest = Math.max(...L.slice(1));
-    const sizes = [this.s.paramCount, this.s.paramCount, m * L[0]!, Math.max(m, ...L) * 8, m * widest, m * widest, ...L.slice(1).map((w) => m * w)];
-    const ptrs = this.arena.layout(sizes);
-    [this.pPtr, this.gPtr, this.xPtr, this.packPtr, this.dPtrA, this.dPtrB] = ptrs as [number, number, number, number, number, number];
-    this.actPtr = ptrs.slice(6);
-    this.acts = this.actPtr.map((p, l) => this.arena.view(p, m * L[l + 1]!));
-    this.delta = this.arena.view(this.dPtrA, m * widest); this.deltaB = this.arena.view(this.dPtrB, m * widest);
-    this.xStage = this.arena.view(this.xPtr, m * L[0]!);
-    const span = (l: number): [number, number] => [this.s.wOff[l]!, this.s.bOff[l]! + L[l + 1]!];
-    this.pDst = L.slice(1).map((_, l) => { const [a, b] = span(l); return this.arena.view(this.pPtr + 4 * a, b - a); });
-    this.gSrc = L.slice(1).map((_, l) => { const [a, b] = span(l); return this.arena.view(this.gPtr + 4 * a, b - a); });
+    const L = this.s.layers; const widest = Math.max(...L.slice(1)); const a = this.arena;
+    this.xPtr = a.alloc(m * L[0]!); this.packPtr = a.alloc(Math.max(m, ...L) * 8);
+    this.dPtrA = a.alloc(m * widest); this.dPtrB = a.alloc(m * widest);
+    this.actPtr = L.slice(1).map((w) => a.alloc(m * w));
+    this.acts = this.actPtr.map((p, l) => a.view(p, m * L[l + 1]!));
+    this.delta = a.view(this.dPtrA, m * widest); this.deltaB = a.view(this.dPtrB, m * widest);
+    this.xStage = a.view(this.xPtr, m * L[0]!);
     this.capacity = m;
   }
 
@@ -99,32 +109,26 @@ export class DenseRunner {
     this.anyWasm = any;
   }
 
-  /**
-   * Copies the parameters into WASM memory: all of them in one TypedArray.set of the whole
-   * array (a set from a subarray view allocated 48 B per call in V8 11.3; the JS layers' few
-   * extra floats cost less than that). A params array of another length (never the model's own)
-   * is copied layer by layer.
-   */
-  private loadParams(params: Float32Array): void {
-    if (params.length === this.s.paramCount) { this.arena.heap.set(params, this.pPtr >> 2); return; }
-    const L = this.s.layers;
-    for (let l = 0; l < this.onWasm.length; l++) {
-      if (this.onWasm[l] === 1) this.pDst[l]!.set(params.subarray(this.s.wOff[l]!, this.s.bOff[l]! + L[l + 1]!));
-    }
+  /** The byte offset of `params` for the kernels: its own when resident, else a copy's. */
+  private locateParams(params: Float32Array): number {
+    if (homeOf(params) === this.arena) return params.byteOffset;
+    if (this.pCopyPtr === 0) this.pCopyPtr = this.arena.alloc(this.s.paramCount);
+    this.arena.heap.set(params.length === this.s.paramCount ? params : params.subarray(0, this.s.paramCount), this.pCopyPtr >> 2);
+    return this.pCopyPtr;
   }
 
   /** Forward pass for m rows of x; returns the buffer whose first m x outputs values are the logits. */
   forward(params: Float32Array, x: Float32Array, m: number): Float32Array {
     this.ensure(m);
-    if (this.anyWasm) this.loadParams(params);
+    if (this.anyWasm) this.pBase = this.locateParams(params);
     const L = this.s.layers; const depth = L.length - 1; const k = this.k; const act = this.s.act;
-    if (this.onWasm[0] === 1) this.stage(x, m);
+    const xBase = this.onWasm[0] === 1 ? this.stage(x, m) : 0;
     let input = x;
     for (let l = 0; l < depth; l++) {
       const kk = L[l]!; const n = L[l + 1]!; const out = this.acts[l]!; const hidden = l < depth - 1;
       if (this.onWasm[l] === 1) {
-        const a = l === 0 ? this.xPtr : this.actPtr[l - 1]!;
-        k.gemm(m, n, kk, a, kk, 1, this.pPtr + 4 * this.s.wOff[l]!, n, this.actPtr[l]!, n, this.pPtr + 4 * this.s.bOff[l]!,
+        const a = l === 0 ? xBase : this.actPtr[l - 1]!;
+        k.gemm(m, n, kk, a, kk, 1, this.pBase + 4 * this.s.wOff[l]!, n, this.actPtr[l]!, n, this.pBase + 4 * this.s.bOff[l]!,
           hidden ? this.fused : 0, this.slopeArg, this.packPtr);
         if (hidden && this.fused === 0) this.js.activationForward(act, out, m * n, this.slopeArg);
       } else {
@@ -142,21 +146,25 @@ export class DenseRunner {
    */
   backward(params: Float32Array, x: Float32Array, m: number, grad: Float32Array): void {
     const L = this.s.layers; const k = this.k; const act = this.s.act;
+    const resident = homeOf(grad) === this.arena;
+    if (resident) this.gBase = grad.byteOffset;
+    else if (this.anyWasm && this.gCopyPtr === 0) this.gCopyPtr = this.arena.alloc(this.s.paramCount);
+    const gBase = resident ? this.gBase : this.gCopyPtr;
     let D = this.delta; let dPtr = this.dPtrA;
     for (let l = L.length - 2; l >= 0; l--) {
       const kk = L[l]!; const n = L[l + 1]!; const wOff = this.s.wOff[l]!; const bOff = this.s.bOff[l]!;
       const nextPtr = dPtr === this.dPtrA ? this.dPtrB : this.dPtrA; const next = D === this.delta ? this.deltaB : this.delta;
       if (this.onWasm[l] === 1) {
-        const a = l === 0 ? this.xPtr : this.actPtr[l - 1]!;
-        if (n === 1) k.gemm(1, kk, m, dPtr, 0, 1, a, kk, this.gPtr + 4 * wOff, kk, 0, 0, 0, 0);
-        else k.gemm(kk, n, m, a, 1, kk, dPtr, n, this.gPtr + 4 * wOff, n, 0, 0, 0, this.packPtr);
-        k.colSums(m, n, dPtr, this.gPtr + 4 * bOff);
+        const a = l === 0 ? this.xBase : this.actPtr[l - 1]!;
+        if (n === 1) k.gemm(1, kk, m, dPtr, 0, 1, a, kk, gBase + 4 * wOff, kk, 0, 0, 0, 0);
+        else k.gemm(kk, n, m, a, 1, kk, dPtr, n, gBase + 4 * wOff, n, 0, 0, 0, this.packPtr);
+        k.colSums(m, n, dPtr, gBase + 4 * bOff);
         if (l > 0) {
-          k.gemmNT(m, kk, n, dPtr, this.pPtr + 4 * wOff, nextPtr);
+          k.gemmNT(m, kk, n, dPtr, this.pBase + 4 * wOff, nextPtr);
           if (this.fused !== 0) k.actBackward(this.fused, this.actPtr[l - 1]!, nextPtr, m * kk, this.slopeArg);
           else this.js.activationBackward(act, this.acts[l - 1]!, next, m * kk, this.slopeArg);
         }
-        grad.set(this.gSrc[l]!, wOff);
+        if (!resident) grad.set(this.arena.heap.subarray((gBase >> 2) + wOff, (gBase >> 2) + bOff + n), wOff);
       } else {
         this.js.denseBackwardParams(m, kk, n, l === 0 ? x : this.acts[l - 1]!, D, grad, wOff, bOff);
         if (l > 0) {
@@ -168,10 +176,15 @@ export class DenseRunner {
     }
   }
 
-  /** Copies the first m rows of x into the staging block (x may be longer than m rows). */
-  private stage(x: Float32Array, m: number): void {
+  /**
+   * Where the kernels read the first m rows of x: x itself when it is in this memory (a batch
+   * buffer from Model.inputBuffer), else the staging block after copying them in.
+   */
+  private stage(x: Float32Array, m: number): number {
+    if (homeOf(x) === this.arena) return (this.xBase = x.byteOffset);
     const len = m * this.s.layers[0]!; const dst = this.xStage;
-    if (x.length <= dst.length) { dst.set(x); return; }
-    for (let i = 0; i < len; i++) dst[i] = x[i]!;
+    if (x.length <= dst.length) dst.set(x);
+    else for (let i = 0; i < len; i++) dst[i] = x[i]!;
+    return (this.xBase = this.xPtr);
   }
 }

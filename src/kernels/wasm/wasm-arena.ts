@@ -1,40 +1,112 @@
-// WasmArena: one kernel instance and its linear memory, laid out by a bump allocator and grown before views are made.
+// WasmArena: one kernel instance and its shared memory; blocks that never move (so views stay valid) and a scratch layout.
+import { SplitKernels } from './split-kernels.js';
 import { instantiate, type KernelExports, type WasmKernels } from './wasm-module.js';
 
 const PAGE = 65536;
 /** Bytes below this are never handed out, so pointer 0 can mean "none". */
 const BASE = 64;
 
+let nextId = 0;
+
+/** Which arena's memory a buffer is (every buffer a view was made over is recorded). */
+const homes = new WeakMap<ArrayBufferLike, WasmArena>();
+
+/** Blocks to give back when the view that owned them is garbage collected: [arena, ptr, floats]. */
+const reclaim = new FinalizationRegistry<[WasmArena, number, number]>(([arena, ptr, floats]) => arena.release(ptr, floats));
+
 /**
- * A kernel instance with its own memory. Blocks are laid out from scratch by `layout` (every
- * block 64-byte aligned) and the memory is grown once to fit them; growing detaches every view
- * over the old buffer, so callers re-create their views after each `layout`.
+ * A kernel instance over its own shared WebAssembly memory. Two ways to use it:
+ *
+ * - `alloc`/`allocView` hand out blocks that stay where they are for the arena's life: the
+ *   memory is shared, so growing it never detaches a view made earlier. Model parameters,
+ *   gradients and optimizer state live in such blocks, so kernels update them in place.
+ * - `layout` lays scratch blocks out from the start of the memory (for the staging
+ *   WasmBackend and the calibration), invalidating whatever was there; an arena uses one or
+ *   the other.
  */
 export class WasmArena {
+  /** The kernels to call: `raw` itself, or with `threads` > 1 a SplitKernels over it. */
   readonly kernels: KernelExports;
+  /** This thread's instance's exports. */
+  readonly raw: KernelExports;
   readonly memory: WebAssembly.Memory;
-  /** A view of the whole memory (re-made after each growth). */
-  heap: Float32Array;
+  /** The compiled module (kernel worker threads instantiate it over this memory). */
+  readonly module: WasmKernels;
+  /** Unique in the process (kernel worker threads key their instances by it). */
+  readonly id = nextId++;
+  private top = BASE;
+  /** Released blocks by float count, reused (zeroed) by allocView. */
+  private free = new Map<number, number[]>();
+  private heapView: Float32Array;
 
-  constructor(kernels: WasmKernels) {
+  /** `threads` > 1 splits large kernel calls over that many threads (see SplitKernels). */
+  constructor(kernels: WasmKernels, threads = 1) {
     const { memory, exports } = instantiate(kernels, 1);
-    this.kernels = exports; this.memory = memory;
-    this.heap = new Float32Array(memory.buffer);
+    this.raw = exports; this.memory = memory; this.module = kernels;
+    this.kernels = threads > 1 ? new SplitKernels(exports, this, threads, (n) => this.alloc(n)) : exports;
+    this.heapView = this.wrap(0, memory.buffer.byteLength / 4);
+  }
+
+  /** A view of the whole memory (re-made after growth). */
+  get heap(): Float32Array {
+    if (this.heapView.length * 4 !== this.memory.buffer.byteLength) this.heapView = this.wrap(0, this.memory.buffer.byteLength / 4);
+    return this.heapView;
+  }
+
+  /** Byte offset of a new zeroed block of `floats` floats, 64-byte aligned; grows the memory as needed. */
+  alloc(floats: number): number {
+    const at = this.top;
+    this.top += Math.max(1, Math.ceil((floats * 4) / 64)) * 64;
+    this.reserve(this.top);
+    return at;
   }
 
   /**
-   * Byte offsets of blocks of the given float counts, laid out consecutively; grows the memory
-   * to hold them. Earlier pointers stay valid only if the earlier sizes were a prefix of these.
+   * A zeroed view of `len` floats in a block of its own. When the view (the object itself; a
+   * subarray of it does not count) is garbage collected, the block is reused for a later view of
+   * the same length, so optimizers created again and again on one model do not grow its memory.
+   */
+  allocView(len: number): Float32Array {
+    const list = this.free.get(len); const reused = list?.pop();
+    const ptr = reused ?? this.alloc(len);
+    const v = this.view(ptr, len);
+    if (reused !== undefined) v.fill(0);
+    reclaim.register(v, [this, ptr, len]);
+    return v;
+  }
+
+  /** Called when a view from allocView is collected. */
+  release(ptr: number, floats: number): void {
+    const list = this.free.get(floats);
+    if (list) list.push(ptr); else this.free.set(floats, [ptr]);
+  }
+
+  /**
+   * Scratch: byte offsets of blocks of the given float counts laid out from the start of the
+   * memory (every block 64-byte aligned), grown to fit. Earlier scratch pointers stay valid only
+   * if the earlier sizes were a prefix of these.
    */
   layout(floats: readonly number[]): number[] {
     const ptrs: number[] = []; let at = BASE;
     for (const n of floats) { ptrs.push(at); at += Math.ceil((n * 4) / 64) * 64; }
-    const have = this.memory.buffer.byteLength;
-    if (at > have) this.memory.grow(Math.ceil((at - have) / PAGE));
-    if (this.heap.buffer !== this.memory.buffer) this.heap = new Float32Array(this.memory.buffer);
+    this.reserve(at);
     return ptrs;
   }
 
-  /** A Float32Array over `len` floats at byte offset `ptr` (valid until the memory grows). */
-  view(ptr: number, len: number): Float32Array { return new Float32Array(this.memory.buffer, ptr, len); }
+  /** A Float32Array over `len` floats at byte offset `ptr`; it stays valid when the memory grows. */
+  view(ptr: number, len: number): Float32Array { return this.wrap(ptr, len); }
+
+  private wrap(ptr: number, len: number): Float32Array {
+    const buf = this.memory.buffer;
+    homes.set(buf, this);
+    return new Float32Array(buf, ptr, len);
+  }
+
+  private reserve(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+  }
 }
+
+/** The arena whose memory `a` is a view of, or undefined for an array on the JS heap. */
+export function homeOf(a: Float32Array): WasmArena | undefined { return homes.get(a.buffer); }

@@ -19,12 +19,13 @@ import type { WasmKernels } from './wasm-module.js';
 export class WasmBackend implements Backend {
   readonly name: string;
   /** What a Model needs to run resident: the compiled kernels and the per-shape cost model. */
-  readonly wasm: { kernels: WasmKernels; costs: KernelCosts | null };
+  readonly wasm: { kernels: WasmKernels; costs: KernelCosts | null; threads: number };
   private readonly js = new JsBackend();
   private arena: WasmArena | null = null;
 
-  constructor(kernels: WasmKernels, costs: KernelCosts | null) {
-    this.wasm = { kernels, costs };
+  /** `threads`: how many threads a Model's large kernel calls are split over (1: none). */
+  constructor(kernels: WasmKernels, costs: KernelCosts | null, threads = 1) {
+    this.wasm = { kernels, costs, threads };
     this.name = `${costs ? 'auto' : 'wasm'}${kernels.relaxed ? '-relaxed' : ''}`;
   }
 

@@ -13,7 +13,20 @@ export interface KernelExports {
   colSums(M: number, N: number, Y: number, out: number): void;
   /** D <- D x (A > 0 ? 1 : slope) for relu (act 1) and leaky relu (act 2). */
   actBackward(act: number, A: number, D: number, len: number, slope: number): void;
+  /** torch.optim.SGD's update in float64 lanes (mode: see assembly/optim.ts). */
+  sgdUpdate(n: number, p: number, g: number, b: number, lr: number, mu: number, keep: number, wd: number, mode: number): void;
+  /** Adam / AdamW's update in float64 lanes. */
+  adamUpdate(n: number, p: number, g: number, m: number, v: number, b1: number, omb1: number, b2: number, omb2: number,
+    stepSize: number, rootBc2: number, eps: number, l2: number, shrink: number): void;
+  /** RMSProp's update in float64 lanes. */
+  rmspropUpdate(n: number, p: number, g: number, v: number, ga: number, b: number, alpha: number, oma: number, eps: number,
+    mu: number, lr: number, wd: number, centered: number, momentum: number): void;
+  /** x <- 0 where |x| < tiny. */
+  flushTiny(x: number, n: number, tiny: number): void;
 }
+
+/** The kernel modules declare a shared memory of at most this many 64 KiB pages (4 GiB). */
+export const MAX_PAGES = 65536;
 
 /** A compiled kernel module and which instruction set it uses. */
 export interface WasmKernels {
@@ -75,9 +88,13 @@ function compile(relaxed: boolean): WasmKernels | null {
   return result;
 }
 
-/** A fresh instance over its own memory of `pages` 64 KiB pages. */
-export function instantiate(kernels: WasmKernels, pages: number): { memory: WebAssembly.Memory; exports: KernelExports } {
-  const memory = new WebAssembly.Memory({ initial: pages });
+/**
+ * A fresh instance over a new shared memory of `pages` 64 KiB pages (growable to MAX_PAGES), or
+ * over `memory` when given (a second instance, on another thread, over the same memory). Shared
+ * memory never detaches on growth: a view made before `grow` stays valid.
+ */
+export function instantiate(kernels: WasmKernels, pages: number, shared?: WebAssembly.Memory): { memory: WebAssembly.Memory; exports: KernelExports } {
+  const memory = shared ?? new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
   const instance = new WebAssembly.Instance(kernels.module, { env: { memory, abort: () => { throw new Error('wasm kernel abort'); } } });
   return { memory, exports: instance.exports as unknown as KernelExports };
 }

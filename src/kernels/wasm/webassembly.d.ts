@@ -5,7 +5,7 @@ declare global {
     class Instance { constructor(module: Module, imports?: Record<string, Record<string, unknown>>); readonly exports: Record<string, unknown>; }
     class Memory {
       constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });
-      readonly buffer: ArrayBuffer;
+      readonly buffer: SharedArrayBuffer;
       grow(delta: number): number;
     }
     function validate(bytes: ArrayBufferView | ArrayBuffer): boolean;

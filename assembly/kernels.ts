@@ -3,6 +3,7 @@
 // byte offsets into the imported memory, laid out by the TypeScript side; nothing here allocates.
 
 export * from './optim';
+export * from './rows';
 
 /** a*b + c: one fused multiply-add where the runtime has relaxed SIMD, else a multiply and an add. */
 @inline function madd(a: v128, b: v128, c: v128): v128 {

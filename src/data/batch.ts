@@ -12,6 +12,15 @@ export interface Batch {
 }
 
 /**
+ * Copies the feature rows of a batch into `x`, by index: a Model on the WASM backend gathers
+ * inside its own memory (Model.rowGatherer) so its kernels read the batch where it lands.
+ */
+export interface RowGatherer {
+  readonly x: Float32Array;
+  gather(order: Uint32Array, start: number, count: number): void;
+}
+
+/**
  * Fills batches from a dataset without allocating per step: every batch is copied into one
  * buffer sized for the largest batch (a subarray view would allocate an object per step). The
  * copy costs O(rows x features), below the forward and backward passes that follow.
@@ -22,13 +31,12 @@ export class BatchBuffer implements Batch {
   size = 0;
   private readonly data: Dataset;
 
-  /**
-   * `allocate` makes the x buffer (default: a plain Float32Array); a model's `inputBuffer`
-   * places it where the model's kernels read it without a copy.
-   */
-  constructor(data: Dataset, maxRows: number, allocate: (floats: number) => Float32Array = (n) => new Float32Array(n)) {
-    this.data = data;
-    this.x = allocate(maxRows * data.numFeatures);
+  private readonly rows: RowGatherer | undefined;
+
+  /** `rows`, when given, gathers the features (and owns `x`); the targets are copied here. */
+  constructor(data: Dataset, maxRows: number, rows?: RowGatherer) {
+    this.data = data; this.rows = rows;
+    this.x = rows ? rows.x : new Float32Array(maxRows * data.numFeatures);
     this.y = new Float32Array(maxRows * data.targetWidth);
   }
 
@@ -36,10 +44,11 @@ export class BatchBuffer implements Batch {
   gather(order: Uint32Array, start: number, count: number): Batch {
     const nf = this.data.numFeatures; const tw = this.data.targetWidth;
     const sx = this.data.x; const sy = this.data.y; const x = this.x; const y = this.y;
+    const rows = this.rows;
+    if (rows) rows.gather(order, start, count);
     for (let i = 0; i < count; i++) {
       const r = order[start + i]!;
-      const src = r * nf; const dst = i * nf;
-      for (let j = 0; j < nf; j++) x[dst + j] = sx[src + j]!;
+      if (!rows) { const src = r * nf; const dst = i * nf; for (let j = 0; j < nf; j++) x[dst + j] = sx[src + j]!; }
       if (tw === 1) y[i] = sy[r]!;
       else for (let j = 0; j < tw; j++) y[i * tw + j] = sy[r * tw + j]!;
     }

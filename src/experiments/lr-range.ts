@@ -93,7 +93,7 @@ function ramp(
   step: (p: Float32Array, g: Float32Array) => void, rate: (t: number) => number,
 ): LrRangeResult['curves'][number] {
   const sampler = new BatchSampler(train.length, batchSize, new Rng(seed));
-  const buffer = new BatchBuffer(train, sampler.batchSize, (n) => model.inputBuffer(n));
+  const buffer = new BatchBuffer(train, sampler.batchSize, model.rowGatherer(train, sampler.batchSize));
   const grad = model.gradientBuffer();
   const learningRates: number[] = []; const losses: number[] = []; const rawLosses: number[] = [];
   let b = sampler.batchesPerEpoch; let avg = 0; let best = Infinity; let argBest = 0; let stopped = false;

@@ -93,7 +93,7 @@ export function throughputProfile(model: Model, data: Dataset, o: ThroughputOpti
   const rng = new Rng(o.seed ?? 1);
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  const buffer = new BatchBuffer(data, sizes[sizes.length - 1]!, (f) => copy.inputBuffer(f));
+  const buffer = new BatchBuffer(data, sizes[sizes.length - 1]!, copy.rowGatherer(data, sizes[sizes.length - 1]!));
   const grad = copy.gradientBuffer();
   const step = (b: number): void => {
     const start = rng.int(n - b + 1);

@@ -105,7 +105,7 @@ export class TrialRunner {
     const bs = s.requested === 'full' ? this.n : Math.min(s.requested, this.n);
     this.sampler = new BatchSampler(this.n, bs, new Rng(s.seed));
     this.b = this.sampler.batchesPerEpoch;
-    this.buffer = new BatchBuffer(train, this.sampler.batchSize, (n) => model.inputBuffer(n));
+    this.buffer = new BatchBuffer(train, this.sampler.batchSize, model.rowGatherer(train, this.sampler.batchSize));
     this.evaluator = new Evaluator(model, val, 512);
     this.grad = model.gradientBuffer();
     this.metric = metricOf(model);

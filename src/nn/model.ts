@@ -5,10 +5,15 @@ import { ACT, type ActCode, type Backend } from '../kernels/backend.js';
 import { defaultBackend } from '../kernels/select.js';
 import { DenseRunner } from '../kernels/wasm/dense-runner.js';
 import { WasmBackend } from '../kernels/wasm/wasm-backend.js';
-import type { Batch } from '../data/batch.js';
+import type { Batch, RowGatherer } from '../data/batch.js';
+import type { Dataset } from '../data/dataset.js';
+import { WasmRowGatherer } from '../kernels/wasm/row-gatherer.js';
 import { initWeights, type Initializer } from './init.js';
 import { accumulateLoss, outputLoss, outputTransform, STAT, STAT_SIZE, type OutputKind } from './losses.js';
 import type { ModelMeta } from './model-json.js';
+
+/** Feature matrices up to this many floats (256 MB) are copied into WASM memory for gathering. */
+const MAX_RESIDENT_FLOATS = 64 * 1024 * 1024;
 
 export type Activation = 'relu' | 'leaky-relu' | 'tanh' | 'sigmoid' | 'linear';
 export type ModelKind = 'linear' | 'logistic' | 'softmax' | 'mlp';
@@ -96,11 +101,14 @@ export class Model {
    * update with fused kernels; any other Float32Array of the right length works too (copied).
    */
   /**
-   * A new zeroed buffer of `floats` floats for batch inputs: in WASM memory on a WasmBackend,
-   * so the first layer's kernels read the batch where it was gathered instead of a copy.
+   * A gatherer for batches of `data` (at most maxRows rows) that lands them in this model's
+   * WASM memory, where the first layer reads them without a copy; undefined on the JS backend,
+   * when the first layer runs on the JS kernels (nothing to gain) or for feature matrices over
+   * 256 MB (batches are then copied as usual). For BatchBuffer.
    */
-  inputBuffer(floats: number): Float32Array {
-    return this.runner ? this.runner.arena.allocView(floats) : new Float32Array(floats);
+  rowGatherer(data: Dataset, maxRows: number): RowGatherer | undefined {
+    if (!this.runner || !this.runner.layerOnWasm(0) || data.x.length > MAX_RESIDENT_FLOATS) return undefined;
+    return new WasmRowGatherer(this.runner.arena, data.x, data.numFeatures, maxRows);
   }
 
   gradientBuffer(): Float32Array {

@@ -118,7 +118,7 @@ export async function fit(model: Model, data: Dataset, options: FitOptions = {})
   if (sampler.batchesPerEpoch === 0) {
     throw new MinibatchError('BAD_BATCH_SIZE', `dropLast with batchSize ${o.batchSize} leaves no batch from ${train.length} rows; use a smaller batch size or dropLast: false`);
   }
-  const buffer = new BatchBuffer(train, sampler.batchSize, (n) => model.inputBuffer(n));
+  const buffer = new BatchBuffer(train, sampler.batchSize, model.rowGatherer(train, sampler.batchSize));
   const run = createRun(model, o, options, val, {
     batchSize: sampler.batchSize, batchesPerEpoch: sampler.batchesPerEpoch, trainExamples: train.length, validationExamples: val?.length ?? 0,
   });

@@ -84,6 +84,8 @@ export class SplitKernels implements KernelExports {
 
   flushTiny(x: number, n: number, tiny: number): void { this.k.flushTiny(x, n, tiny); }
 
+  gatherRows(dst: number, src: number, idx: number, count: number, rowBytes: number): void { this.k.gatherRows(dst, src, idx, count, rowBytes); }
+
 
   actBackward(act: number, A: number, D: number, len: number, slope: number): void {
     const parts = this.count(len, MIN_PART_ELEMENTS, len >> 2);

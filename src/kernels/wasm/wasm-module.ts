@@ -23,6 +23,8 @@ export interface KernelExports {
     mu: number, lr: number, wd: number, centered: number, momentum: number): void;
   /** x <- 0 where |x| < tiny. */
   flushTiny(x: number, n: number, tiny: number): void;
+  /** dst row i <- src row idx[i] (u32 indices) for i < count, rows of rowBytes bytes. */
+  gatherRows(dst: number, src: number, idx: number, count: number, rowBytes: number): void;
 }
 
 /** The kernel modules declare a shared memory of at most this many 64 KiB pages (4 GiB). */

@@ -4,6 +4,7 @@
 
 export * from './optim';
 export * from './rows';
+export * from './softmax';
 
 /** a*b + c: one fused multiply-add where the runtime has relaxed SIMD, else a multiply and an add. */
 @inline function madd(a: v128, b: v128, c: v128): v128 {
@@ -93,14 +94,34 @@ export function gemm(M: i32, N: i32, K: i32, A: usize, aRs: i32, aCs: i32, B: us
       v128.store(C + <usize>i * cR + (<usize>j << 2), act4(c0, act, sl));
     }
   }
-  for (; j < N; j++) {
-    const b0 = bias1(bias, j);
+  const r = N - j;
+  if (r > 0) {
+    // The last 1-3 columns as one f32x4 tile whose extra lanes read past the row end (the caller
+    // leaves at least 12 readable bytes after B) and are never stored.
+    const b0 = biasTail(bias, j, r);
     for (let i = 0; i < M; i++) {
-      let s = b0; let a = A + <usize>i * aR; let w = B + (<usize>j << 2);
-      for (let p = 0; p < K; p++) { s += load<f32>(a) * load<f32>(w); a += aC; w += bR; }
-      store<f32>(C + <usize>i * cR + (<usize>j << 2), act1(s, act, slope));
+      let c0 = b0; let a = A + <usize>i * aR; let w = B + (<usize>j << 2);
+      for (let p = 0; p < K; p++) { c0 = madd(v128.load32_splat(a), v128.load(w), c0); a += aC; w += bR; }
+      storeTail(C + <usize>i * cR + (<usize>j << 2), act4(c0, act, sl), r);
     }
   }
+}
+
+/** Bias lanes j..j+r-1 (r < 4), zero in the others. */
+@inline function biasTail(bias: usize, j: i32, r: i32): v128 {
+  if (!bias) return f32x4.splat(0);
+  const at = bias + (<usize>j << 2);
+  let v = f32x4.replace_lane(f32x4.splat(0), 0, load<f32>(at));
+  if (r > 1) v = f32x4.replace_lane(v, 1, load<f32>(at, 4));
+  if (r > 2) v = f32x4.replace_lane(v, 2, load<f32>(at, 8));
+  return v;
+}
+
+/** Stores lanes 0..r-1 (r < 4) of v at c. */
+@inline function storeTail(c: usize, v: v128, r: i32): void {
+  if (r == 1) { v128.store32_lane(c, v, 0); return; }
+  v128.store64_lane(c, v, 0);
+  if (r == 3) v128.store32_lane(c, v, 2, 8);
 }
 
 /** One output column with contiguous rows of A and a contiguous column B: C[i] = act(b + A[i,:] . B). */
@@ -211,3 +232,6 @@ export function actBackward(act: i32, A: usize, D: usize, len: i32, slope: f32):
   const s: f32 = act == 2 ? slope : 0;
   for (; i < len; i++) { const o = <usize>i << 2; const d = load<f32>(D + o); store<f32>(D + o, load<f32>(A + o) > 0 ? d : d * s); }
 }
+
+/** The end of this module's static data (math tables, from byte 1024): the TypeScript side allocates above it. */
+export function staticEnd(): usize { return __data_end; }

@@ -41,17 +41,19 @@ export function accumulateLoss(
     }
     loss *= inv; correct *= inv; absErr *= inv; sqErr *= inv;
   } else if (kind === 'softmax') {
+    // One exp per logit: e_j = exp(z_j - max) is kept (float64) for the gradient e_j / total.
+    const e = expRow(n);
     for (let i = 0; i < m; i++) {
       const o = i * n; const label = Y[i]!;
       let max = Z[o]!; let arg = 0;
       for (let j = 1; j < n; j++) { const z = Z[o + j]!; if (z > max) { max = z; arg = j; } }
       let total = 0;
-      for (let j = 0; j < n; j++) total += Math.exp(Z[o + j]! - max);
-      const lse = max + Math.log(total);
-      loss += lse - Z[o + label]!;
+      for (let j = 0; j < n; j++) { const v = Math.exp(Z[o + j]! - max); e[j] = v; total += v; }
+      loss += max + Math.log(total) - Z[o + label]!;
       if (arg === label) correct++;
       if (D) {
-        for (let j = 0; j < n; j++) D[o + j] = scale * Math.exp(Z[o + j]! - lse);
+        const f = scale / total;
+        for (let j = 0; j < n; j++) D[o + j] = e[j]! * f;
         D[o + label] = D[o + label]! - scale;
       }
     }
@@ -69,6 +71,13 @@ export function accumulateLoss(
 }
 
 const scratch = new Float64Array(STAT_SIZE);
+let expScratch = new Float64Array(16);
+
+/** A float64 row of at least n values for softmax's exponentials (grown once, then reused). */
+function expRow(n: number): Float64Array {
+  if (expScratch.length < n) expScratch = new Float64Array(n);
+  return expScratch;
+}
 
 /**
  * accumulateLoss with any gradient scale (D holds `scale x dl/dz`), returning the summed loss

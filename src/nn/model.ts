@@ -188,7 +188,8 @@ export class Model {
     const logits = this.forward(params, batch.x, m);
     const runner = this.runner;
     if (runner) {
-      accumulateLoss(this.spec.output, m, this.outputs, logits, batch.y, runner.delta, sum, stats);
+      if (this.spec.output === 'softmax') runner.softmaxLoss(m, batch.y, sum, true, stats);
+      else accumulateLoss(this.spec.output, m, this.outputs, logits, batch.y, runner.delta, sum, stats);
       runner.backward(params, batch.x, m, grad);
       return;
     }
@@ -211,6 +212,11 @@ export class Model {
   /** Loss only (no gradient) on one batch, adding to `stats`; returns the summed loss. */
   lossOnly(params: Float32Array, batch: Batch, stats: Float64Array): number {
     const logits = this.forward(params, batch.x, batch.size);
+    if (this.runner && this.spec.output === 'softmax') {
+      const before = stats[STAT.loss]!;
+      this.runner.softmaxLoss(batch.size, batch.y, true, false, stats);
+      return stats[STAT.loss]! - before;
+    }
     return outputLoss(this.spec.output, batch.size, this.outputs, logits, batch.y, null, 1, stats);
   }
 

@@ -2,6 +2,7 @@
 import { MinibatchError } from '../core/errors.js';
 import { homeOf, type WasmArena } from '../kernels/wasm/wasm-arena.js';
 import type { KernelExports } from '../kernels/wasm/wasm-module.js';
+import { MIN_PART_ELEMENTS } from '../kernels/wasm/split-kernels.js';
 import { toSchedule, type Schedule, type ScheduleSpec } from './schedule.js';
 
 /** Every this many updates, state values smaller in magnitude than {@link FLUSH_BELOW} are set to 0. */
@@ -66,7 +67,7 @@ export abstract class Optimizer {
     this.lastLearningRate = lr;
     this.update(params, grad, lr, this.iterations + 1);
     this.iterations++;
-    if (this.iterations % FLUSH_EVERY === 0) this.flush();
+    if (this.iterations % FLUSH_EVERY === 0) this.flushState();
   }
 
   /**
@@ -75,7 +76,7 @@ export abstract class Optimizer {
    */
   protected fused(params: Float32Array, grad: Float32Array): KernelExports | null {
     const home = this.home;
-    return home !== null && homeOf(params) === home && homeOf(grad) === home ? home.kernels : null;
+    return home !== null && homeOf(params) === home && homeOf(grad) === home ? home.pick(params.length, MIN_PART_ELEMENTS) : null;
   }
 
   /** A zeroed state buffer of n floats where the parameters live. */
@@ -89,7 +90,7 @@ export abstract class Optimizer {
   }
 
   /** The denormal guard: zero every state value below FLUSH_BELOW in magnitude. */
-  private flush(): void {
+  protected flushState(): void {
     const k = this.home?.kernels;
     for (const b of this.buffers()) {
       if (k && homeOf(b) === this.home) { k.flushTiny(b.byteOffset, b.length, FLUSH_BELOW); continue; }

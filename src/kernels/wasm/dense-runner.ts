@@ -2,8 +2,9 @@
 import { ACT, type ActCode } from '../backend.js';
 import { JsBackend } from '../js/js-backend.js';
 import { wasmWins, type KernelCosts } from './cost-model.js';
+import { MIN_PART_MACS } from './split-kernels.js';
 import { homeOf, WasmArena } from './wasm-arena.js';
-import type { KernelExports, WasmKernels } from './wasm-module.js';
+import type { WasmKernels } from './wasm-module.js';
 
 /**
  * The batch size at which the cost model picks each layer's kernels: the library's default
@@ -51,7 +52,8 @@ export class DenseRunner {
   delta: Float32Array = new Float32Array(0);
   private deltaB: Float32Array = new Float32Array(0);
   readonly arena: WasmArena;
-  private readonly k: KernelExports;
+  /** The largest layer's multiply-adds per row (decides whether a step's calls may be split). */
+  private readonly rowMacs: number;
   private readonly js = new JsBackend();
   private readonly s: DenseStack;
   private readonly costs: KernelCosts | null;
@@ -63,7 +65,10 @@ export class DenseRunner {
   private pCopyPtr = 0; private gCopyPtr = 0;
   /** Where this step's parameters and gradient are (set by forward / backward). */
   private pBase = 0; private gBase = 0; private xBase = 0;
-  private xPtr = 0; private packPtr = 0; private dPtrA = 0; private dPtrB = 0;
+  private xPtr = 0; private packPtr = 0; private dPtrA = 0; private dPtrB = 0; private yPtr = 0;
+  private yStage: Float32Array = new Float32Array(0);
+  /** Scratch for the softmax kernel: an f64 pair (loss, correct) and a row of exponentials. */
+  private readonly outPtr: number; private readonly out: Float64Array; private readonly workPtr: number;
   private actPtr: number[] = [];
   private xStage: Float32Array = new Float32Array(0);
   /** Slope passed to the kernels: a stored 0 unless the activation is leaky relu. */
@@ -73,13 +78,16 @@ export class DenseRunner {
 
   /** `threads` > 1: large kernel calls are split over that many threads (same bits). */
   constructor(kernels: WasmKernels, stack: DenseStack, costs: KernelCosts | null, threads = 1) {
-    this.arena = new WasmArena(kernels, threads); this.k = this.arena.kernels;
+    this.arena = new WasmArena(kernels, threads);
+    this.rowMacs = Math.max(...stack.layers.slice(1).map((w, l) => w * stack.layers[l]!));
     this.s = stack; this.costs = costs;
     this.onWasm = new Uint8Array(stack.layers.length - 1);
     this.slopeArg = stack.act === ACT.leakyRelu ? stack.slope : 0;
     this.fused = stack.act === ACT.relu ? 1 : stack.act === ACT.leakyRelu ? 2 : 0;
     this.pPtr = this.arena.alloc(stack.paramCount); this.gPtr = this.arena.alloc(stack.paramCount);
     this.params = this.arena.view(this.pPtr, stack.paramCount);
+    this.outPtr = this.arena.alloc(4); this.out = new Float64Array(this.arena.memory.buffer, this.outPtr, 2);
+    this.workPtr = this.arena.alloc(stack.layers[stack.layers.length - 1]!);
     this.grad = this.arena.view(this.gPtr, stack.paramCount);
     this.plan(PLAN_BATCH);
   }
@@ -97,6 +105,7 @@ export class DenseRunner {
     this.acts = this.actPtr.map((p, l) => a.view(p, m * L[l + 1]!));
     this.delta = a.view(this.dPtrA, m * widest); this.deltaB = a.view(this.dPtrB, m * widest);
     this.xStage = a.view(this.xPtr, m * L[0]!);
+    this.yPtr = a.alloc(m); this.yStage = a.view(this.yPtr, m);
     this.capacity = m;
   }
 
@@ -121,7 +130,7 @@ export class DenseRunner {
   forward(params: Float32Array, x: Float32Array, m: number): Float32Array {
     this.ensure(m);
     if (this.anyWasm) this.pBase = this.locateParams(params);
-    const L = this.s.layers; const depth = L.length - 1; const k = this.k; const act = this.s.act;
+    const L = this.s.layers; const depth = L.length - 1; const k = this.arena.pick(m * this.rowMacs, MIN_PART_MACS); const act = this.s.act;
     const xBase = this.onWasm[0] === 1 ? this.stage(x, m) : 0;
     let input = x;
     for (let l = 0; l < depth; l++) {
@@ -145,7 +154,7 @@ export class DenseRunner {
    * d loss / d logits into `delta`: writes the gradient into `grad` (the Model's layout).
    */
   backward(params: Float32Array, x: Float32Array, m: number, grad: Float32Array): void {
-    const L = this.s.layers; const k = this.k; const act = this.s.act;
+    const L = this.s.layers; const k = this.arena.pick(m * this.rowMacs, MIN_PART_MACS); const act = this.s.act;
     const resident = homeOf(grad) === this.arena;
     if (resident) this.gBase = grad.byteOffset;
     else if (this.anyWasm && this.gCopyPtr === 0) this.gCopyPtr = this.arena.alloc(this.s.paramCount);
@@ -174,6 +183,21 @@ export class DenseRunner {
       }
       D = next; dPtr = nextPtr;
     }
+  }
+
+  /**
+   * Softmax cross-entropy of the logits `forward` left for m rows against class indices y, in
+   * WASM (f32x4 lanes, one vectorised exp per logit; assembly/softmax.ts): adds the summed loss,
+   * correct predictions and m to `stats` (STAT layout: loss 0, correct 1, count 4) and, when
+   * `grad`, writes `delta` = scale (softmax - onehot) with scale 1 when `sum` else 1/m.
+   */
+  softmaxLoss(m: number, y: Float32Array, sum: boolean, grad: boolean, stats: Float64Array): void {
+    const L = this.s.layers; const n = L[L.length - 1]!; const last = this.actPtr[L.length - 2]!;
+    const ys = this.yStage;
+    for (let i = 0; i < m; i++) ys[i] = y[i]!;
+    const out = this.out; out[0] = 0; out[1] = 0;
+    this.arena.raw.softmaxXent(m, n, last, this.yPtr, grad ? this.dPtrA : 0, sum ? 1 : 1 / m, this.workPtr, this.outPtr);
+    stats[0]! += out[0]!; stats[1]! += out[1]!; stats[4]! += m;
   }
 
   /**

@@ -84,6 +84,10 @@ export class SplitKernels implements KernelExports {
 
   flushTiny(x: number, n: number, tiny: number): void { this.k.flushTiny(x, n, tiny); }
 
+  softmaxXent(m: number, n: number, Z: number, Y: number, D: number, scale: number, work: number, out: number): void { this.k.softmaxXent(m, n, Z, Y, D, scale, work, out); }
+
+  staticEnd(): number { return this.k.staticEnd(); }
+
   gatherRows(dst: number, src: number, idx: number, count: number, rowBytes: number): void { this.k.gatherRows(dst, src, idx, count, rowBytes); }
 
 

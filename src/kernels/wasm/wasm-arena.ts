@@ -3,8 +3,14 @@ import { SplitKernels } from './split-kernels.js';
 import { instantiate, type KernelExports, type WasmKernels } from './wasm-module.js';
 
 const PAGE = 65536;
-/** Bytes below this are never handed out, so pointer 0 can mean "none". */
-const BASE = 64;
+/**
+ * Blocks start at this byte: the first 64 KiB page belongs to the kernel module's static data
+ * (its math tables, written at each instantiation, 5 KB today; checked against `staticEnd()` at
+ * construction), and pointer 0 can then mean "none".
+ */
+const BASE = 65536;
+/** Readable bytes kept after the last block: the kernels' f32x4 tails read up to 12 bytes past a row. */
+const SLACK = 64;
 
 let nextId = 0;
 
@@ -43,9 +49,16 @@ export class WasmArena {
   constructor(kernels: WasmKernels, threads = 1) {
     const { memory, exports } = instantiate(kernels, 1);
     this.raw = exports; this.memory = memory; this.module = kernels;
+    if (exports.staticEnd() > BASE) throw new Error(`kernel module's static data ends at ${exports.staticEnd()}, above the arena's base ${BASE}`);
     this.kernels = threads > 1 ? new SplitKernels(exports, this, threads, (n) => this.alloc(n)) : exports;
     this.heapView = this.wrap(0, memory.buffer.byteLength / 4);
   }
+
+  /**
+   * `kernels` when a call with `work` units could be split (at least two parts of `min`), else
+   * `raw`: small calls skip the splitting wrapper's cost (about 25 ns per call).
+   */
+  pick(work: number, min: number): KernelExports { return work >= 2 * min ? this.kernels : this.raw; }
 
   /** A view of the whole memory (re-made after growth). */
   get heap(): Float32Array {
@@ -57,7 +70,7 @@ export class WasmArena {
   alloc(floats: number): number {
     const at = this.top;
     this.top += Math.max(1, Math.ceil((floats * 4) / 64)) * 64;
-    this.reserve(this.top);
+    this.reserve(this.top + SLACK);
     return at;
   }
 
@@ -89,7 +102,7 @@ export class WasmArena {
   layout(floats: readonly number[]): number[] {
     const ptrs: number[] = []; let at = BASE;
     for (const n of floats) { ptrs.push(at); at += Math.ceil((n * 4) / 64) * 64; }
-    this.reserve(at);
+    this.reserve(at + SLACK);
     return ptrs;
   }
 

@@ -23,6 +23,10 @@ export interface KernelExports {
     mu: number, lr: number, wd: number, centered: number, momentum: number): void;
   /** x <- 0 where |x| < tiny. */
   flushTiny(x: number, n: number, tiny: number): void;
+  /** Softmax cross-entropy of m rows of n logits: sums into out (f64 loss, correct), D = scale (softmax - onehot) unless D is 0. */
+  softmaxXent(m: number, n: number, Z: number, Y: number, D: number, scale: number, work: number, out: number): void;
+  /** End of the module's static data (bytes): memory below it is the module's. */
+  staticEnd(): number;
   /** dst row i <- src row idx[i] (u32 indices) for i < count, rows of rowBytes bytes. */
   gatherRows(dst: number, src: number, idx: number, count: number, rowBytes: number): void;
 }

@@ -7,8 +7,21 @@ export const CTL = { request: 0, done: 1, failed: 2, spare: 3, ready: 4 } as con
 export const CTL_WORDS = 8;
 /** Argument slots (float64): [0] arena id, [1] op code, [2..] the kernel's arguments. */
 export const ARG_SLOTS = 18;
-/** Spin iterations (about 20-50 µs) before either side blocks in Atomics.wait. */
-export const SPIN_LIMIT = 20000;
+/**
+ * How long either side spins on the control word before it blocks in Atomics.wait, in ms
+ * (0.3 ms): longer than the gaps between split calls within a training step and between steps
+ * (the end-of-epoch yield included), since a wake-up from Atomics.wait costs tens of µs.
+ */
+export const SPIN_MS = 0.3;
+
+/** Spins while ctl[at] === value for up to SPIN_MS; true when it changed. */
+export function spinWhile(ctl: Int32Array, at: number, value: number): boolean {
+  const until = performance.now() + SPIN_MS;
+  for (;;) {
+    for (let i = 0; i < 256; i++) if (Atomics.load(ctl, at) !== value) return true;
+    if (performance.now() > until) return false;
+  }
+}
 
 /** The kernels a worker can run, by op code. */
 export const OP = { gemm: 1, gemmNT: 2, actBackward: 3, sgdUpdate: 4, adamUpdate: 5, rmspropUpdate: 6 } as const;

@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { MinibatchError } from '../../core/errors.js';
-import { ARG_SLOTS, CTL, CTL_WORDS, SPIN_LIMIT, type AttachMessage } from './kernel-ops.js';
+import { ARG_SLOTS, CTL, CTL_WORDS, spinWhile, type AttachMessage } from './kernel-ops.js';
 import type { WasmKernels } from './wasm-module.js';
 
 interface Helper {
@@ -22,7 +22,7 @@ export interface ArenaHandle { readonly id: number; readonly memory: WebAssembly
  * Worker threads that each run one part of a split kernel call (see SplitKernels) over the
  * caller's shared memory. A call: the caller writes the part's arguments into the helper's
  * float64 slots, bumps its request word and wakes it, runs its own part, then waits on the done
- * word. Both sides spin for a few tens of microseconds before blocking in Atomics.wait, so
+ * word. Both sides spin for 0.3 ms before blocking in Atomics.wait, so
  * back-to-back calls within a training step hand over in well under a microsecond. Helpers
  * start in the background; until one reports ready the caller runs every part itself (the
  * result is the same bits either way). They are unref'd: they never keep the process alive.
@@ -68,11 +68,11 @@ export class KernelThreads {
 
   /** Waits for helper h's part to finish. */
   finish(h: number): void {
-    const s = this.helpers[h]!; const ctl = s.ctl; let spins = 0;
+    const s = this.helpers[h]!; const ctl = s.ctl;
     for (;;) {
       const done = Atomics.load(ctl, CTL.done);
       if (done === s.seq) break;
-      if (++spins > SPIN_LIMIT) { Atomics.wait(ctl, CTL.done, done, 1000); spins = 0; }
+      if (!spinWhile(ctl, CTL.done, done)) Atomics.wait(ctl, CTL.done, done, 1000);
     }
     if (Atomics.load(ctl, CTL.failed) === 1) throw new MinibatchError('KERNEL_THREAD', 'a kernel worker thread failed; run with MINIBATCH_THREADS=1 to train on one thread');
   }

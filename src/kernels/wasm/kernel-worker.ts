@@ -1,6 +1,6 @@
 // The kernel worker thread: runs the parts of kernel calls that KernelThreads hands it, on its own instance over the caller's shared memory.
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { runOp, CTL, SPIN_LIMIT, type AttachMessage, type ThreadChannel } from './kernel-ops.js';
+import { runOp, spinWhile, CTL, type AttachMessage, type ThreadChannel } from './kernel-ops.js';
 import { instantiate, type KernelExports } from './wasm-module.js';
 
 const { ctl, args, port } = workerData as ThreadChannel & { port: MessagePort };
@@ -22,10 +22,7 @@ function attach(id: number): KernelExports {
 let seen = 0;
 Atomics.store(ctl, CTL.ready, 1);
 for (;;) {
-  let spins = 0;
-  while (Atomics.load(ctl, CTL.request) === seen) {
-    if (++spins > SPIN_LIMIT) { Atomics.wait(ctl, CTL.request, seen); spins = 0; }
-  }
+  while (!spinWhile(ctl, CTL.request, seen)) Atomics.wait(ctl, CTL.request, seen);
   seen = Atomics.load(ctl, CTL.request);
   try {
     const id = args[0]!;

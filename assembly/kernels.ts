@@ -37,8 +37,10 @@ export * from './softmax';
  * C[i,j] = act(bias[j] + sum_p A(i,p) B(p,j)) for i < M, j < N, p < K. A(i,p) is at
  * A + 4 (i aRs + p aCs) (so A may be a transposed view), B is row-major with row stride bRs,
  * C with row stride cRs; bias 0 means none. Register tiles of 4 rows x 8 columns; when `pack`
- * is non-zero (room for K x 8 floats) each 8-column panel of B is first copied contiguous, so
- * the inner loop streams it from L1 whatever the row stride.
+ * is non-zero (room for K x 8 floats) and M >= 64, each 8-column panel of B is first copied
+ * contiguous, so the inner loop streams it from L1 whatever the row stride (on a 1024 cube this
+ * is 2.7x faster; for fewer rows the copy costs more than it saves: 784x128 panels at M = 8
+ * take 42 µs packed, 29 µs not).
  */
 export function gemm(M: i32, N: i32, K: i32, A: usize, aRs: i32, aCs: i32, B: usize, bRs: i32,
   C: usize, cRs: i32, bias: usize, act: i32, slope: f32, pack: usize): void {
@@ -48,7 +50,7 @@ export function gemm(M: i32, N: i32, K: i32, A: usize, aRs: i32, aCs: i32, B: us
   let j = 0;
   for (; j + 8 <= N; j += 8) {
     let panel = B + (<usize>j << 2); let pStride = bR;
-    if (pack && M >= 8) {
+    if (pack && M >= 64) {
       for (let p = 0; p < K; p++) {
         const src = B + <usize>p * bR + (<usize>j << 2); const dst = pack + (<usize>p << 5);
         v128.store(dst, v128.load(src)); v128.store(dst, v128.load(src, 16), 16);

@@ -68,6 +68,7 @@ export class Model {
   private readonly slopeArg: number;
   private readonly runner: DenseRunner | null;
   private jsGrad: Float32Array | undefined;
+  private readonly gatherers = new WeakMap<Float32Array, WasmRowGatherer>();
   /** Names, classes, preprocessing and training configuration saved with the model. */
   meta: ModelMeta | undefined;
 
@@ -101,14 +102,21 @@ export class Model {
    * update with fused kernels; any other Float32Array of the right length works too (copied).
    */
   /**
-   * A gatherer for batches of `data` (at most maxRows rows) that lands them in this model's
+   * A gatherer for batches of `data` (at most maxRows rows; one per model and data set, so
+   * the same object again on a later call) that lands them in this model's
    * WASM memory, where the first layer reads them without a copy; undefined on the JS backend,
    * when the first layer runs on the JS kernels (nothing to gain) or for feature matrices over
    * 256 MB (batches are then copied as usual). For BatchBuffer.
    */
   rowGatherer(data: Dataset, maxRows: number): RowGatherer | undefined {
     if (!this.runner || !this.runner.layerOnWasm(0) || data.x.length > MAX_RESIDENT_FLOATS) return undefined;
-    return new WasmRowGatherer(this.runner.arena, data.x, data.numFeatures, maxRows);
+    // One resident copy per feature matrix, refreshed on each request: repeated fit calls on the
+    // same data reuse its block instead of growing the memory by a copy each.
+    const cached = this.gatherers.get(data.x);
+    if (cached && cached.maxRows >= maxRows) { cached.refresh(data.x); return cached; }
+    const g = new WasmRowGatherer(this.runner.arena, data.x, data.numFeatures, maxRows);
+    this.gatherers.set(data.x, g);
+    return g;
   }
 
   gradientBuffer(): Float32Array {

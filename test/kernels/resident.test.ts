@@ -8,6 +8,8 @@ import { homeOf, WasmArena } from '../../src/kernels/wasm/wasm-arena.js';
 import { loadKernels } from '../../src/kernels/wasm/wasm-module.js';
 import { mlp } from '../../src/nn/models.js';
 import { STAT_SIZE } from '../../src/nn/losses.js';
+import { sgd } from '../../src/optim/sgd.js';
+import { fit } from '../../src/train/fit.js';
 import { bitEqual } from '../helpers/assert-close.js';
 import { multiclassProblem } from '../helpers/problems.js';
 
@@ -58,6 +60,18 @@ describe('resident training state', { skip: kernels ? false : 'WASM kernels not 
         assert.ok(bitEqual(a.y.subarray(0, count), b.y.subarray(0, count)));
       }
     }
+  });
+
+  it('fitting the same model on the same data again and again does not grow its memory', async () => {
+    const data = multiclassProblem(300, 50, 4, 9);
+    const model = mlp({ layers: [50, 32, 4], output: 'softmax', seed: 5, backend: createBackend('wasm', { threads: 1 }) });
+    const optimizer = sgd({ learningRate: 0.05, momentum: 0.9 });
+    const bytes: number[] = [];
+    for (let r = 0; r < 6; r++) {
+      await fit(model, data, { batchSize: 32, epochs: 1, optimizer, seed: r });
+      bytes.push(homeOf(model.params)!.memory.buffer.byteLength);
+    }
+    assert.equal(bytes[5], bytes[1], `memory grew across calls: ${bytes.join(', ')}`);
   });
 
   it('a step from resident buffers equals one from plain arrays (copied in and out), bit for bit', () => {

@@ -31,8 +31,8 @@ function fill(a: Float32Array, rng: Rng, scale: number): void {
 
 describe('fused WASM optimizer updates', { skip: kernels ? false : 'WASM kernels not built' }, () => {
   for (const [name, make] of configs) {
-    it(`${name}: the same bits as the JavaScript loop, lengths 0..17 and 1023, ${FLUSH_EVERY + 8} steps`, () => {
-      for (const n of [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 1023]) {
+    it(`${name}: the same bits as the JavaScript loop, lengths 0..17 (JS loop), 64, 65 and 1023 (WASM kernel), ${FLUSH_EVERY + 8} steps`, () => {
+      for (const n of [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 64, 65, 1023]) {
         const arena = new WasmArena(kernels!);
         const pW = arena.allocView(n); const gW = arena.allocView(n);
         const pJ = new Float32Array(n); const gJ = new Float32Array(n);

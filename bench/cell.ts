@@ -2,9 +2,11 @@
 import { pathToFileURL } from 'node:url';
 import { JsBackend } from '../src/kernels/js/js-backend.js';
 import { countGcs, sampleAllocation } from './alloc.js';
+import { benchDenormal } from './denormal.js';
 import { engineRunner } from './engine.js';
 import { handFused } from './hand-fused.js';
 import { checkKernels } from './kernel-check.js';
+import { benchPython, type PyPeer } from './peers-python.js';
 import { benchTf, type TfBackend } from './peers-tfjs.js';
 import { measure, type MeasureOptions } from './timing.js';
 import { benchGemm } from './kernel-gemm.js';
@@ -15,8 +17,8 @@ import { batchRows, cancerLike, pima, stepsPerEpoch, type Workload } from './wor
 export const RESULT_MARK = '@@cell-result ';
 
 /**
- * Commands (argv after the script path): `perf <workload> <engine|engine-js|engine-wasm|engine-auto|hand> <batch>`,
- * `tf <workload> <cpu|wasm> <batch>`, `gc <workload>`, `sample <workload> <batch>`, `check`, `gemm`.
+ * Commands (argv after the script path): `perf <workload> <engine|engine-js|engine-wasm|engine-auto|engine-auto1|hand> <batch>`,
+ * `tf <workload> <cpu|wasm> <batch>`, `py <workload> <torch|sklearn> <batch>`, `gc <workload>`, `sample <workload> <batch>`, `check`, `gemm`.
  * Workloads: logistic, mlp, digits, mnist.
  */
 export function workload(id: string): Workload {
@@ -62,12 +64,16 @@ async function runCell(cmd: string[], o: MeasureOptions): Promise<unknown> {
   switch (what) {
     case 'perf': {
       const w = await loadWorkload(id!); const bs = parseBatch(b!);
-      const kind = a === 'engine-wasm' ? 'wasm' : a === 'engine-auto' ? 'auto' : 'js';
+      const kind = a === 'engine-wasm' ? 'wasm' : a === 'engine-auto' || a === 'engine-auto1' ? 'auto' : 'js';
+      // engine-auto1: the default backend on one thread (no kernel splitting).
+      if (a === 'engine-auto1') process.env['MINIBATCH_THREADS'] = '1';
       const runner = a!.startsWith('engine') ? engineRunner(w, bs, 1, kind) : handFused(w, batchRows(w, bs));
       return measure(runner, w.n, stepsPerEpoch(w, bs), o);
     }
     case 'tf': return benchTf(await loadWorkload(id!, true), a as TfBackend, parseBatch(b!), o);
+    case 'py': return benchPython(await loadWorkload(id!), a as PyPeer, parseBatch(b!), o);
     case 'gemm': return benchGemm([64, 256, 1024], o.minSeconds ?? 0.3);
+    case 'denormal': return benchDenormal(Number(a ?? '4000'));
     case 'gc': return countGcs(await loadWorkload(id!), 32, o.minSeconds === undefined ? 1 : Math.max(0.3, 3 * o.minSeconds));
     case 'sample': return sampleAllocation(await loadWorkload(id!), Number(a));
     case 'check': {

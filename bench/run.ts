@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { solveAllocation, type AllocResult, type GcCount, type Sampled } from './alloc.js';
 import { loadWorkload, RESULT_MARK, TF_MNIST_ROWS } from './cell.js';
 import { cpuGhz, type GemmResult } from './kernel-gemm.js';
+import { denormalTable, type DenormalRow } from './denormal.js';
 import { backendTable, type BackendRow } from './table-backends.js';
+import { findPython, PY_INSTALL_HINT, type PyPeer, type PyResult } from './peers-python.js';
 import type { TfResult } from './peers-tfjs.js';
 import { allocSitesTable, allocTable } from './table.js';
 import type { Measurement } from './timing.js';
@@ -61,8 +63,8 @@ async function main(): Promise<void> {
   say(`Checks: ${check.kernels.cases} kernel cases match naive float64 loops (max relative error ${check.kernels.maxError.toExponential(1)}); ` +
     `after 3 epochs at batch 32 from the same seed, fit and the hand-fused loop differ by at most ${check.diffs.map((d) => `${d.maxParamDiff.toExponential(1)} (${d.workload})`).join(', ')} in any parameter.`);
 
-  const ghz = cpuGhz(); const peak = 2 * 32 * ghz; // cores x 32 float32 flops per cycle x GHz
-  say(`Peak: ${peak.toFixed(0)} GFLOP/s float32 for both cores (${(peak / 2).toFixed(0)} per core) from the ${ghz.toFixed(2)} GHz of /proc/cpuinfo, assuming 32 float32 flops per cycle per core (AVX-512 FMA on a core that executes it as two 256-bit halves, as AMD Zen 4 does: 2 x 8 lanes x 2 flops). Boost clocks run higher, so the shares below are upper bounds. WASM SIMD is 128 bits wide: half that peak per core (2 FMA units x 4 lanes x 2 flops per cycle) is its ceiling.`);
+  const ghz = cpuGhz(); const peak = 2 * 64 * ghz; // cores x 64 float32 flops per cycle x GHz
+  say(`Peak: ${peak.toFixed(0)} GFLOP/s float32 for both cores (${(peak / 2).toFixed(0)} per core) from the ${ghz.toFixed(2)} GHz of /proc/cpuinfo, assuming 64 float32 flops per cycle per core (two full-width AVX-512 FMA units: 2 x 16 lanes x 2 flops; OpenBLAS's single-thread 1024-cube sgemm measures about 223 GFLOP/s here, which needs them). WASM SIMD is 128 bits wide: a quarter of that per core (2 FMA units x 4 lanes x 2 flops per cycle, about 16 flops per cycle) is its ceiling, so at the nominal clock the WASM kernels can reach 25% of peak. Boost clocks run well above the nominal one (the single-thread WASM figures below exceed what 16 flops per cycle allow at the nominal clock), so every share is an upper bound.`);
   log('kernel: matrix multiply GFLOP/s ...');
   const gemm = cell<GemmResult[]>(['gemm']);
   say();
@@ -72,19 +74,31 @@ async function main(): Promise<void> {
   say('| ---: | --- | ---: | ---: |');
   for (const g of gemm) say(`| ${g.size} | ${g.impl} | ${g.gflops.toFixed(1)} | ${((100 * g.gflops) / (peak / 2)).toFixed(0)}% |`);
 
+  // PyTorch and scikit-learn: looked for once; a peer without a python that has it is noted, not spawned per cell.
+  const pyPeers = ['torch', 'sklearn'] as const;
+  const pyMissing = new Map<PyPeer, string>();
+  if (args.has('--skip-py')) log('PyTorch and scikit-learn: skipped (--skip-py)');
+  else for (const p of pyPeers) { const f = findPython(p); if (!f.ok) pyMissing.set(p, f.reason); }
+  if (pyMissing.size) say(`\nPython peers not run: ${[...pyMissing.values()].join('; ')}.`);
+
   const workloads: { id: string; title: string; source: string; n: number; features: number; rows: BackendRow[] }[] = [];
   for (const id of ['logistic', 'mlp', 'digits', 'mnist'] as const) {
     const w = await loadWorkload(id); const rows: BackendRow[] = [];
     for (const bs of batchSizesOf(w)) {
       const b = String(bs);
-      log(`${id} batch ${b}: this project (js, auto), hand-fused, TF.js cpu, TF.js wasm ...`);
+      log(`${id} batch ${b}: this project (js, auto), hand-fused, TF.js cpu, TF.js wasm, PyTorch, scikit-learn ...`);
       const js = cell<Measurement>(['perf', id, 'engine-js', b]);
       const auto = cell<Measurement>(['perf', id, 'engine-auto', b]);
+      const auto1 = cell<Measurement>(['perf', id, 'engine-auto1', b]);
       const hand = id === 'logistic' || id === 'mlp' ? cell<Measurement>(['perf', id, 'hand', b]) : undefined;
       const tf: TfResult[] = [];
       const tfHere = !args.has('--skip-tf') && (id !== 'mnist' || bs === 32 || bs === 1024);
       if (tfHere) for (const be of ['cpu', 'wasm'] as const) tf.push(cell<TfResult>(['tf', id, be, id === 'mnist' && bs === 'full' ? String(TF_MNIST_ROWS) : b]));
-      rows.push({ batch: bs, rows: batchRows(w, bs), js, auto, ...(hand ? { hand } : {}), tf });
+      const py: PyResult[] = args.has('--skip-py') ? [] : pyPeers.map((p) => {
+        const missing = pyMissing.get(p);
+        return missing === undefined ? cell<PyResult>(['py', id, p, b]) : { ok: false, peer: p, reason: missing };
+      });
+      rows.push({ batch: bs, rows: batchRows(w, bs), js, auto, auto1, ...(hand ? { hand } : {}), tf, py });
     }
     workloads.push({ id, title: w.title, source: w.source, n: w.n, features: w.features, rows });
     say();
@@ -93,10 +107,12 @@ async function main(): Promise<void> {
     say(`Data: ${w.source}.${id === 'mnist' ? ` TF.js runs on the first ${TF_MNIST_ROWS} rows (per-example throughput; its epochs on all 10,000 rows at batch 1 would take most of the benchmark's time), at batch 32 and 1024 only.` : ''}`);
     const skipped = rows.flatMap((r) => r.tf).find((t) => !t.ok);
     if (skipped && !skipped.ok) say(`TF.js ${skipped.backend} skipped: ${skipped.reason}`);
+    const pyFailed = rows.flatMap((r) => r.py ?? []).find((p) => !p.ok && !pyMissing.has(p.peer));
+    if (pyFailed && !pyFailed.ok) say(`${pyFailed.peer} failed: ${pyFailed.reason}`);
     say();
     say(backendTable(rows, w.layers, peak));
     say();
-    say('Cells: examples/s · µs per update (wall clock, fit() for this project). js: the reference kernels; auto: the default backend (WASM SIMD kernels where the cost model picks them). TF.js (best): the faster of model.fit and the minimize loop. GFLOP/s counts the multiply-adds of the dense layers only (forward, weight and input gradients) x 2.');
+    say(`Cells: examples/s · µs per update (wall clock, fit() for this project). js: the reference kernels; auto: the default backend (WASM SIMD kernels where the cost model picks them). TF.js (best): the faster of model.fit and the minimize loop. PyTorch: nn.Sequential, a plain loop over slices of a per-epoch permutation, in its tuned configuration (OPENBLAS_CORETYPE for this CPU; OpenBLAS on 1 thread below batch 128 and on 2 with OMP_WAIT_POLICY=PASSIVE from 128; torch.set_num_threads(1)); scikit-learn: MLPClassifier (hidden_layer_sizes=() for logistic regression; * marks SGDClassifier, per-example, at batch 1 of logistic regression), same OpenBLAS settings; ${args.has('--skip-py') ? 'not run (--skip-py)' : pyMissing.size ? `"not installed": ${PY_INSTALL_HINT}` : 'both on all rows'}. × best peer: auto over the fastest peer present, named. GFLOP/s counts the multiply-adds of the dense layers only (forward, weight and input gradients) x 2.`);
   }
 
   log('allocation: GC counts and sampled allocation at batch 1 and 32 ...');
@@ -119,6 +135,15 @@ async function main(): Promise<void> {
   say();
   say('Per-step and per-epoch bytes are solved from two sampled runs (batch 1 and 32): bytes = s × steps + e × epochs. The target is 0 B per step; the per-epoch record and the end-of-epoch yield are expected.');
 
+  log('denormal guard: a run whose ReLUs die ...');
+  const den = cell<DenormalRow[]>(['denormal', 'mnist', quick ? '800' : '4000']);
+  say();
+  say('## Dying ReLUs and subnormal optimizer state (bench/denormal.ts)');
+  say();
+  say(denormalTable(den));
+  say();
+  say('MNIST 784-128-10 at batch 32: 250 timed steps of ordinary training, then every hidden unit is killed (biases -1e4) and training goes on, timed in 8 windows. guard on: the library as shipped (state below 1e-30 zeroed every 32 updates); off: an optimizer subclass without it. The last column counts subnormal float32 values left in the optimizer state.');
+
   let csv: Awaited<ReturnType<typeof csvLoad>> = { ok: false, reason: 'skipped (--skip-csv)' };
   if (!args.has('--skip-csv')) { log('csv load ...'); csv = await csvLoad(); }
   say();
@@ -133,7 +158,7 @@ async function main(): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({
     date: new Date().toISOString(), machine: m, loadAverage: { start: load0, end: loadavg() }, quick, seconds,
-    check, peakGflops: peak, gemm, workloads, alloc, csvLoad: csv.ok ? { ok: true, results: csv.results } : csv, markdown: out.join('\n'),
+    check, peakGflops: peak, gemm, workloads, alloc, denormal: den, csvLoad: csv.ok ? { ok: true, results: csv.results } : csv, markdown: out.join('\n'),
   }, null, 2));
   log(`wrote ${file}`);
 }

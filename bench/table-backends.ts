@@ -1,4 +1,5 @@
-// Markdown table of one workload across backends: this project (js, auto), hand-fused, TF.js, with ratios and GFLOP/s.
+// Markdown table of one workload across backends: this project (js, auto), hand-fused, TF.js, PyTorch, scikit-learn, with ratios and GFLOP/s.
+import type { PyPeer, PyResult } from './peers-python.js';
 import type { TfResult } from './peers-tfjs.js';
 import { si, us } from './table.js';
 import type { Measurement } from './timing.js';
@@ -9,9 +10,16 @@ export interface BackendRow {
   rows: number;
   js: Measurement;
   auto: Measurement;
+  /** The default backend with MINIBATCH_THREADS=1 (kernel calls not split over threads). */
+  auto1?: Measurement;
   hand?: Measurement;
   tf: TfResult[];
+  /** PyTorch and scikit-learn (absent or empty when not run, e.g. `--skip-py`). */
+  py?: PyResult[];
 }
+
+/** The fastest peer figure of a row (TF.js cpu/wasm at their better method, PyTorch, scikit-learn). */
+export interface BestPeer { name: string; examplesPerSec: number }
 
 /** Multiply-adds per training example of a dense stack: forward, weight gradient, and input gradient below the first layer. */
 export function macsPerExample(layers: readonly number[]): number {
@@ -21,23 +29,50 @@ export function macsPerExample(layers: readonly number[]): number {
 }
 
 const cell = (m: Measurement): string => `${si(m.examplesPerSec)} · ${us(m.usPerStep)}`;
+const ratio = (x: number): string => (x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(2));
+const PY_NAMES: Record<PyPeer, string> = { torch: 'PyTorch', sklearn: 'sklearn' };
 
-/** The table: examples/s · µs per update per column, the best TF.js figure, ratios, GFLOP/s of the auto column and its share of peak. */
+/** TF.js's better figure (fit or minimize) for one backend, NaN if it did not run. */
+function tfBest(r: BackendRow, be: string): number {
+  const t = r.tf.find((x) => x.backend === be);
+  return t && t.ok ? Math.max(t.fit.examplesPerSec, t.minimize.examplesPerSec) : NaN;
+}
+
+/** The fastest of every peer present in the row, or undefined when none ran. */
+export function bestPeer(r: BackendRow): BestPeer | undefined {
+  const all: BestPeer[] = [
+    ...(['cpu', 'wasm'] as const).map((be) => ({ name: `TF.js ${be}`, examplesPerSec: tfBest(r, be) })),
+    ...(r.py ?? []).flatMap((p) => (p.ok ? [{ name: PY_NAMES[p.peer], examplesPerSec: p.measurement.examplesPerSec }] : [])),
+  ];
+  return all.filter((p) => p.examplesPerSec > 0).sort((a, b) => b.examplesPerSec - a.examplesPerSec)[0];
+}
+
+/** A PyTorch or scikit-learn cell: examples/s · µs per update; `*` marks SGDClassifier. */
+function pyCell(r: BackendRow, peer: PyPeer): string {
+  const p = r.py?.find((x) => x.peer === peer);
+  if (!p) return 'not run';
+  if (!p.ok) return p.reason.startsWith('not installed') ? 'not installed' : 'failed';
+  return `${cell(p.measurement)}${p.impl === 'SGDClassifier' ? '*' : ''}`;
+}
+
+/**
+ * The table: examples/s · µs per update per column, TF.js's better method per backend,
+ * PyTorch and scikit-learn, this project (auto) over the best of all peers present (named),
+ * the auto column's GFLOP/s and its share of peak.
+ */
 export function backendTable(rows: BackendRow[], layers: readonly number[], peakGflops: number): string {
   const hasHand = rows.some((r) => r.hand);
-  const head = ['batch', 'js', 'auto (wasm)', 'auto / js', ...(hasHand ? ['hand-fused', 'auto / hand'] : []), 'TF.js cpu (best)', 'TF.js wasm (best)', '× best TF.js', 'GFLOP/s (auto)', '% of 2-core peak'];
+  const head = ['batch', 'js', 'auto (wasm, all cores)', 'auto, 1 thread', 'auto / js', ...(hasHand ? ['hand-fused', 'auto / hand'] : []),
+    'TF.js cpu (best)', 'TF.js wasm (best)', 'PyTorch', 'scikit-learn', '× best peer', 'GFLOP/s (auto)', '% of 2-core peak'];
   const lines = [`| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`];
   const flopsPerEx = 2 * macsPerExample(layers);
   for (const r of rows) {
-    const tfBest = (be: string): number => {
-      const t = r.tf.find((x) => x.backend === be);
-      return t && t.ok ? Math.max(t.fit.examplesPerSec, t.minimize.examplesPerSec) : NaN;
-    };
-    const cpu = tfBest('cpu'); const wasm = tfBest('wasm'); const best = Math.max(cpu || 0, wasm || 0);
+    const cpu = tfBest(r, 'cpu'); const wasm = tfBest(r, 'wasm'); const best = bestPeer(r);
     const gf = (r.auto.examplesPerSec * flopsPerEx) / 1e9;
-    lines.push(`| ${r.batch === 'full' ? `full (${r.rows})` : r.batch} | ${cell(r.js)} | ${cell(r.auto)} | ${(r.auto.examplesPerSec / r.js.examplesPerSec).toFixed(1)} | ` +
+    lines.push(`| ${r.batch === 'full' ? `full (${r.rows})` : r.batch} | ${cell(r.js)} | ${cell(r.auto)} | ${r.auto1 ? cell(r.auto1) : '-'} | ${(r.auto.examplesPerSec / r.js.examplesPerSec).toFixed(1)} | ` +
       (hasHand ? `${r.hand ? cell(r.hand) : '-'} | ${r.hand ? (r.auto.examplesPerSec / r.hand.examplesPerSec).toFixed(2) : '-'} | ` : '') +
-      `${Number.isNaN(cpu) ? 'not run' : si(cpu)} | ${Number.isNaN(wasm) ? 'not run' : si(wasm)} | ${best > 0 ? Math.round(r.auto.examplesPerSec / best).toString() : '-'} | ` +
+      `${Number.isNaN(cpu) ? 'not run' : si(cpu)} | ${Number.isNaN(wasm) ? 'not run' : si(wasm)} | ${pyCell(r, 'torch')} | ${pyCell(r, 'sklearn')} | ` +
+      `${best ? `${ratio(r.auto.examplesPerSec / best.examplesPerSec)} (${best.name})` : '-'} | ` +
       `${gf.toFixed(gf < 10 ? 2 : 1)} | ${((100 * gf) / peakGflops).toFixed(gf / peakGflops < 0.01 ? 2 : 1)}% |`);
   }
   return lines.join('\n');

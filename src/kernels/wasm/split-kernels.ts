@@ -21,22 +21,36 @@ export type ScratchAlloc = (floats: number) => number;
  * (cheap) run whole. Nothing is allocated per call.
  */
 export class SplitKernels implements KernelExports {
-  private readonly pool: KernelThreads;
-  private readonly parts: number;
+  /** The helper threads, started by the first call big enough to split (none before). */
+  private pool: KernelThreads | null = null;
+  private readonly threads: number;
+  private parts = 1;
   /** Pack scratch for each helper (byte offset) and its capacity in floats. */
   private readonly pack: number[]; private readonly packCap: number[];
 
   constructor(private readonly k: KernelExports, private readonly arena: ArenaHandle, threads: number, private readonly scratch: ScratchAlloc) {
-    this.pool = KernelThreads.shared(threads);
-    this.parts = Math.min(threads, this.pool.count + 1);
-    this.pack = new Array<number>(this.parts).fill(0); this.packCap = new Array<number>(this.parts).fill(0);
+    this.threads = threads;
+    this.pack = new Array<number>(threads).fill(0); this.packCap = new Array<number>(threads).fill(0);
   }
 
-  /** How many parts for `work` units with at least `min` per part, given `limit` possible cuts. */
+  /**
+   * How many parts for `work` units with at least `min` per part, given `limit` possible cuts.
+   * The first call that could be split starts the helpers (in the background: until they are
+   * up, calls run whole), so a model that never makes a big call never starts a thread.
+   */
   private count(work: number, min: number, limit: number): number {
-    let p = Math.min(this.parts, Math.floor(work / min), limit);
-    while (p > 1 && !this.pool.ready(p - 2)) p--;
-    return p < 1 ? 1 : p;
+    let p = Math.min(this.threads, Math.floor(work / min), limit);
+    if (p < 2) return 1;
+    const pool = this.pool ?? this.startPool();
+    p = Math.min(p, this.parts);
+    while (p > 1 && !pool.ready(p - 2)) p--;
+    return p;
+  }
+
+  private startPool(): KernelThreads {
+    const pool = KernelThreads.shared(this.threads);
+    this.parts = Math.min(this.threads, pool.count + 1);
+    return (this.pool = pool);
   }
 
   private packFor(h: number, floats: number): number {
@@ -59,12 +73,12 @@ export class SplitKernels implements KernelExports {
         m = i1 - i0; a = A + 4 * i0 * aRs; c = C + 4 * i0 * cRs;
       }
       if (t === 0) { this.k.gemm(m, n, K, a, aRs, aCs, b, bRs, c, cRs, bi, act, slope, pack); break; }
-      const x = this.pool.args(t - 1);
+      const x = this.pool!.args(t - 1);
       x[2] = m; x[3] = n; x[4] = K; x[5] = a; x[6] = aRs; x[7] = aCs; x[8] = b; x[9] = bRs; x[10] = c; x[11] = cRs;
       x[12] = bi; x[13] = act; x[14] = slope; x[15] = pack ? this.packFor(t, K * 8) : 0;
-      this.pool.start(t - 1, this.arena, OP.gemm);
+      this.pool!.start(t - 1, this.arena, OP.gemm);
     }
-    for (let t = 1; t < parts; t++) this.pool.finish(t - 1);
+    for (let t = 1; t < parts; t++) this.pool!.finish(t - 1);
   }
 
   gemmNT(M: number, P: number, N: number, A: number, B: number, C: number): void {
@@ -73,11 +87,11 @@ export class SplitKernels implements KernelExports {
     for (let t = parts - 1; t >= 0; t--) {
       const i0 = (M * t / parts) | 0; const i1 = ((M * (t + 1)) / parts) | 0;
       if (t === 0) { this.k.gemmNT(i1 - i0, P, N, A + 4 * i0 * N, B, C + 4 * i0 * P); break; }
-      const x = this.pool.args(t - 1);
+      const x = this.pool!.args(t - 1);
       x[2] = i1 - i0; x[3] = P; x[4] = N; x[5] = A + 4 * i0 * N; x[6] = B; x[7] = C + 4 * i0 * P;
-      this.pool.start(t - 1, this.arena, OP.gemmNT);
+      this.pool!.start(t - 1, this.arena, OP.gemmNT);
     }
-    for (let t = 1; t < parts; t++) this.pool.finish(t - 1);
+    for (let t = 1; t < parts; t++) this.pool!.finish(t - 1);
   }
 
   colSums(M: number, N: number, Y: number, out: number): void { this.k.colSums(M, N, Y, out); }
@@ -97,11 +111,11 @@ export class SplitKernels implements KernelExports {
     for (let t = parts - 1; t >= 0; t--) {
       const e0 = cut(len, t, parts); const e1 = cut(len, t + 1, parts);
       if (t === 0) { this.k.actBackward(act, A, D, e1, slope); break; }
-      const x = this.pool.args(t - 1);
+      const x = this.pool!.args(t - 1);
       x[2] = act; x[3] = A + 4 * e0; x[4] = D + 4 * e0; x[5] = e1 - e0; x[6] = slope;
-      this.pool.start(t - 1, this.arena, OP.actBackward);
+      this.pool!.start(t - 1, this.arena, OP.actBackward);
     }
-    for (let t = 1; t < parts; t++) this.pool.finish(t - 1);
+    for (let t = 1; t < parts; t++) this.pool!.finish(t - 1);
   }
 
   sgdUpdate(n: number, p: number, g: number, b: number, lr: number, mu: number, keep: number, wd: number, mode: number): void {
@@ -110,11 +124,11 @@ export class SplitKernels implements KernelExports {
     for (let t = parts - 1; t >= 0; t--) {
       const e0 = cut(n, t, parts); const e1 = cut(n, t + 1, parts); const o = 4 * e0;
       if (t === 0) { this.k.sgdUpdate(e1, p, g, b, lr, mu, keep, wd, mode); break; }
-      const x = this.pool.args(t - 1);
+      const x = this.pool!.args(t - 1);
       x[2] = e1 - e0; x[3] = p + o; x[4] = g + o; x[5] = b + o; x[6] = lr; x[7] = mu; x[8] = keep; x[9] = wd; x[10] = mode;
-      this.pool.start(t - 1, this.arena, OP.sgdUpdate);
+      this.pool!.start(t - 1, this.arena, OP.sgdUpdate);
     }
-    for (let t = 1; t < parts; t++) this.pool.finish(t - 1);
+    for (let t = 1; t < parts; t++) this.pool!.finish(t - 1);
   }
 
   adamUpdate(n: number, p: number, g: number, m: number, v: number, b1: number, omb1: number, b2: number, omb2: number,
@@ -124,12 +138,12 @@ export class SplitKernels implements KernelExports {
     for (let t = parts - 1; t >= 0; t--) {
       const e0 = cut(n, t, parts); const e1 = cut(n, t + 1, parts); const o = 4 * e0;
       if (t === 0) { this.k.adamUpdate(e1, p, g, m, v, b1, omb1, b2, omb2, stepSize, rootBc2, eps, l2, shrink); break; }
-      const x = this.pool.args(t - 1);
+      const x = this.pool!.args(t - 1);
       x[2] = e1 - e0; x[3] = p + o; x[4] = g + o; x[5] = m + o; x[6] = v + o; x[7] = b1; x[8] = omb1; x[9] = b2; x[10] = omb2;
       x[11] = stepSize; x[12] = rootBc2; x[13] = eps; x[14] = l2; x[15] = shrink;
-      this.pool.start(t - 1, this.arena, OP.adamUpdate);
+      this.pool!.start(t - 1, this.arena, OP.adamUpdate);
     }
-    for (let t = 1; t < parts; t++) this.pool.finish(t - 1);
+    for (let t = 1; t < parts; t++) this.pool!.finish(t - 1);
   }
 
   rmspropUpdate(n: number, p: number, g: number, v: number, ga: number, b: number, alpha: number, oma: number, eps: number,
@@ -139,12 +153,12 @@ export class SplitKernels implements KernelExports {
     for (let t = parts - 1; t >= 0; t--) {
       const e0 = cut(n, t, parts); const e1 = cut(n, t + 1, parts); const o = 4 * e0;
       if (t === 0) { this.k.rmspropUpdate(e1, p, g, v, ga, b, alpha, oma, eps, mu, lr, wd, centered, momentum); break; }
-      const x = this.pool.args(t - 1);
+      const x = this.pool!.args(t - 1);
       x[2] = e1 - e0; x[3] = p + o; x[4] = g + o; x[5] = v + o; x[6] = ga + o; x[7] = b + o; x[8] = alpha; x[9] = oma; x[10] = eps;
       x[11] = mu; x[12] = lr; x[13] = wd; x[14] = centered; x[15] = momentum;
-      this.pool.start(t - 1, this.arena, OP.rmspropUpdate);
+      this.pool!.start(t - 1, this.arena, OP.rmspropUpdate);
     }
-    for (let t = 1; t < parts; t++) this.pool.finish(t - 1);
+    for (let t = 1; t < parts; t++) this.pool!.finish(t - 1);
   }
 }
 

@@ -15,8 +15,11 @@ export type ScratchAlloc = (floats: number) => number;
  * The kernels of one arena with every call big enough cut into disjoint parts of its output,
  * one per thread; small calls run whole on the caller's thread. Each part is the same kernel on
  * a sub-block, and every output element is computed by the same instructions in the same order
- * as in the whole call (products are cut at multiples of 8 columns, so the f32x4 tiles and the
- * scalar tail columns stay what they were, or by rows, which are independent), so a model
+ * as in the whole call (products of 64 rows or more are cut by rows, which are independent: for
+ * a forward product or an input gradient those are the batch's examples, so this is data
+ * parallelism, and a weight gradient's rows are parameter blocks, each reduced over the whole
+ * batch in the usual order; smaller products are cut at multiples of 8 columns, so the f32x4
+ * tiles and the tail columns stay what they were), so a model
  * trained on any number of threads gets the same bits as on one. The bias-gradient column sums
  * (cheap) run whole. Nothing is allocated per call.
  */
@@ -60,7 +63,7 @@ export class SplitKernels implements KernelExports {
 
   gemm(M: number, N: number, K: number, A: number, aRs: number, aCs: number, B: number, bRs: number,
     C: number, cRs: number, bias: number, act: number, slope: number, pack: number): void {
-    const byCols = N >= 16;
+    const byCols = N >= 16 && M < 64;
     const parts = this.count(M * N * K, MIN_PART_MACS, byCols ? N >> 3 : M);
     if (parts === 1) { this.k.gemm(M, N, K, A, aRs, aCs, B, bRs, C, cRs, bias, act, slope, pack); return; }
     for (let t = parts - 1; t >= 0; t--) {

@@ -36,7 +36,12 @@ Examples:
   minibatch study                                  # the main job on the built-in mnist digits
   minibatch train --data data.csv --batch-size 32 --epochs 50 --out model.json
   minibatch compare --data data.csv --batch-sizes 1,8,32,128,full --epochs 20
-  minibatch <command> --help                       # options of one command`);
+  minibatch <command> --help                       # options of one command
+
+Environment:
+  MINIBATCH_BACKEND=js|wasm|auto   kernels: auto (default) puts each layer on the faster of WASM SIMD and JS
+  MINIBATCH_THREADS=<n>            threads large kernel calls are split over (default: the cores, at most 4;
+                                   results are the same bits on any number; 1 on a machine you share)`);
 for (const c of program.commands) c.exitOverride();
 
 try {

@@ -46,7 +46,9 @@ export const ACT_CODE: Record<Activation, ActCode> = {
  * On a WasmBackend (the default where the WASM SIMD kernels load, see `defaultBackend`) the
  * passes run through a DenseRunner: `params`, the gradient buffer and the work buffers live in
  * WASM (shared) memory, each layer on the WASM or the JS kernels as the backend's cost model
- * decides. `params` is then a view of that memory: copy it (`slice`, `getWeights`) to keep or
+ * decides, and a softmax output's cross-entropy runs as a WASM kernel too (one vectorised exp
+ * per logit, float32; the JS backend computes it in float64), for training and evaluation
+ * alike. `params` is then a view of that memory: copy it (`slice`, `getWeights`) to keep or
  * send it elsewhere.
  */
 export class Model {

@@ -55,6 +55,11 @@ export abstract class Optimizer {
   protected size = -1;
   /** The WASM memory the state buffers live in (null: the JS heap). */
   private home: WasmArena | null = null;
+  /** The last params and grad arrays stepped with and where they live (looked up once per array, not per step). */
+  private seenParams: Float32Array | null = null; private paramsHome: WasmArena | null = null;
+  private seenGrad: Float32Array | null = null; private gradHome: WasmArena | null = null;
+  /** buffers(), kept for the flush (null after the buffers are reallocated). */
+  private stateList: Float32Array[] | null = null;
 
   constructor(learningRate: LearningRate) { this.schedule = toSchedule(learningRate); }
 
@@ -66,7 +71,8 @@ export abstract class Optimizer {
     if (grad.length !== params.length) {
       throw new MinibatchError('BAD_SHAPE', `gradient has ${grad.length} values for ${params.length} parameters`);
     }
-    const home = homeOf(params) ?? null;
+    if (params !== this.seenParams) { this.seenParams = params; this.paramsHome = homeOf(params) ?? null; }
+    const home = this.paramsHome;
     if (params.length !== this.size) { this.home = home; this.allocate(params.length); }
     else if (home !== this.home) this.rehome(home);
     const lr = this.schedule.at(this.iterations);
@@ -82,9 +88,11 @@ export abstract class Optimizer {
    * JavaScript loop).
    */
   protected fused(params: Float32Array, grad: Float32Array): KernelExports | null {
+    // step() has put the state where params live, so only the gradient's home is left to check.
     const home = this.home;
-    if (home === null || params.length < FUSED_MIN || homeOf(params) !== home || homeOf(grad) !== home) return null;
-    return home.pick(params.length, MIN_PART_ELEMENTS);
+    if (home === null || params.length < FUSED_MIN) return null;
+    if (grad !== this.seenGrad) { this.seenGrad = grad; this.gradHome = homeOf(grad) ?? null; }
+    return this.gradHome === home ? home.pick(params.length, MIN_PART_ELEMENTS) : null;
   }
 
   /** A zeroed state buffer of n floats where the parameters live. */
@@ -93,14 +101,14 @@ export abstract class Optimizer {
   /** Moves the state buffers (values kept) to the memory the parameters now live in. */
   private rehome(home: WasmArena | null): void {
     const old = this.buffers().map((b) => b.slice());
-    this.home = home; this.allocateBuffers(this.size);
+    this.home = home; this.reallocate(this.size);
     this.buffers().forEach((b, i) => b.set(old[i]!));
   }
 
   /** The denormal guard: zero every state value below FLUSH_BELOW in magnitude. */
   protected flushState(): void {
     const k = this.home?.kernels;
-    for (const b of this.buffers()) {
+    for (const b of (this.stateList ??= this.buffers())) {
       if (k && homeOf(b) === this.home) { k.flushTiny(b.byteOffset, b.length, FLUSH_BELOW); continue; }
       for (let i = 0; i < b.length; i++) if (Math.abs(b[i]!) < FLUSH_BELOW) b[i] = 0;
     }
@@ -123,7 +131,7 @@ export abstract class Optimizer {
    * MinibatchError.
    */
   setState(s: OptimizerState): void {
-    if (s.size >= 0) this.allocate(s.size); else { this.size = -1; this.allocateBuffers(0); }
+    if (s.size >= 0) this.allocate(s.size); else { this.size = -1; this.reallocate(0); }
     const mine = this.buffers();
     if (mine.length !== s.buffers.length || mine.some((b, i) => b.length !== s.buffers[i]!.length)) {
       throw new MinibatchError('BAD_ARGUMENT', `optimizer state holds buffers of lengths [${s.buffers.map((b) => b.length).join(', ')}], this ${this.spec.type} optimizer needs [${mine.map((b) => b.length).join(', ')}]; resume with the optimizer settings the state was saved with`);
@@ -134,8 +142,10 @@ export abstract class Optimizer {
 
   protected allocate(size: number): void {
     this.size = size; this.iterations = 0;
-    this.allocateBuffers(size);
+    this.reallocate(size);
   }
+
+  private reallocate(size: number): void { this.allocateBuffers(size); this.stateList = null; }
 
   protected abstract allocateBuffers(size: number): void;
   /** One update with learning rate `lr`; `t` counts from 1 for this update. */

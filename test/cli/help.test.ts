@@ -27,6 +27,7 @@ describe('minibatch --help', () => {
     assertOk(top);
     assert.match(top.stdout, /^Usage: minibatch /);
     assert.match(top.stdout, /\nExamples:\n {2}minibatch study/);
+    assert.match(top.stdout, /\nEnvironment:\n {2}MINIBATCH_BACKEND=js\|wasm\|auto .*\n {2}MINIBATCH_THREADS=<n> /);
     const commands = listedCommands(top.stdout);
     for (const c of Object.keys(OPTIONS)) assert.ok(commands.includes(c), `'${c}' is not listed in:\n${top.stdout}`);
   });

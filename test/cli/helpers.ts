@@ -34,12 +34,13 @@ export interface CliResult {
 
 /**
  * Runs `minibatch ...args` as a child process (with stderr not a terminal, so no progress bar)
- * and resolves with its exit status and output. Never rejects on a non-zero exit.
+ * and resolves with its exit status and output; `env` adds environment variables. Never
+ * rejects on a non-zero exit.
  */
-export function runCli(args: string[], options: { cwd?: string } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: options.cwd ?? REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' },
+      cwd: options.cwd ?? REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...options.env },
     });
     let stdout = ''; let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });

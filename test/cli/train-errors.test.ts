@@ -80,6 +80,11 @@ describe('train refuses bad data files (exit 2)', { concurrency: 2 }, () => {
   after(() => cleanup());
   const run = (file: string, ...more: string[]) => runCli(['train', '--data', file, '--epochs', '1', '--quiet', ...more], { cwd: dir });
 
+  it('a MINIBATCH_THREADS that is not a thread count names the variable and how to fix it', async () => {
+    const r = await runCli(['train', '--data', 'synthetic:blobs', '--epochs', '1', '--quiet'], { env: { MINIBATCH_THREADS: 'two' } });
+    assertFails(r, 2, /MINIBATCH_THREADS must be an integer from 1 to 64, got 'two'/, /unset it/);
+  });
+
   it('a data file that does not exist', async () => {
     assertFails(await run('nosuch.csv'), 2, /--data 'nosuch\.csv' is neither a file nor a built-in data set/, /'mnist'/);
   });

@@ -44,6 +44,9 @@ describe('fused WASM optimizer updates', { skip: kernels ? false : 'WASM kernels
           oW.step(pW, gW); oJ.step(pJ, gJ);
         }
         assert.ok(bitEqual(pW, pJ), `${name} n=${n}: parameters differ`);
+        // The comparison means something only if the WASM kernel ran: from 64 parameters it does.
+        const path = (oW as unknown as { fused(p: Float32Array, g: Float32Array): unknown }).fused(pW, gW);
+        assert.equal(path !== null, n >= 64, `${name} n=${n}: fused kernel ${path !== null ? 'used' : 'not used'}`);
         const bw = oW.buffers(); const bj = oJ.buffers();
         bw.forEach((b, i) => {
           assert.equal(homeOf(b), arena, `${name}: state buffer ${i} lives in the parameters' WASM memory`);

@@ -59,24 +59,30 @@ describe('SplitKernels (two threads)', { skip: kernels ? false : 'WASM kernels n
     for (const [M, P, N] of [[301, 77, 33], [1023, 9, 17]] as const) {
       const A = block(arena, M * N, rng); const B = block(arena, P * N, rng);
       const C1 = arena.allocView(M * P); const C2 = arena.allocView(M * P);
+      const before = pool.started;
       raw.gemmNT(M, P, N, A, B, C1.byteOffset); split.gemmNT(M, P, N, A, B, C2.byteOffset);
+      assert.ok(pool.started > before, `gemmNT ${M}x${P}x${N} was split`);
       assert.ok(bitEqual(C1, C2), `gemmNT ${M}x${P}x${N}`);
     }
     const n = 100003;
     const A = block(arena, n, rng); const D1 = arena.allocView(n); const src = arena.allocView(n);
     for (let i = 0; i < n; i++) src[i] = rng.next() - 0.5;
     D1.set(src); const D2 = arena.allocView(n); D2.set(src);
+    const beforeAct = pool.started;
     raw.actBackward(2, A, D1.byteOffset, n, 0.01); split.actBackward(2, A, D2.byteOffset, n, 0.01);
+    assert.ok(pool.started > beforeAct, 'actBackward was split');
     assert.ok(bitEqual(D1, D2), 'actBackward');
     const state = (): Float32Array[] => [0, 1, 2, 3, 4].map(() => { const v = arena.allocView(n); v.set(src); return v; });
     const [p1, g1, m1, v1, b1] = state(); const [p2, g2, m2, v2, b2] = state();
     for (let i = 0; i < n; i++) { v1![i] = Math.abs(v1![i]!); v2![i] = v1![i]!; }
+    const started = pool.started;
     raw.sgdUpdate(n, p1!.byteOffset, g1!.byteOffset, b1!.byteOffset, 0.1, 0.9, 1, 1e-4, 4);
     split.sgdUpdate(n, p2!.byteOffset, g2!.byteOffset, b2!.byteOffset, 0.1, 0.9, 1, 1e-4, 4);
     raw.adamUpdate(n, p1!.byteOffset, g1!.byteOffset, m1!.byteOffset, v1!.byteOffset, 0.9, 0.1, 0.999, 0.001, 0.01, 0.3, 1e-8, 0, 1);
     split.adamUpdate(n, p2!.byteOffset, g2!.byteOffset, m2!.byteOffset, v2!.byteOffset, 0.9, 0.1, 0.999, 0.001, 0.01, 0.3, 1e-8, 0, 1);
     raw.rmspropUpdate(n, p1!.byteOffset, g1!.byteOffset, v1!.byteOffset, m1!.byteOffset, b1!.byteOffset, 0.99, 0.01, 1e-8, 0.9, 0.01, 0, 1, 1);
     split.rmspropUpdate(n, p2!.byteOffset, g2!.byteOffset, v2!.byteOffset, m2!.byteOffset, b2!.byteOffset, 0.99, 0.01, 1e-8, 0.9, 0.01, 0, 1, 1);
+    assert.ok(pool.started - started >= 3, 'each update was split over the two threads');
     for (const [x, y, what] of [[p1, p2, 'params'], [m1, m2, 'm'], [v1, v2, 'v'], [b1, b2, 'momentum']] as const) assert.ok(bitEqual(x!, y!), what);
   });
 

@@ -63,8 +63,8 @@ export class DenseRunner {
   private readonly pPtr: number; private readonly gPtr: number;
   /** Blocks for parameters / gradients that are not the resident ones (allocated on first need). */
   private pCopyPtr = 0; private gCopyPtr = 0;
-  /** Where this step's parameters and gradient are (set by forward / backward). */
-  private pBase = 0; private gBase = 0; private xBase = 0;
+  /** Where this step's parameters and inputs are (set by forward). */
+  private pBase = 0; private xBase = 0;
   private xPtr = 0; private packPtr = 0; private dPtrA = 0; private dPtrB = 0; private yPtr = 0;
   private yStage: Float32Array = new Float32Array(0);
   /** Scratch for the softmax kernel: an f64 pair (loss, correct) and a row of exponentials. */
@@ -156,9 +156,8 @@ export class DenseRunner {
   backward(params: Float32Array, x: Float32Array, m: number, grad: Float32Array): void {
     const L = this.s.layers; const k = this.arena.pick(m * this.rowMacs, MIN_PART_MACS); const act = this.s.act;
     const resident = homeOf(grad) === this.arena;
-    if (resident) this.gBase = grad.byteOffset;
-    else if (this.anyWasm && this.gCopyPtr === 0) this.gCopyPtr = this.arena.alloc(this.s.paramCount);
-    const gBase = resident ? this.gBase : this.gCopyPtr;
+    if (!resident && this.anyWasm && this.gCopyPtr === 0) this.gCopyPtr = this.arena.alloc(this.s.paramCount);
+    const gBase = resident ? grad.byteOffset : this.gCopyPtr;
     let D = this.delta; let dPtr = this.dPtrA;
     for (let l = L.length - 2; l >= 0; l--) {
       const kk = L[l]!; const n = L[l + 1]!; const wOff = this.s.wOff[l]!; const bOff = this.s.bOff[l]!;
@@ -202,7 +201,7 @@ export class DenseRunner {
 
   /**
    * Where the kernels read the first m rows of x: x itself when it is in this memory (a batch
-   * buffer from Model.inputBuffer), else the staging block after copying them in.
+   * gathered by Model.rowGatherer), else the staging block after copying them in.
    */
   private stage(x: Float32Array, m: number): number {
     if (homeOf(x) === this.arena) return (this.xBase = x.byteOffset);

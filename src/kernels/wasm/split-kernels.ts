@@ -1,6 +1,6 @@
 // SplitKernels: the kernel table with each large call cut into parts that run on several threads and give the same bits as one call.
 import { KernelThreads, type ArenaHandle } from './kernel-threads.js';
-import { OP } from './kernel-ops.js';
+import { ARG_SLOTS, OP, runOp } from './kernel-ops.js';
 import type { KernelExports } from './wasm-module.js';
 
 /** A part of a product gets at least this many multiply-adds (about 1.5-3 µs of one core). */
@@ -28,6 +28,8 @@ export class SplitKernels implements KernelExports {
   private pool: KernelThreads | null = null;
   private readonly threads: number;
   private parts = 1;
+  /** The whole call's arguments, for the element-wise updates (see `elementwise`). */
+  private readonly call = new Float64Array(ARG_SLOTS);
   /** Pack scratch for each helper (byte offset) and its capacity in floats. */
   private readonly pack: number[]; private readonly packCap: number[];
 
@@ -107,7 +109,6 @@ export class SplitKernels implements KernelExports {
 
   gatherRows(dst: number, src: number, idx: number, count: number, rowBytes: number): void { this.k.gatherRows(dst, src, idx, count, rowBytes); }
 
-
   actBackward(act: number, A: number, D: number, len: number, slope: number): void {
     const parts = this.count(len, MIN_PART_ELEMENTS, len >> 2);
     if (parts === 1) { this.k.actBackward(act, A, D, len, slope); return; }
@@ -121,47 +122,45 @@ export class SplitKernels implements KernelExports {
     for (let t = 1; t < parts; t++) this.pool!.finish(t - 1);
   }
 
-  sgdUpdate(n: number, p: number, g: number, b: number, lr: number, mu: number, keep: number, wd: number, mode: number): void {
+  /**
+   * Runs the element-wise op whose arguments are in `call` (kernel-ops slot layout: [2] the
+   * element count, then `pointers` byte offsets, then scalars), cut by index range: each
+   * helper's part gets the same arguments with the count and the pointers moved to its range.
+   */
+  private elementwise(op: number, pointers: number): void {
+    const x = this.call; const n = x[2]!; x[1] = op;
     const parts = this.count(n, MIN_PART_ELEMENTS, n >> 2);
-    if (parts === 1) { this.k.sgdUpdate(n, p, g, b, lr, mu, keep, wd, mode); return; }
-    for (let t = parts - 1; t >= 0; t--) {
-      const e0 = cut(n, t, parts); const e1 = cut(n, t + 1, parts); const o = 4 * e0;
-      if (t === 0) { this.k.sgdUpdate(e1, p, g, b, lr, mu, keep, wd, mode); break; }
-      const x = this.pool!.args(t - 1);
-      x[2] = e1 - e0; x[3] = p + o; x[4] = g + o; x[5] = b + o; x[6] = lr; x[7] = mu; x[8] = keep; x[9] = wd; x[10] = mode;
-      this.pool!.start(t - 1, this.arena, OP.sgdUpdate);
+    for (let t = parts - 1; t >= 1; t--) {
+      const e0 = cut(n, t, parts); const a = this.pool!.args(t - 1);
+      a.set(x); a[2] = cut(n, t + 1, parts) - e0;
+      for (let i = 0; i < pointers; i++) a[3 + i] = x[3 + i]! + 4 * e0;
+      this.pool!.start(t - 1, this.arena, op);
     }
+    x[2] = cut(n, 1, parts);
+    runOp(this.k, x);
     for (let t = 1; t < parts; t++) this.pool!.finish(t - 1);
+  }
+
+  sgdUpdate(n: number, p: number, g: number, b: number, lr: number, mu: number, keep: number, wd: number, mode: number): void {
+    const x = this.call;
+    x[2] = n; x[3] = p; x[4] = g; x[5] = b; x[6] = lr; x[7] = mu; x[8] = keep; x[9] = wd; x[10] = mode;
+    this.elementwise(OP.sgdUpdate, 3);
   }
 
   adamUpdate(n: number, p: number, g: number, m: number, v: number, b1: number, omb1: number, b2: number, omb2: number,
     stepSize: number, rootBc2: number, eps: number, l2: number, shrink: number): void {
-    const parts = this.count(n, MIN_PART_ELEMENTS, n >> 2);
-    if (parts === 1) { this.k.adamUpdate(n, p, g, m, v, b1, omb1, b2, omb2, stepSize, rootBc2, eps, l2, shrink); return; }
-    for (let t = parts - 1; t >= 0; t--) {
-      const e0 = cut(n, t, parts); const e1 = cut(n, t + 1, parts); const o = 4 * e0;
-      if (t === 0) { this.k.adamUpdate(e1, p, g, m, v, b1, omb1, b2, omb2, stepSize, rootBc2, eps, l2, shrink); break; }
-      const x = this.pool!.args(t - 1);
-      x[2] = e1 - e0; x[3] = p + o; x[4] = g + o; x[5] = m + o; x[6] = v + o; x[7] = b1; x[8] = omb1; x[9] = b2; x[10] = omb2;
-      x[11] = stepSize; x[12] = rootBc2; x[13] = eps; x[14] = l2; x[15] = shrink;
-      this.pool!.start(t - 1, this.arena, OP.adamUpdate);
-    }
-    for (let t = 1; t < parts; t++) this.pool!.finish(t - 1);
+    const x = this.call;
+    x[2] = n; x[3] = p; x[4] = g; x[5] = m; x[6] = v; x[7] = b1; x[8] = omb1; x[9] = b2; x[10] = omb2;
+    x[11] = stepSize; x[12] = rootBc2; x[13] = eps; x[14] = l2; x[15] = shrink;
+    this.elementwise(OP.adamUpdate, 4);
   }
 
   rmspropUpdate(n: number, p: number, g: number, v: number, ga: number, b: number, alpha: number, oma: number, eps: number,
     mu: number, lr: number, wd: number, centered: number, momentum: number): void {
-    const parts = this.count(n, MIN_PART_ELEMENTS, n >> 2);
-    if (parts === 1) { this.k.rmspropUpdate(n, p, g, v, ga, b, alpha, oma, eps, mu, lr, wd, centered, momentum); return; }
-    for (let t = parts - 1; t >= 0; t--) {
-      const e0 = cut(n, t, parts); const e1 = cut(n, t + 1, parts); const o = 4 * e0;
-      if (t === 0) { this.k.rmspropUpdate(e1, p, g, v, ga, b, alpha, oma, eps, mu, lr, wd, centered, momentum); break; }
-      const x = this.pool!.args(t - 1);
-      x[2] = e1 - e0; x[3] = p + o; x[4] = g + o; x[5] = v + o; x[6] = ga + o; x[7] = b + o; x[8] = alpha; x[9] = oma; x[10] = eps;
-      x[11] = mu; x[12] = lr; x[13] = wd; x[14] = centered; x[15] = momentum;
-      this.pool!.start(t - 1, this.arena, OP.rmspropUpdate);
-    }
-    for (let t = 1; t < parts; t++) this.pool!.finish(t - 1);
+    const x = this.call;
+    x[2] = n; x[3] = p; x[4] = g; x[5] = v; x[6] = ga; x[7] = b; x[8] = alpha; x[9] = oma; x[10] = eps;
+    x[11] = mu; x[12] = lr; x[13] = wd; x[14] = centered; x[15] = momentum;
+    this.elementwise(OP.rmspropUpdate, 5);
   }
 }
 

@@ -51,7 +51,7 @@ export class WasmArena {
     this.raw = exports; this.memory = memory; this.module = kernels;
     if (exports.staticEnd() > BASE) throw new Error(`kernel module's static data ends at ${exports.staticEnd()}, above the arena's base ${BASE}`);
     this.kernels = threads > 1 ? new SplitKernels(exports, this, threads, (n) => this.alloc(n)) : exports;
-    this.heapView = this.wrap(0, memory.buffer.byteLength / 4);
+    this.heapView = this.view(0, memory.buffer.byteLength / 4);
   }
 
   /**
@@ -62,7 +62,7 @@ export class WasmArena {
 
   /** A view of the whole memory (re-made after growth). */
   get heap(): Float32Array {
-    if (this.heapView.length * 4 !== this.memory.buffer.byteLength) this.heapView = this.wrap(0, this.memory.buffer.byteLength / 4);
+    if (this.heapView.length * 4 !== this.memory.buffer.byteLength) this.heapView = this.view(0, this.memory.buffer.byteLength / 4);
     return this.heapView;
   }
 
@@ -107,9 +107,7 @@ export class WasmArena {
   }
 
   /** A Float32Array over `len` floats at byte offset `ptr`; it stays valid when the memory grows. */
-  view(ptr: number, len: number): Float32Array { return this.wrap(ptr, len); }
-
-  private wrap(ptr: number, len: number): Float32Array {
+  view(ptr: number, len: number): Float32Array {
     const buf = this.memory.buffer;
     homes.set(buf, this);
     return new Float32Array(buf, ptr, len);

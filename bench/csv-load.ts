@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Rng } from '../src/core/rng.js';
-import { loadCsv, type CsvOptions } from '../src/data/csv.js';
+import type { CsvOptions } from '../src/data/csv.js';
+import { loadCsv } from '../src/platform/node/csv-file.js';
 
 /** One measured load: file size in MB (10^6 bytes), wall seconds, throughput and rows read. */
 export interface CsvLoadResult {

@@ -1,6 +1,6 @@
 // Denormal benchmark: optimizer updates on normal vs subnormal state, and a run whose ReLUs die mid-training, with and without the guard.
 import { BatchBuffer } from '../src/data/batch.js';
-import { loadBuiltin } from '../src/data/builtin.js';
+import { loadBuiltin } from '../src/platform/node/builtin.js';
 import { createBackend, type BackendKind } from '../src/kernels/select.js';
 import { STAT_SIZE } from '../src/nn/losses.js';
 import { mlp } from '../src/nn/models.js';

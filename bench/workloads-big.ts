@@ -1,6 +1,6 @@
 // The two softmax workloads of issue 4: sklearn-digits-shaped 64-32-10 (seeded synthetic) and MNIST 784-128-10.
 import { Rng } from '../src/core/rng.js';
-import { loadBuiltin } from '../src/data/builtin.js';
+import { loadBuiltin } from '../src/platform/node/builtin.js';
 import { standardise, type Workload } from './workloads.js';
 
 /**

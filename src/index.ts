@@ -1,13 +1,16 @@
-// The public API of minibatch: named exports only, no logic.
+// The public API of minibatch for Node: installs the Node platform, then named exports only, no logic.
+import './platform/node/install.js';
 export { MinibatchError, DivergenceError, type ErrorCode } from './core/errors.js';
 export { Rng } from './core/rng.js';
 export { Dataset, type DatasetMeta } from './data/dataset.js';
 export { split, splitIndices, type SplitOptions } from './data/split.js';
 export { BatchSampler } from './data/batch-sampler.js';
-export { loadCsv, type CsvOptions, type MissingMode, type CsvTask } from './data/csv.js';
+export { parseCsv, readCsvDataset, type CsvOptions, type MissingMode, type CsvTask, type CsvSource } from './data/csv.js';
+export { loadCsv } from './platform/node/csv-file.js';
 export { fitScaling, applyScaling, applyScalingRows, type Scaling, type ScalingMethod } from './data/scaling.js';
 export { linearData, blobs, moons, type LinearDataOptions, type BlobsOptions, type MoonsOptions } from './data/synthetic.js';
-export { loadBuiltin, isBuiltinName, BUILTIN_NAMES, type BuiltinName } from './data/builtin.js';
+export { isBuiltinName, BUILTIN_NAMES, type BuiltinName, type BuiltinOptions } from './data/builtin.js';
+export { loadBuiltin } from './platform/node/builtin.js';
 export { alignToModel } from './data/align.js';
 export type { Batch } from './data/batch.js';
 export type { Backend } from './kernels/backend.js';
@@ -29,7 +32,7 @@ export { fit, type FitOptions, type FitCallbacks, type History, type EpochRecord
 export { evaluate, type Evaluation } from './train/evaluate.js';
 export type { Metrics } from './train/metrics.js';
 export type { EarlyStoppingOptions } from './train/early-stopping.js';
-export { saveModel, loadModel } from './train/model-file.js';
+export { saveModel, loadModel } from './platform/node/model-file.js';
 export { compare, learningRateFor, type CompareOptions } from './experiments/compare.js';
 export { tune, logGrid, defaultLearningRates, type TuneOptions } from './experiments/tune.js';
 export { lrRangeTest, type LrRangeOptions } from './experiments/lr-range.js';
@@ -48,9 +51,11 @@ export { studyCharts, type ReportChart } from './report/charts.js';
 export { renderSvg } from './report/render-svg.js';
 export { saveCheckpoint, loadCheckpoint, parseCheckpoint, MAX_CHECKPOINT_BYTES, type Checkpoint, type CheckpointOptions } from './train/checkpoint.js';
 export { fitStream, type FitStreamOptions } from './train/fit-stream.js';
-export { streamCsv, scalingFromStats, MAX_STREAM_LINE, type RowSource, type StreamCsvOptions, type ColumnStats } from './data/stream-csv.js';
-export { writeBinaryCache, openBinaryCache } from './data/binary-cache.js';
-export { SweepJournal, withSweepJournal } from './experiments/sweep-journal.js';
+export { scalingFromStats, type RowSource, type StreamCsvOptions, type ColumnStats } from './data/stream-csv.js';
+export { streamCsv, MAX_STREAM_LINE } from './platform/node/stream-csv.js';
+export { writeBinaryCache, openBinaryCache } from './platform/node/binary-cache.js';
+export { SweepJournal, withSweepJournal } from './platform/node/sweep-journal.js';
+export type { TrialJournal } from './experiments/sweep-journal.js';
 export type { OptimizerState } from './optim/optimizer.js';
 export type { SamplerState } from './data/batch-sampler.js';
 export type { RngState } from './core/rng.js';

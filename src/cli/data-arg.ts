@@ -5,8 +5,9 @@ import { parseChoice } from './numbers.js';
 import { MISSING_MODES } from '../data/csv-columns.js';
 import { MinibatchError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
-import { loadCsv } from '../data/csv.js';
-import { isBuiltinName, loadBuiltin } from '../data/builtin.js';
+import { loadCsv } from '../platform/node/csv-file.js';
+import { isBuiltinName } from '../data/builtin.js';
+import { loadBuiltin } from '../platform/node/builtin.js';
 
 export interface DataArgs {
   data: string;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The minibatch command: parses the command line and dispatches to a command.
+import '../platform/node/install.js';
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../core/version.js';
 import { EXIT } from './run-command.js';

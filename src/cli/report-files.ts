@@ -1,7 +1,7 @@
 // Writes a study's report folder: index.html, results.json and points.csv, each atomically.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../core/atomic-file.js';
+import { writeFileAtomic } from '../platform/node/atomic-file.js';
 import { MinibatchError } from '../core/errors.js';
 import type { StudyResult } from '../experiments/records.js';
 

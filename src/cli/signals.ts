@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MinibatchError } from '../core/errors.js';
-import { SweepJournal, withSweepJournal } from '../experiments/sweep-journal.js';
+import { SweepJournal, withSweepJournal } from '../platform/node/sweep-journal.js';
 
 /** An AbortSignal raised by the first SIGINT or SIGTERM; a second one exits at once. */
 export function cancelOnSignals(doing = 'finishing with the trials done so far'): { signal: AbortSignal; dispose(): void } {

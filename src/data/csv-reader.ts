@@ -1,7 +1,5 @@
-// Streaming CSV reader: csv-parse records into growable per-column buffers, with line numbers.
-import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { parse, CsvError } from 'csv-parse';
+// CSV reader: csv-parse records (from any CsvSource: a file stream, a string) into growable per-column buffers, with line numbers.
+import { parse as parseSync, CsvError, type Options as CsvParseOptions } from 'csv-parse/sync';
 import { MinibatchError } from '../core/errors.js';
 
 /** Code of a cell in `RawColumn.codes`: a number, a missing value, or (>= 0) an interned string. */
@@ -85,14 +83,34 @@ export interface ReadPlan {
 }
 
 /**
- * Streams `path` through csv-parse (RFC 4180 quoting, CRLF or LF, an optional UTF-8 BOM, spaces
+ * Where CSV text comes from: `parse` runs csv-parse with the given options over the whole
+ * source (records arrive through `options.on_record`) and resolves when it ends. Node streams a
+ * file (src/platform/node/csv-file.ts); {@link textSource} parses a string in memory.
+ */
+export interface CsvSource {
+  /** The file name or label used in messages. */
+  readonly name: string;
+  parse(options: CsvParseOptions): Promise<void>;
+}
+
+/** A CsvSource over text held in memory (csv-parse's synchronous API). */
+export function textSource(text: string, name = 'the CSV text'): CsvSource {
+  return {
+    name,
+    parse: async (options) => { parseSync(new TextEncoder().encode(text), options); },
+  };
+}
+
+/**
+ * Reads `source` through csv-parse (RFC 4180 quoting, CRLF or LF, an optional UTF-8 BOM, spaces
  * around commas trimmed, blank lines skipped) into a `CsvTable`. `plan` sees the first record
  * and picks each column's storage. A record whose field count differs from the first record's
  * is a BAD_CSV error naming its line; so is a column with more than `maxCategories` texts.
  */
 export async function readCsvTable(
-  path: string, maxCategories: number, plan: (first: string[]) => ReadPlan,
+  source: CsvSource, maxCategories: number, plan: (first: string[]) => ReadPlan,
 ): Promise<CsvTable> {
+  const path = source.name;
   const t: CsvTable = { columns: [], firstRow: [], lines: new Uint32Array(1024), rows: 0 };
   let prevEnd = 0; let prevEmpty = 0;
   const onRecord = (record: string[], info: { empty_lines: number }): null => {
@@ -116,13 +134,11 @@ export async function readCsvTable(
     t.rows++;
     return null;
   };
-  const parser = parse({
-    bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true,
-    max_record_size: MAX_RECORD_CHARS, on_record: onRecord,
-  });
-  parser.resume(); // records are consumed in on_record; nothing flows downstream
   try {
-    await pipeline(createReadStream(path), parser);
+    await source.parse({
+      bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true,
+      max_record_size: MAX_RECORD_CHARS, on_record: onRecord as unknown as CsvParseOptions['on_record'],
+    });
   } catch (err) {
     throw wrapReadError(err, path, prevEnd);
   }
@@ -143,12 +159,11 @@ function growTable(t: CsvTable): void {
 function wrapReadError(err: unknown, path: string, lastLine: number): unknown {
   if (err instanceof MinibatchError) return err;
   const code = (err as { code?: unknown }).code;
-  if (code === 'ENOENT') return new MinibatchError('NOT_FOUND', `CSV file ${path} does not exist; check the path (it is resolved from ${process.cwd()})`, { cause: err });
-  if (err instanceof CsvError) {
+  if (err instanceof CsvError || (typeof code === 'string' && code.startsWith('CSV_'))) {
     const hint = code === 'CSV_MAX_RECORD_SIZE' || code === 'CSV_QUOTE_NOT_CLOSED'
       ? 'a quoted field is probably never closed; every opening " needs a closing "'
       : 'fix the CSV syntax near that line';
-    return new MinibatchError('BAD_CSV', `${path}, in the row starting at line ${lastLine + 1} or soon after: cannot parse the CSV (${err.message}); ${hint}`, { cause: err });
+    return new MinibatchError('BAD_CSV', `${path}, in the row starting at line ${lastLine + 1} or soon after: cannot parse the CSV (${(err as Error).message}); ${hint}`, { cause: err });
   }
   return new MinibatchError('IO', `cannot read CSV file ${path}: ${(err as Error).message}`, { cause: err });
 }

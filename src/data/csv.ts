@@ -1,9 +1,8 @@
-// loadCsv: a CSV file into a Dataset (header detection, target choice, missing values, one-hot).
-import { stat } from 'node:fs/promises';
+// CSV to Dataset: header detection, target choice, missing values, one-hot (files: src/platform/node/csv-file.ts).
 import { MinibatchError } from '../core/errors.js';
 import { checkInt, checkNumber, checkOneOf, show } from '../core/check.js';
 import { Dataset } from './dataset.js';
-import { quoteCell, readCsvTable, type CsvTable } from './csv-reader.js';
+import { quoteCell, readCsvTable, textSource, type CsvSource, type CsvTable } from './csv-reader.js';
 import {
   columnIsCategorical, encodeFeatures, encodeTarget, keptRows, labelCounts, sortLabels,
   type ColumnKind, type CsvTask, type MissingMode, type TableView,
@@ -12,7 +11,9 @@ import {
 export type { CsvTask, MissingMode } from './csv-columns.js';
 export { MAX_AUTO_CLASSES } from './csv-columns.js';
 
-/** Options of `loadCsv`; every field is optional. */
+export type { CsvSource } from './csv-reader.js';
+
+/** Options of `loadCsv` and `parseCsv`; every field is optional. */
 export interface CsvOptions {
   /**
    * The target column: a header name, a 0-based index, or `col3` for index 3 in a file without
@@ -28,7 +29,7 @@ export interface CsvOptions {
   task?: CsvTask;
   /** Columns (names or 0-based indices) to one-hot encode even though they hold numbers. */
   categorical?: (string | number)[];
-  /** Refuse files larger than this many bytes. Default 2 GiB. */
+  /** Refuse files larger than this many bytes (loadCsv). Default 2 GiB. */
   maxBytes?: number;
   /** Most distinct texts one column may hold (one-hot width). Default 1000. */
   maxCategories?: number;
@@ -38,7 +39,8 @@ const DEFAULT_MAX_BYTES = 2 * 1024 ** 3;
 const DEFAULT_MAX_CATEGORIES = 1000;
 
 /**
- * Reads a CSV file into a Dataset, streaming it through csv-parse: RFC 4180 quoting (commas,
+ * Reads CSV from a source into a Dataset (loadCsv streams a file; parseCsv takes a string),
+ * through csv-parse: RFC 4180 quoting (commas,
  * quotes `""` and line breaks inside quoted fields), LF or CRLF line ends, an optional UTF-8 BOM,
  * spaces around commas, and blank lines (skipped) are all handled. Cells are kept column by
  * column as float32 while reading, so memory stays near the size of the numbers themselves.
@@ -60,11 +62,11 @@ const DEFAULT_MAX_CATEGORIES = 1000;
  * Feature names come from the header, else `col0`, `col1`, ... (original 0-based indices).
  * Every problem is a MinibatchError naming the file, line and column, and the fix.
  */
-export async function loadCsv(path: string, options: CsvOptions = {}): Promise<Dataset> {
+export async function readCsvDataset(source: CsvSource, options: CsvOptions = {}): Promise<Dataset> {
   const o = checkOptions(options);
-  await checkFile(path, o.maxBytes);
+  const path = source.name;
   let target = -1; let named = false; const forced = new Set<number>();
-  const table = await readCsvTable(path, o.maxCategories, (first) => {
+  const table = await readCsvTable(source, o.maxCategories, (first) => {
     const pick = (spec: string | number, what: string): number => {
       const r = resolveColumn(spec, first, o.header, path, what);
       named ||= r.byName;
@@ -85,6 +87,15 @@ export async function loadCsv(path: string, options: CsvOptions = {}): Promise<D
   }
   return buildDataset(view, target, forced, o);
 }
+
+/** CSV text held in memory into a Dataset, by the rules of {@link readCsvDataset}; `name` labels messages. */
+export function parseCsv(text: string, options: CsvOptions & { name?: string } = {}): Promise<Dataset> {
+  const { name, ...rest } = options;
+  return readCsvDataset(textSource(text, name), rest);
+}
+
+/** The checked `maxBytes` of CSV options (every option is checked): for readers of files. */
+export function csvMaxBytes(options: CsvOptions): number { return checkOptions(options).maxBytes; }
 
 function buildDataset(v: TableView, target: number, forced: Set<number>, o: Checked): Dataset {
   const { missing, task } = o;
@@ -141,25 +152,6 @@ function checkOptions(o: CsvOptions): Checked {
     maxBytes: checkNumber('maxBytes', o.maxBytes ?? DEFAULT_MAX_BYTES, 0, Infinity, { minInclusive: false }),
     maxCategories: checkInt('maxCategories', o.maxCategories ?? DEFAULT_MAX_CATEGORIES, 1, 2 ** 24),
   };
-}
-
-async function checkFile(path: string, maxBytes: number): Promise<void> {
-  let size: number;
-  try {
-    const s = await stat(path);
-    if (!s.isFile()) throw new MinibatchError('BAD_ARGUMENT', `${path} is not a file; give the path of a CSV file`);
-    size = s.size;
-  } catch (err) {
-    if (err instanceof MinibatchError) throw err;
-    const code = (err as { code?: unknown }).code;
-    if (code === 'ENOENT') throw new MinibatchError('NOT_FOUND', `CSV file ${path} does not exist; check the path (relative paths start at ${process.cwd()})`, { cause: err });
-    throw new MinibatchError('IO', `cannot read CSV file ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  if (size === 0) throw new MinibatchError('BAD_CSV', `${path} is empty (0 bytes); give a CSV file with one row per example and the target in the last column`);
-  if (size > maxBytes) {
-    throw new MinibatchError('BAD_CSV', `${path} is ${(size / 1e6).toFixed(0)} MB, above the maxBytes limit of ${(maxBytes / 1e6).toFixed(0)} MB; ` +
-      'raise maxBytes if the machine has the memory (about 4 bytes per cell), or sample the file');
-  }
 }
 
 /** The index of a column given by index, header name, or `colN`; `byName` when a line-1 cell matched. */

@@ -4,10 +4,10 @@ import { MinibatchError } from '../core/errors.js';
 import type { Model, ModelSpec } from '../nn/model.js';
 import type { Optimizer, OptimizerSpec } from '../optim/optimizer.js';
 import { factoryOfChoice, specOfChoice } from './optimizer-spec.js';
-import { defaultWorkers, TrialPool } from './pool.js';
+import { defaultWorkers, TrialPool, trialThreads } from './pool.js';
 import type { MetricName, RunRecord } from './records.js';
 import { isSpecSource, probeModel, type ModelSource, type ProgressCallback, type SplitData, type SweepOptions, type TrialLabel } from './setup.js';
-import { currentJournal, journalContext, trialKey, type SweepJournal } from './sweep-journal.js';
+import { currentJournal, journalContext, trialKey, type TrialJournal } from './sweep-journal.js';
 import { isConvex, metricOf, modelForSeed, TrialRunner, warmUp, type TrialSettings } from './trial.js';
 
 /** Counts trials over one or several `run` calls and reports to a ProgressCallback. */
@@ -56,7 +56,8 @@ const SLICE_MS = 50;
 
 /**
  * Picks where trials run: on `workers` threads (default one per core) when the model is a
- * ModelSpec and the optimizer can be described by a spec, else in this thread. Asking for more
+ * ModelSpec, the optimizer can be described by a spec and the platform has threads, else in
+ * this thread. Asking for more
  * than one worker with a model function is a MinibatchError (functions cannot cross threads).
  */
 export function createExecutor(source: ModelSource, data: SplitData, o: SweepOptions, firstSeed: number): Executor {
@@ -65,10 +66,10 @@ export function createExecutor(source: ModelSource, data: SplitData, o: SweepOpt
   const workers = checkInt('workers', o.workers ?? (spec ? defaultWorkers() : 1), 1, 1024, 'BAD_ARGUMENT', 'Use 1 to run in this thread.');
   const optSpec = specOfChoice(o.optimizer);
   const base = { data, metric: metricOf(probe), convex: isConvex(probe), optimizerSpec: optSpec };
-  const journal = (o as { journal?: SweepJournal }).journal ?? currentJournal();
+  const journal = (o as { journal?: TrialJournal }).journal ?? currentJournal();
   const journaled = (e: Executor): Executor => (journal && spec && optSpec
     ? withJournal(e, journal, journalContext(spec, optSpec, o.varyInit ?? true, data)) : e);
-  if (workers > 1) {
+  if (workers > 1 && trialThreads()) { // without threads (no platform installed) trials run here: same results
     if (!spec) throw new MinibatchError('BAD_ARGUMENT', `workers: ${workers} needs the model as a ModelSpec (functions cannot cross threads): pass model.spec, or workers: 1`);
     if (!optSpec) throw new MinibatchError('BAD_ARGUMENT', `workers: ${workers} needs an optimizer an OptimizerSpec can rebuild (sgd, rmsprop, adam): pass its spec, or workers: 1`);
     return journaled(poolExecutor(base, spec, optSpec, o.varyInit ?? true, workers));
@@ -81,7 +82,7 @@ export function createExecutor(source: ModelSource, data: SplitData, o: SweepOpt
  * An executor that answers trials found in `journal` from it (counted as done, never rerun)
  * and runs the others, appending each finished one. Results are in input order as before.
  */
-function withJournal(exec: Executor, journal: SweepJournal, context: string): Executor {
+function withJournal(exec: Executor, journal: TrialJournal, context: string): Executor {
   return {
     ...exec,
     async run(settings, progress, signal) {

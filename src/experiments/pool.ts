@@ -1,6 +1,4 @@
-// A pool of worker threads that run trial jobs over data shared once per worker.
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+// A pool of worker threads (from the platform's TrialThreads) that run trial jobs over data shared once per worker.
 import { MinibatchError, type ErrorCode } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import type { RunRecord } from './records.js';
@@ -22,8 +20,37 @@ export function shareRows(d: Dataset): SharedRows {
   return { x, y, length: d.length };
 }
 
-/** Default worker count: one per core the process may use. */
-export function defaultWorkers(): number { return Math.max(1, availableParallelism()); }
+/** The handlers of a thread's next answer, error and exit. */
+export interface ThreadListener { message(m: WorkerReply): void; error(e: Error): void; exit(code: number): void }
+
+/** One trial worker thread as the pool drives it (Node: a worker_threads Worker; a browser: a Web Worker). */
+export interface TrialThread {
+  postMessage(job: TrialJob): void;
+  /** Sets the handlers of the thread's events (null removes them). */
+  listen(l: ThreadListener | null): void;
+  terminate(): Promise<unknown>;
+  /** Whether the thread keeps the process alive (on while it runs a job). */
+  keepAlive(on: boolean): void;
+}
+
+/** Starts trial worker threads; the platform installs one (src/platform/node/trial-threads.ts). */
+export interface TrialThreads {
+  /** A thread running the trial worker entry over `init` (the entry installs its platform itself). */
+  spawn(init: WorkerInit): TrialThread;
+  /** Cores this process may use. */
+  readonly cores: number;
+}
+
+let threads: TrialThreads | undefined;
+
+/** Installs the platform's TrialThreads (src/platform/node/install.ts does this for Node). */
+export function setTrialThreads(t: TrialThreads | undefined): void { threads = t; }
+
+/** The installed TrialThreads, if this platform has threads. */
+export function trialThreads(): TrialThreads | undefined { return threads; }
+
+/** Default worker count: one per core the process may use (1 without threads). */
+export function defaultWorkers(): number { return threads ? Math.max(1, threads.cores) : 1; }
 
 /** Hooks of one `run`: trial i started or finished. */
 export interface PoolHooks {
@@ -44,10 +71,13 @@ const ABORTED = Symbol('aborted');
  */
 export class TrialPool {
   private readonly init: WorkerInit;
-  private idle: Worker[] = [];
+  private idle: TrialThread[] = [];
   private closed = false;
+  private readonly threads: TrialThreads;
 
-  constructor(train: Dataset, val: Dataset, readonly size: number = defaultWorkers()) {
+  constructor(train: Dataset, val: Dataset, readonly size: number = defaultWorkers(), host: TrialThreads | undefined = threads) {
+    if (!host) throw new MinibatchError('BAD_ARGUMENT', 'a TrialPool needs worker threads, and this platform has none installed; run the sweep with workers: 1');
+    this.threads = host;
     this.init = { train: shareRows(train), val: shareRows(val) };
   }
 
@@ -56,12 +86,12 @@ export class TrialPool {
     const runs: Array<RunRecord | undefined> = new Array(jobs.length).fill(undefined);
     const { signal } = hooks;
     let next = 0;
-    const busy = new Set<Worker>();
+    const busy = new Set<TrialThread>();
     let onAbort: () => void = () => {};
     const aborted = new Promise<typeof ABORTED>((resolve) => { onAbort = () => resolve(ABORTED); });
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
-    const lane = async (w: Worker): Promise<void> => {
+    const lane = async (w: TrialThread): Promise<void> => {
       while (next < jobs.length && !signal?.aborted) {
         const i = next++;
         hooks.onStart?.(i);
@@ -76,7 +106,7 @@ export class TrialPool {
       }
     };
     const count = Math.min(this.size, jobs.length);
-    const workers: Worker[] = [];
+    const workers: TrialThread[] = [];
     for (let i = 0; i < count; i++) workers.push(this.idle.pop() ?? this.spawn());
     try {
       await Promise.all(workers.map(lane));
@@ -96,25 +126,23 @@ export class TrialPool {
     await Promise.all(ws.map((w) => w.terminate()));
   }
 
-  private spawn(): Worker {
-    const w = new Worker(new URL('./trial-worker.js', import.meta.url), { workerData: this.init });
-    w.unref();
-    return w;
+  private spawn(): TrialThread {
+    return this.threads.spawn(this.init);
   }
 }
 
-function execute(w: Worker, job: TrialJob): Promise<RunRecord> {
+function execute(w: TrialThread, job: TrialJob): Promise<RunRecord> {
   return new Promise((resolve, reject) => {
-    const cleanup = (): void => { w.off('message', onMessage); w.off('error', onError); w.off('exit', onExit); };
-    const onMessage = (m: WorkerReply): void => {
-      cleanup();
-      if ('run' in m) resolve(m.run);
-      else reject(new MinibatchError((m.error.code ?? 'BAD_ARGUMENT') as ErrorCode, `a trial failed in a worker thread: ${m.error.message}`));
-    };
-    const onError = (e: Error): void => { cleanup(); reject(e); };
-    const onExit = (code: number): void => { cleanup(); reject(new Error(`a trial worker exited with code ${code} before answering`)); };
-    w.on('message', onMessage); w.on('error', onError); w.on('exit', onExit);
-    w.ref();
+    w.listen({
+      message: (m) => {
+        w.listen(null);
+        if ('run' in m) resolve(m.run);
+        else reject(new MinibatchError((m.error.code ?? 'BAD_ARGUMENT') as ErrorCode, `a trial failed in a worker thread: ${m.error.message}`));
+      },
+      error: (e) => { w.listen(null); reject(e); },
+      exit: (code) => { w.listen(null); reject(new Error(`a trial worker exited with code ${code} before answering`)); },
+    });
+    w.keepAlive(true);
     w.postMessage(job);
-  }).finally(() => w.unref()) as Promise<RunRecord>;
+  }).finally(() => w.keepAlive(false)) as Promise<RunRecord>;
 }

@@ -1,83 +1,27 @@
-// Sweep journal: finished trial records on disk, keyed by the trial's full configuration, for --resume.
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { MinibatchError } from '../core/errors.js';
+// The trial journal seam: the TrialJournal interface, trial keys, and the journal of the running sweep (files: src/platform/node/sweep-journal.ts).
 import type { Dataset } from '../data/dataset.js';
 import type { RunRecord } from './records.js';
 import type { SplitData } from './setup.js';
 import type { TrialSettings } from './trial.js';
 
-/** Largest journal read back (bytes). */
-export const MAX_JOURNAL_BYTES = 512 * 1024 * 1024;
-
-/**
- * An append-only JSON-lines file of finished trials: one line `{"key": ..., "run": ...}` per
- * trial, written as soon as the trial's record is known. The key is the trial's whole
- * configuration (model and optimizer specs, settings, and a fingerprint of the data), so a
- * journaled record is reused only by the very same trial. A torn last line (a crash while
- * appending) is ignored.
- */
-export class SweepJournal {
-  private readonly done = new Map<string, RunRecord>();
-  /** Trials answered from the journal (not rerun) since opening. */
-  reused = 0;
-
-  private constructor(readonly path: string) {}
-
-  /** Opens `path`: with `resume` its finished trials are loaded; otherwise it starts empty. */
-  static open(path: string, options: { resume: boolean }): SweepJournal {
-    const j = new SweepJournal(path);
-    try {
-      if (options.resume && existsSync(path)) j.load();
-      else writeFileSync(path, '');
-    } catch (err) {
-      if (err instanceof MinibatchError) throw err;
-      const e = err as NodeJS.ErrnoException;
-      throw new MinibatchError('IO', `cannot use the trial journal ${path}: ${e.code ?? ''} ${e.message}. Check that the output folder is writable`, { cause: err });
-    }
-    return j;
-  }
-
-  /** Number of finished trials known. */
-  get size(): number { return this.done.size; }
-
-  get(key: string): RunRecord | undefined {
-    const r = this.done.get(key);
-    if (r) this.reused++;
-    return r;
-  }
-
-  /** Appends a finished trial (synchronously, so a signal arriving next cannot lose it). */
-  record(key: string, run: RunRecord): void {
-    if (this.done.has(key)) return;
-    this.done.set(key, run);
-    try {
-      appendFileSync(this.path, `${JSON.stringify({ key, run }, nonFinite)}\n`);
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      throw new MinibatchError('IO', `cannot append to the trial journal ${this.path}: ${e.code ?? ''} ${e.message}. Check that the disk has space`, { cause: err });
-    }
-  }
-
-  private load(): void {
-    const size = statSync(this.path).size;
-    if (size > MAX_JOURNAL_BYTES) throw new MinibatchError('BAD_RESULTS_FILE', `the trial journal ${this.path} is ${size} bytes, above the ${MAX_JOURNAL_BYTES}-byte limit; delete it to start the sweep over`);
-    const lines = readFileSync(this.path, 'utf8').split('\n');
-    lines.forEach((line, i) => {
-      if (line.trim() === '') return;
-      let entry: unknown;
-      try { entry = JSON.parse(line, revive); } catch {
-        if (i >= lines.length - 2) return; // a torn last line: that trial reruns
-        throw new MinibatchError('BAD_RESULTS_FILE', `the trial journal ${this.path} is damaged at line ${i + 1}; delete it to start the sweep over`);
-      }
-      const e = entry as { key?: unknown; run?: unknown };
-      if (typeof e?.key !== 'string' || typeof e.run !== 'object' || e.run === null || !Array.isArray((e.run as RunRecord).points)) {
-        throw new MinibatchError('BAD_RESULTS_FILE', `the trial journal ${this.path} has a malformed entry at line ${i + 1}; delete it to start the sweep over`);
-      }
-      this.done.set(e.key, e.run as RunRecord);
-    });
-  }
+/** Finished trial records by key: a sweep reuses them instead of rerunning (SweepJournal keeps them in a file). */
+export interface TrialJournal {
+  /** The record of a finished trial, if journaled. */
+  get(key: string): RunRecord | undefined;
+  /** Keeps a finished trial (synchronously, so a signal arriving next cannot lose it). */
+  record(key: string, run: RunRecord): void;
 }
+
+/** Gives the journal of the sweep running in the current async context (Node: AsyncLocalStorage). */
+export interface JournalScope { current(): TrialJournal | undefined }
+
+let scope: JournalScope | undefined;
+
+/** Installs the platform's JournalScope (src/platform/node/install.ts does this for Node). */
+export function setJournalScope(s: JournalScope | undefined): void { scope = s; }
+
+/** The journal of the sweep running in this async context, if any. */
+export function currentJournal(): TrialJournal | undefined { return scope?.current(); }
 
 /** The key of one trial: everything its result depends on, as canonical JSON. */
 export function trialKey(context: string, s: TrialSettings): string {
@@ -98,21 +42,3 @@ function fingerprint(d: Dataset): string {
   return `${d.length}x${d.numFeatures}+${d.targetWidth}#${h.toString(16)}`;
 }
 
-const storage = new AsyncLocalStorage<SweepJournal>();
-
-/**
- * Runs `fn` with `journal` as the journal of every sweep it starts (compare, tune, study and
- * their stages pick it up in createExecutor): finished trials are appended, and trials already
- * in the journal are not rerun.
- */
-export function withSweepJournal<T>(journal: SweepJournal, fn: () => Promise<T>): Promise<T> {
-  return storage.run(journal, fn);
-}
-
-/** The journal of the sweep running in this async context, if any. */
-export function currentJournal(): SweepJournal | undefined { return storage.getStore(); }
-
-function nonFinite(_k: string, v: unknown): unknown { return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v; }
-function revive(_k: string, v: unknown): unknown {
-  return v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v;
-}

@@ -1,5 +1,6 @@
 // Backend selection, once per process: the WASM SIMD kernels with a per-shape cost model when they load, the JS reference otherwise.
 import type { Backend } from './backend.js';
+import { kernelHost } from './host.js';
 import { JsBackend } from './js/js-backend.js';
 import { calibrate, type KernelCosts } from './wasm/cost-model.js';
 import { defaultThreads } from './wasm/kernel-threads.js';
@@ -47,15 +48,19 @@ export function createBackend(kind: BackendKind, options: BackendOptions = {}): 
 }
 
 let chosen: Backend | undefined;
+let hostless: Backend | undefined;
 
 /**
  * The process-wide default backend, chosen on first use: `auto` (WASM SIMD for the layers and
  * batch sizes where the cost model says it wins, JS for the rest), unless the environment
- * variable MINIBATCH_BACKEND names another kind ('js', 'wasm' or 'auto').
+ * variable MINIBATCH_BACKEND names another kind ('js', 'wasm' or 'auto'). Without a kernel
+ * host (no platform installed) the JS kernels.
  */
 export function defaultBackend(): Backend {
   if (chosen) return chosen;
-  const env = process.env['MINIBATCH_BACKEND'];
+  const host = kernelHost();
+  if (!host) return (hostless ??= new JsBackend()); // chosen again once a host is installed
+  const env = host.settings.backend;
   const kind: BackendKind = env === 'js' || env === 'wasm' ? env : 'auto';
   chosen = createBackend(kind);
   return chosen;

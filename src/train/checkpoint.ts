@@ -1,10 +1,9 @@
 // Training checkpoints: capture, atomic save, validated load and exact resume of a fit run.
-import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { writeFileAtomic } from '../core/atomic-file.js';
 import { checkInt } from '../core/check.js';
 import { MinibatchError } from '../core/errors.js';
 import type { RngState } from '../core/rng.js';
+import { textFiles } from '../core/text-files.js';
 import { VERSION } from '../core/version.js';
 import type { BatchSampler } from '../data/batch-sampler.js';
 import type { Dataset } from '../data/dataset.js';
@@ -123,21 +122,15 @@ export function captureRun(run: TrainRun, sampler: BatchSampler, fingerprint: Ru
 
 /** Writes a checkpoint atomically (temporary file, fsync, rename): a crash leaves the old one. */
 export async function saveCheckpoint(path: string, checkpoint: Checkpoint): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify(checkpoint) + '\n');
+  await textFiles('saving a checkpoint to a path').writeAtomic(path, JSON.stringify(checkpoint) + '\n');
 }
 
 /** Reads and validates a checkpoint file; missing, oversized or damaged files are MinibatchErrors. */
 export async function loadCheckpoint(path: string): Promise<Checkpoint> {
-  let text: string;
-  try {
-    const s = await stat(path);
-    if (s.size > MAX_CHECKPOINT_BYTES) throw new MinibatchError('BAD_MODEL_FILE', `checkpoint ${path} is ${s.size} bytes, above the ${MAX_CHECKPOINT_BYTES}-byte limit; it cannot be a checkpoint minibatch wrote`);
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if (err instanceof MinibatchError) throw err;
-    const e = err as NodeJS.ErrnoException;
-    throw new MinibatchError(e.code === 'ENOENT' ? 'NOT_FOUND' : 'IO', `cannot read checkpoint ${path}: ${e.code === 'ENOENT' ? 'no such file; train with a checkpoint path first, or drop --resume' : e.message}`, { cause: err });
-  }
+  const text = await textFiles('loading a checkpoint from a path').read(path, {
+    maxBytes: MAX_CHECKPOINT_BYTES, what: 'checkpoint', tooBigCode: 'BAD_MODEL_FILE',
+    missingHint: '; train with a checkpoint path first, or drop --resume',
+  });
   let json: unknown;
   try { json = JSON.parse(text); } catch (err) {
     throw new MinibatchError('BAD_MODEL_FILE', `checkpoint ${path} is not valid JSON (${(err as Error).message}); it may be truncated. Delete it to start over`);

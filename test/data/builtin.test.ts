@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { BUILTIN_NAMES, isBuiltinName, loadBuiltin } from '../../src/data/builtin.js';
+import { BUILTIN_NAMES, isBuiltinName } from '../../src/data/builtin.js';
+import { loadBuiltin } from '../../src/platform/node/builtin.js';
 import { MinibatchError } from '../../src/core/errors.js';
 import { bitEqual } from '../helpers/assert-close.js';
 

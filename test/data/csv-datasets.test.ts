@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadCsv } from '../../src/data/csv.js';
+import { loadCsv } from '../../src/platform/node/csv-file.js';
 import type { Dataset } from '../../src/data/dataset.js';
 
 /** The shared data sets live next to the repository: <repo>/../shared/datasets. */

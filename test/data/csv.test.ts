@@ -2,7 +2,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { loadCsv, type CsvOptions } from '../../src/data/csv.js';
+import type { CsvOptions } from '../../src/data/csv.js';
+import { loadCsv } from '../../src/platform/node/csv-file.js';
 import { MinibatchError, type ErrorCode } from '../../src/core/errors.js';
 import type { Dataset } from '../../src/data/dataset.js';
 

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../../src/core/rng.js';
 import { Dataset } from '../../src/data/dataset.js';
-import { loadCsv } from '../../src/data/csv.js';
+import { loadCsv } from '../../src/platform/node/csv-file.js';
 import { applyScaling, fitScaling } from '../../src/data/scaling.js';
 import { linearRegression, logisticRegression } from '../../src/nn/models.js';
 import { NoiseScaleEma, noiseScale, noiseScaleTracker } from '../../src/experiments/noise-scale.js';

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { MinibatchError } from '../../src/core/errors.js';
-import { loadCsv, type CsvOptions } from '../../src/data/csv.js';
+import type { CsvOptions } from '../../src/data/csv.js';
+import { loadCsv } from '../../src/platform/node/csv-file.js';
 import { Dataset } from '../../src/data/dataset.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'minibatch-fuzz-csv-'));

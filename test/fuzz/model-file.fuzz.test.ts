@@ -9,7 +9,7 @@ import { MinibatchError } from '../../src/core/errors.js';
 import { Model } from '../../src/nn/model.js';
 import { modelFromJson, modelToJson } from '../../src/nn/model-json.js';
 import { mlp } from '../../src/nn/models.js';
-import { loadModel, saveModel } from '../../src/train/model-file.js';
+import { loadModel, saveModel } from '../../src/platform/node/model-file.js';
 import { setIn, hostileJson, deepJson } from './hostile-json.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'minibatch-fuzz-model-'));

@@ -5,12 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../src/core/atomic-file.js';
+import { writeFileAtomic } from '../../src/platform/node/atomic-file.js';
 import { MinibatchError } from '../../src/core/errors.js';
 import { mlp } from '../../src/nn/models.js';
 import { sgd } from '../../src/optim/sgd.js';
 import { fit } from '../../src/train/fit.js';
-import { saveModel } from '../../src/train/model-file.js';
+import { saveModel } from '../../src/platform/node/model-file.js';
 import { binaryProblem } from '../helpers/problems.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'minibatch-io-'));
@@ -41,7 +41,7 @@ describe('a full disk', () => {
   it('a write that runs out of space (file size limit, EFBIG) fails cleanly and keeps the previous file', () => {
     const out = join(dir, 'full'); mkdirSync(out);
     const target = join(out, 'model.json'); writeFileSync(target, 'previous model');
-    const modelFile = new URL('../../src/train/model-file.js', import.meta.url).href;
+    const modelFile = new URL('../../src/platform/node/model-file.js', import.meta.url).href;
     const models = new URL('../../src/nn/models.js', import.meta.url).href;
     const script = join(dir, 'write-big.mjs');
     writeFileSync(script, `import { saveModel } from ${JSON.stringify(modelFile)};

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
 import { loadForModel } from '../model-data.js';
 import { formatMetrics, formatNumber } from '../format.js';
-import { loadModel } from '../../train/model-file.js';
+import { loadModel } from '../../platform/node/model-file.js';
 import { evaluate } from '../../train/evaluate.js';
 
 interface EvaluateOpts { model: string; data: string; target?: string; missing: string; json?: boolean }

@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { runCommand, UsageError } from '../run-command.js';
 import { loadForModel } from '../model-data.js';
 import { csvLine } from '../format.js';
-import { writeFileAtomic } from '../../core/atomic-file.js';
+import { writeFileAtomic } from '../../platform/node/atomic-file.js';
 import type { Model } from '../../nn/model.js';
-import { loadModel } from '../../train/model-file.js';
+import { loadModel } from '../../platform/node/model-file.js';
 
 interface PredictOpts { model: string; data: string; target?: string; missing: string; out?: string }
 

@@ -16,10 +16,11 @@ import { applyScaling, fitScaling, SCALING_METHODS, type ScalingMethod } from '.
 import type { Activation } from '../../nn/model.js';
 import { ACTIVATIONS } from '../../nn/models.js';
 import { fit, type EpochRecord, type History } from '../../train/fit.js';
-import { saveModel } from '../../train/model-file.js';
+import { saveModel } from '../../platform/node/model-file.js';
 import { fitStream } from '../../train/fit-stream.js';
-import { scalingFromStats, streamCsv, type RowSource } from '../../data/stream-csv.js';
-import { openBinaryCache, writeBinaryCache } from '../../data/binary-cache.js';
+import { scalingFromStats, type RowSource } from '../../data/stream-csv.js';
+import { streamCsv } from '../../platform/node/stream-csv.js';
+import { openBinaryCache, writeBinaryCache } from '../../platform/node/binary-cache.js';
 import type { Dataset } from '../../data/dataset.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import { evaluate } from '../../train/evaluate.js';

@@ -9,7 +9,7 @@ import { runCommand, UsageError } from '../run-command.js';
 import { sweepProgress } from '../sweep-progress.js';
 import { cancelOnSignals, withTrialJournal } from '../signals.js';
 import { formatNumber } from '../format.js';
-import { writeFileAtomic } from '../../core/atomic-file.js';
+import { writeFileAtomic } from '../../platform/node/atomic-file.js';
 import { logGrid, tune } from '../../experiments/tune.js';
 import type { TuneResult } from '../../experiments/records.js';
 

@@ -1,15 +1,13 @@
 // KernelThreads: the process's kernel worker threads and the handshake that hands each one part of a kernel call.
-import { availableParallelism } from 'node:os';
-import { isMainThread, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { MinibatchError } from '../../core/errors.js';
+import { kernelHost, type KernelHelper } from '../host.js';
 import { ARG_SLOTS, CTL, CTL_WORDS, spinWhile, type AttachMessage } from './kernel-ops.js';
 import type { WasmKernels } from './wasm-module.js';
 
 interface Helper {
-  worker: Worker;
+  link: KernelHelper;
   ctl: Int32Array;
   args: Float64Array;
-  port: MessagePort;
   seq: number;
   /** The arena id whose memory this helper has instantiated over (-1: none). */
   arena: number;
@@ -25,7 +23,8 @@ export interface ArenaHandle { readonly id: number; readonly memory: WebAssembly
  * word. Both sides spin for 0.3 ms before blocking in Atomics.wait, so
  * back-to-back calls within a training step hand over in well under a microsecond. Helpers
  * start in the background; until one reports ready the caller runs every part itself (the
- * result is the same bits either way). They are unref'd: they never keep the process alive.
+ * result is the same bits either way). They never keep the process alive. The threads come
+ * from the kernel host (none without one, or on a platform without threads).
  */
 export class KernelThreads {
   private readonly helpers: Helper[] = [];
@@ -33,14 +32,13 @@ export class KernelThreads {
   started = 0;
 
   private constructor(count: number) {
-    for (let h = 0; h < count; h++) {
+    const host = kernelHost();
+    for (let h = 0; h < count && host; h++) {
       const ctl = new Int32Array(new SharedArrayBuffer(4 * CTL_WORDS));
       const args = new Float64Array(new SharedArrayBuffer(8 * ARG_SLOTS));
-      const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(new URL('./kernel-worker.js', import.meta.url), { workerData: { ctl, args, port: port2 }, transferList: [port2] });
-      worker.unref(); port1.unref();
-      worker.on('error', () => { Atomics.store(ctl, CTL.ready, 0); });
-      this.helpers.push({ worker, ctl, args, port: port1, seq: 0, arena: -1 });
+      const link = host.spawnHelper({ ctl, args }, () => { Atomics.store(ctl, CTL.ready, 0); });
+      if (!link) break;
+      this.helpers.push({ link, ctl, args, seq: 0, arena: -1 });
     }
   }
 
@@ -58,7 +56,7 @@ export class KernelThreads {
     const s = this.helpers[h]!;
     if (s.arena !== arena.id) {
       const msg: AttachMessage = { id: arena.id, memory: arena.memory, module: arena.module.module, relaxed: arena.module.relaxed };
-      s.port.postMessage(msg); s.arena = arena.id;
+      s.link.attach(msg); s.arena = arena.id;
     }
     s.args[0] = arena.id; s.args[1] = op;
     s.seq = (s.seq + 1) & 0x3fffffff; this.started++;
@@ -92,7 +90,7 @@ export class KernelThreads {
   /** The process's helpers, started on first use: `threads - 1` of them. */
   static shared(threads: number): KernelThreads {
     const want = Math.max(0, threads - 1);
-    if (!KernelThreads.instance || KernelThreads.instance.count < want) KernelThreads.instance = new KernelThreads(want);
+    if (!KernelThreads.instance || (KernelThreads.instance.count < want && kernelHost())) KernelThreads.instance = new KernelThreads(want);
     return KernelThreads.instance;
   }
 }
@@ -100,14 +98,16 @@ export class KernelThreads {
 /**
  * How many threads a model's kernels use by default: MINIBATCH_THREADS when set (1 turns
  * splitting off), else 1 off the main thread (the sweeps already run one trial per core in
- * worker threads) and up to 4 on it, as many as the machine has cores.
+ * worker threads) and up to 4 on it, as many as the machine has cores; 1 without a kernel host.
  */
 export function defaultThreads(): number {
-  const env = process.env['MINIBATCH_THREADS'];
+  const host = kernelHost();
+  if (!host) return 1;
+  const env = host.settings.threads;
   if (env !== undefined && env !== '') {
     const t = Number(env);
     if (!Number.isInteger(t) || t < 1 || t > 64) throw new MinibatchError('BAD_ARGUMENT', `MINIBATCH_THREADS must be an integer from 1 to 64, got '${env}'; unset it to use the default`);
     return t;
   }
-  return isMainThread ? Math.min(4, availableParallelism()) : 1;
+  return host.isMainThread ? Math.min(4, host.cores) : 1;
 }

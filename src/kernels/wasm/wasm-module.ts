@@ -1,6 +1,5 @@
 // Loads the compiled WebAssembly SIMD kernels once per process: relaxed SIMD (fused multiply-add) where the runtime has it, plain SIMD otherwise.
-import { readFileSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
+import { kernelHost } from '../host.js';
 
 /** The exports of assembly/kernels.ts. Pointers are byte offsets into the instance's memory. */
 export interface KernelExports {
@@ -51,12 +50,12 @@ const RELAXED_PROBE = new Uint8Array([
 
 /**
  * Whether this runtime validates relaxed-SIMD code. Node 22 has it on; Node 20 has it behind
- * `--experimental-wasm-relaxed-simd`, which is set here (before any kernel module is compiled)
- * when validation fails without it.
+ * `--experimental-wasm-relaxed-simd`, which the kernel host sets (before any kernel module is
+ * compiled) when validation fails without it.
  */
 export function relaxedSimdSupported(): boolean {
   if (WebAssembly.validate(RELAXED_PROBE)) return true;
-  try { setFlagsFromString('--experimental-wasm-relaxed-simd'); } catch { return false; }
+  if (!kernelHost()?.enableRelaxedSimd()) return false;
   return WebAssembly.validate(RELAXED_PROBE);
 }
 
@@ -65,10 +64,12 @@ let failure = '';
 
 /**
  * The kernel module for this process (compiled synchronously on first use, then shared), or
- * null when the .wasm files are missing or do not validate (see {@link wasmFailure}).
+ * null when no kernel host is installed or the .wasm files are missing or do not validate
+ * (see {@link wasmFailure}).
  * `relaxed: false` forces the plain SIMD build (for tests and the benchmark).
  */
 export function loadKernels(options: { relaxed?: boolean } = {}): WasmKernels | null {
+  if (!kernelHost()) { failure = 'no kernel host is installed (import minibatch from its Node or browser entry point)'; return null; }
   if (options.relaxed === false) return compile(false);
   if (cached === undefined) cached = compile(relaxedSimdSupported());
   return cached;
@@ -81,13 +82,12 @@ const plainCache: { k?: WasmKernels | null } = {};
 
 function compile(relaxed: boolean): WasmKernels | null {
   if (!relaxed && plainCache.k !== undefined) return plainCache.k;
-  const url = new URL(relaxed ? './kernels-relaxed.wasm' : './kernels-simd.wasm', import.meta.url);
+  const file = relaxed ? 'kernels-relaxed.wasm' : 'kernels-simd.wasm';
   let result: WasmKernels | null = null;
   try {
-    const bytes = readFileSync(url);
-    result = { module: new WebAssembly.Module(bytes), relaxed };
+    result = { module: new WebAssembly.Module(kernelHost()!.wasmBytes(file)), relaxed };
   } catch (e) {
-    failure = `${url.pathname}: ${(e as Error).message}`;
+    failure = `${file}: ${(e as Error).message}`;
     result = relaxed ? compile(false) : null;
   }
   if (!relaxed) plainCache.k = result;

@@ -1,9 +1,10 @@
-// Worker-thread entry of the trial pool: rebuilds the shared rows once, then runs jobs as they come.
+// Worker-thread entry of the trial pool (Node): installs the Node platform, rebuilds the shared rows once, then runs jobs as they come.
+import '../../platform/node/install.js';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Dataset } from '../data/dataset.js';
-import type { WorkerInit, WorkerReply } from './pool.js';
-import { optimizerAt } from './optimizer-spec.js';
-import { modelForSeed, runJob, warmUp, type TrialJob } from './trial.js';
+import { Dataset } from '../../data/dataset.js';
+import type { WorkerInit, WorkerReply } from '../pool.js';
+import { optimizerAt } from '../optimizer-spec.js';
+import { modelForSeed, runJob, warmUp, type TrialJob } from '../trial.js';
 
 const init = workerData as WorkerInit;
 const train = new Dataset(init.train.x, init.train.y, init.train.length);

@@ -1,7 +1,7 @@
-// The kernel worker thread: runs the parts of kernel calls that KernelThreads hands it, on its own instance over the caller's shared memory.
+// The kernel worker thread (Node): runs the parts of kernel calls that KernelThreads hands it, on its own instance over the caller's shared memory.
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { runOp, spinWhile, CTL, type AttachMessage, type ThreadChannel } from './kernel-ops.js';
-import { instantiate, type KernelExports } from './wasm-module.js';
+import { runOp, spinWhile, CTL, type AttachMessage, type ThreadChannel } from '../kernel-ops.js';
+import { instantiate, type KernelExports } from '../wasm-module.js';
 
 const { ctl, args, port } = workerData as ThreadChannel & { port: MessagePort };
 let kernels: KernelExports | null = null;

@@ -1,10 +1,10 @@
 // Binary row cache: float32 rows with a small header, built once from a RowSource, read at disk speed.
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { checkInt } from '../core/check.js';
-import { MinibatchError } from '../core/errors.js';
-import type { Dataset } from './dataset.js';
-import { ShuffleBuffer, type ChunkOptions, type ColumnStats, type RowSource } from './stream-csv.js';
+import { checkInt } from '../../core/check.js';
+import { MinibatchError } from '../../core/errors.js';
+import type { Dataset } from '../../data/dataset.js';
+import { ShuffleBuffer, type ChunkOptions, type ColumnStats, type RowSource } from '../../data/stream-csv.js';
 
 /** First 8 bytes of every cache file. */
 export const CACHE_MAGIC = 'MBCACHE\0';

@@ -1,11 +1,11 @@
 // saveModel / loadModel: model files on disk, written atomically and validated on reading.
 import { readFile, stat } from 'node:fs/promises';
-import { writeFileAtomic } from '../core/atomic-file.js';
-import { MinibatchError } from '../core/errors.js';
-import type { Backend } from '../kernels/backend.js';
-import type { Model } from '../nn/model.js';
-import { modelFromJson, modelToJson } from '../nn/model-json.js';
-import { VERSION } from '../core/version.js';
+import { MinibatchError } from '../../core/errors.js';
+import { VERSION } from '../../core/version.js';
+import type { Backend } from '../../kernels/backend.js';
+import type { Model } from '../../nn/model.js';
+import { modelFromJson, modelToJson } from '../../nn/model-json.js';
+import { writeFileAtomic } from './atomic-file.js';
 
 /** Largest model file loadModel reads (bytes); larger files are refused before reading. */
 export const MAX_MODEL_FILE_BYTES = 512 * 1024 * 1024;

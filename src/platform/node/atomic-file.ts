@@ -1,7 +1,7 @@
 // Atomic file writes: write a temporary file beside the target, fsync it, then rename over it.
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { MinibatchError } from './errors.js';
+import { MinibatchError } from '../../core/errors.js';
 
 /**
  * Writes `content` to `path` so that readers see either the old file or the complete new one,

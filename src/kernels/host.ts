@@ -1,0 +1,40 @@
+// KernelHost: what the kernels need from the platform (WASM bytes, helper threads, settings), installed by src/platform/.
+
+/** The two builds of assembly/kernels.ts, by file name. */
+export type KernelFile = 'kernels-simd.wasm' | 'kernels-relaxed.wasm';
+
+/** One kernel helper thread as the caller sees it (see KernelThreads). */
+export interface KernelHelper {
+  /** Posts an arena's memory and module (an AttachMessage, before the first request over that arena). */
+  attach(message: object): void;
+}
+
+/**
+ * The platform services the WASM kernels use. Node's is src/platform/node/kernel-host.ts; a
+ * browser twin fetches the bytes and starts Web Workers. Without a host the JS kernels are used.
+ */
+export interface KernelHost {
+  /** The bytes of a compiled kernel module, read synchronously (throws when missing). */
+  wasmBytes(file: KernelFile): Uint8Array;
+  /** Turns relaxed SIMD on where the runtime has it behind a flag; false when it cannot. */
+  enableRelaxedSimd(): boolean;
+  /**
+   * Starts a helper thread that runs kernel parts over `channel` (null when this platform has
+   * no threads). `onError` is called if the thread dies.
+   */
+  spawnHelper(channel: { readonly ctl: Int32Array; readonly args: Float64Array }, onError: () => void): KernelHelper | null;
+  /** True on the main thread (a sweep's worker threads use one kernel thread each). */
+  readonly isMainThread: boolean;
+  /** Cores this process may use. */
+  readonly cores: number;
+  /** Settings from the environment: MINIBATCH_BACKEND and MINIBATCH_THREADS as given (undefined when unset). */
+  readonly settings: { readonly backend?: string | undefined; readonly threads?: string | undefined };
+}
+
+let host: KernelHost | undefined;
+
+/** Installs the platform's kernel host (src/platform/node/install.ts does this for Node). */
+export function setKernelHost(h: KernelHost | undefined): void { host = h; }
+
+/** The installed kernel host, if any. */
+export function kernelHost(): KernelHost | undefined { return host; }

@@ -1,4 +1,4 @@
-// Layering: no import in src/ goes up the DESIGN.md layer list, and nothing outside cli/ imports cli/.
+// Layering: no import in src/ goes up the DESIGN.md layer list, nothing outside cli/ imports cli/, and only the platform seam touches Node built-ins.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -6,12 +6,48 @@ import { fileURLToPath } from 'node:url';
 import { join, posix, relative, sep } from 'node:path';
 
 /** Lowest first: a file may import its own layer and anything below it. */
-const LAYERS = ['core', 'kernels', 'data', 'optim', 'nn', 'train', 'experiments', 'report', 'cli', 'index'];
+const LAYERS = ['core', 'kernels', 'data', 'optim', 'nn', 'train', 'experiments', 'report', 'platform', 'cli', 'index', 'browser'];
 
-/** The layer of a path relative to src/ ('cli/main.ts' -> 'cli', 'index.ts' -> 'index'). */
+/**
+ * The layer of a path relative to src/ ('cli/main.ts' -> 'cli', 'index.ts' -> 'index'). A file
+ * in a `node/` folder inside a core layer (a worker-thread entry such as
+ * kernels/wasm/node/kernel-worker.ts) belongs to the platform: it may install the platform and
+ * touch Node built-ins, and its layer may not import it.
+ */
 function layerOf(path: string): string {
-  const first = path.split('/')[0]!;
+  const parts = path.split('/');
+  if (parts.length > 2 && parts.slice(1, -1).includes('node')) return 'platform';
+  const first = parts[0]!;
   return path.includes('/') ? first : first.replace(/\.[cm]?[jt]s$/, '');
+}
+
+/** Where Node built-ins (`node:*`, `require(`, `process`) are allowed: the platform seam, the CLI and the entry points. */
+function mayTouchNode(path: string): boolean {
+  return ['platform', 'cli', 'index', 'browser'].includes(layerOf(path));
+}
+
+/** Node built-ins a core file touches: `node:` and bare built-in imports, `require(`, `process`. */
+export function builtinsOf(source: string): string[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+  const out: string[] = [];
+  const builtin = /^(node:|(fs|path|os|v8|url|stream|module|worker_threads|async_hooks|child_process|crypto|util|events|buffer|http|https|net|zlib|readline|perf_hooks)(\/|$))/;
+  for (const m of code.matchAll(/\b(?:import|export)\b[^'";]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(?\s*['"]([^'"]+)['"]/g)) {
+    const spec = m[1] ?? m[2]!;
+    if (builtin.test(spec)) out.push(`imports '${spec}'`);
+  }
+  if (/\brequire\s*\(/.test(code)) out.push('calls require(');
+  if (/(?<![.\w$])process\b/.test(code)) out.push("references 'process'");
+  return out;
+}
+
+/** Every core file (outside platform/, cli/, the entry points and node/ folders) that touches a Node built-in. */
+export function findBuiltinUses(files: Map<string, string>): string[] {
+  const bad: string[] = [];
+  for (const [file, source] of files) {
+    if (mayTouchNode(file)) continue;
+    for (const use of builtinsOf(source)) bad.push(`${file} ${use}: only platform/ (or a node/ folder), cli/ and the entry points may; take it through a host interface`);
+  }
+  return bad;
 }
 
 /** Relative module specifiers of a source file: static, side-effect, re-export, dynamic and worker URLs. */
@@ -70,6 +106,48 @@ describe('layering', () => {
     assert.ok(total > 30, `found only ${total} imports: the scanner is broken`);
     const bad = findViolations(files);
     assert.deepEqual(bad, [], `imports that break the layering:\n  ${bad.join('\n  ')}`);
+  });
+
+  it('no core module touches a Node built-in: node: imports, require( and process live in platform/', () => {
+    const files = sourceTree();
+    assert.ok(files.has('platform/node/install.ts'), 'src/platform/node/install.ts is missing');
+    const uses = [...files].filter(([f]) => mayTouchNode(f)).reduce((n, [, s]) => n + builtinsOf(s).length, 0);
+    assert.ok(uses > 5, `found only ${uses} built-in uses in platform/, cli/ and the entry points: the scanner is broken`);
+    const bad = findBuiltinUses(files);
+    assert.deepEqual(bad, [], `core modules that touch Node built-ins:\n  ${bad.join('\n  ')}`);
+  });
+
+  it('the built-in checker flags node: imports, bare built-ins, require( and process in core files only', () => {
+    const files = new Map([
+      ['core/a.ts', "import { readFileSync } from 'node:fs';"],
+      ['data/b.ts', "import { join } from 'path';\nexport const n = 1;"],
+      ['kernels/c.ts', "const env = process.env['X'];"],
+      ['train/d.ts', "const fs = require('fs');"],
+      ['experiments/e.ts', "const w = await import('node:worker_threads');"],
+      ['nn/ok.ts', "// process.env in a comment\nconst s = 'http://x'; import { z } from 'zod';\nconst processed = 1; this.process = 2;"],
+      ['platform/node/f.ts', "import { readFileSync } from 'node:fs';\nprocess.exitCode = 0;"],
+      ['kernels/wasm/node/w.ts', "import { workerData } from 'node:worker_threads';"],
+      ['cli/g.ts', "process.exit(1);"],
+      ['index.ts', "import './platform/node/install.js';"],
+    ]);
+    const bad = findBuiltinUses(files);
+    assert.equal(bad.length, 5, bad.join('\n'));
+    for (const file of ['core/a.ts', 'data/b.ts', 'kernels/c.ts', 'train/d.ts', 'experiments/e.ts']) {
+      assert.ok(bad.some((line) => line.startsWith(file)), `${file} not flagged`);
+    }
+  });
+
+  it('a node/ folder belongs to the platform: its own layer may not import it, and it may import the platform', () => {
+    const files = new Map([
+      ['kernels/wasm/kernel-threads.ts', "const u = new URL('./node/kernel-worker.js', import.meta.url);"],
+      ['experiments/node/trial-worker.ts', "import '../../platform/node/install.js';\nimport { runJob } from '../trial.js';"],
+      ['platform/node/install.ts', "import { setKernelHost } from '../../kernels/host.js';"],
+      ['core/x.ts', "import { y } from '../platform/node/y.js';"],
+    ]);
+    const bad = findViolations(files);
+    assert.equal(bad.length, 2, bad.join('\n'));
+    assert.ok(bad.some((l) => l.startsWith('kernels/wasm/kernel-threads.ts')));
+    assert.ok(bad.some((l) => l.startsWith('core/x.ts')));
   });
 
   it('the checker itself flags upward imports, imports of cli/ and unknown folders', () => {

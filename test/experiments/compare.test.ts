@@ -1,4 +1,5 @@
 // Tests of compare: the records' invariants, fit's semantics, the summary, divergence and options.
+import '../../src/platform/node/install.js'; // the Node platform (WASM kernels, files, threads) when this file runs alone
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { compare, learningRateFor } from '../../src/experiments/compare.js';

@@ -1,4 +1,5 @@
 // Tests of parallel trials: worker results equal in-thread ones, and cancellation keeps finished trials.
+import '../../src/platform/node/install.js'; // the Node platform (WASM kernels, files, threads) when this file runs alone
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { compare } from '../../src/experiments/compare.js';

@@ -1,4 +1,5 @@
 // Golden bits: hashes of the final weights of seeded runs on every training path, recorded before the one-loop refactor.
+import '../../src/platform/node/install.js'; // the Node platform (WASM kernels, files, threads) when this file runs alone
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';

@@ -1,4 +1,5 @@
 // Training with the JS, WASM and auto backends gives the same model and learning curve within float tolerance; leaky relu at slope 0 is relu.
+import '../../src/platform/node/install.js'; // the Node platform (WASM kernels, files, threads) when this file runs alone
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBackend, type BackendKind } from '../../src/kernels/select.js';

@@ -1,4 +1,5 @@
 // The fused WASM optimizer updates and the denormal guard: the same bits as the JavaScript loops, state flushed before it turns subnormal.
+import '../../src/platform/node/install.js'; // the Node platform (WASM kernels, files, threads) when this file runs alone
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';

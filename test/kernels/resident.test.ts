@@ -1,4 +1,5 @@
 // Resident training state: parameters, gradients and batches in a model's shared WASM memory, and the same bits as the copying paths.
+import '../../src/platform/node/install.js'; // the Node platform (WASM kernels, files, threads) when this file runs alone
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';

@@ -1,4 +1,5 @@
 // The WASM softmax cross-entropy kernel against the float64 JavaScript loss: odd widths, extreme logits, NaN, and a model's two loss paths agreeing.
+import '../../src/platform/node/install.js'; // the Node platform (WASM kernels, files, threads) when this file runs alone
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';

@@ -1,4 +1,5 @@
 // Kernel calls split over two threads: the same bits as one call, on odd shapes, and a model trained on two threads equals one trained on one.
+import '../../src/platform/node/install.js'; // the Node platform (WASM kernels, files, threads) when this file runs alone
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';

@@ -1,4 +1,5 @@
 // Differential tests: every WASM SIMD kernel (plain and relaxed SIMD) equals the JS reference on odd shapes.
+import '../../src/platform/node/install.js'; // the Node platform (WASM kernels, files, threads) when this file runs alone
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';

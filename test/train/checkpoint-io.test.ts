@@ -1,4 +1,5 @@
 // Unwritable folders and a full disk: a clear IO error, and the previous files left intact.
+import '../../src/platform/node/install.js'; // the Node platform (WASM kernels, files, threads) when this file runs alone
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

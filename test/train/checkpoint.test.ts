@@ -1,4 +1,5 @@
 // Checkpoints: exact resume (epoch boundary and mid-epoch), optimizer state, validation on load.
+import '../../src/platform/node/install.js'; // the Node platform (WASM kernels, files, threads) when this file runs alone
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

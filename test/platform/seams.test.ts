@@ -62,13 +62,15 @@ describe('kernel host', () => {
   it("a host without threads trains the same bits as Node's (the split kernels run on the caller)", async () => {
     if (loadKernels() === null) return; // WASM kernels not built
     const train = async (): Promise<Float32Array> => {
-      const model = mlp({ layers: [2, 64, 3], output: 'softmax', seed: 2, backend: createBackend('wasm', { threads: 2 }) });
-      await fit(model, threeClasses(256), { batchSize: 128, epochs: 2, optimizer: sgd({ learningRate: 0.1 }), seed: 3 });
+      // 256 x 256 x 256 products: large enough to be split over threads where there are some
+      const model = mlp({ layers: [2, 256, 256, 3], output: 'softmax', seed: 2, backend: createBackend('wasm', { threads: 2 }) });
+      await fit(model, threeClasses(256), { batchSize: 256, epochs: 2, optimizer: sgd({ learningRate: 0.1 }), seed: 3 });
       return model.params.slice();
     };
-    const node = await train();
-    setKernelHost(fakeHost({}));
-    try { assert.deepEqual(await train(), node); } finally { restore(); }
+    setKernelHost(fakeHost({})); // first, so the process's KernelThreads start with no helper
+    let threadless: Float32Array;
+    try { threadless = await train(); } finally { restore(); }
+    assert.deepEqual(await train(), threadless);
     assert.ok(kernelHost());
   });
 });

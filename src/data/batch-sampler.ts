@@ -76,13 +76,10 @@ export class BatchSampler {
   /**
    * Draws the next batch: starts a new epoch first when the current one is used up, then sets
    * `start` and `length` (rows order[start .. start + length)) and returns `length`. Allocates
-   * nothing. A MinibatchError when dropLast leaves no batch at all.
+   * nothing. Every epoch has a batch (sizes above n mean n).
    */
   next(): number {
-    if (this.epochDone) {
-      if (this.batchesPerEpoch === 0) throw new MinibatchError('BAD_BATCH_SIZE', `dropLast with batchSize ${this.batchSize} leaves no batch from ${this.n} rows; use a smaller batch size or dropLast: false`);
-      this.startEpoch();
-    }
+    if (this.epochDone) this.startEpoch();
     const start = this.batch++ * this.batchSize;
     this.start = start;
     this.length = Math.min(this.batchSize, this.n - start);

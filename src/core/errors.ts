@@ -34,7 +34,8 @@ export class MinibatchError extends Error {
 }
 
 /**
- * Training stopped because the loss became NaN, infinite, or 1000x the first epoch's loss.
+ * Training stopped because the loss became NaN, infinite, or divergenceFactor (default 1000) x
+ * the loss before the first update (the one rule of train/loop.ts).
  * `records` holds the per-epoch history up to the failure so it can still be inspected.
  */
 export class DivergenceError<R = unknown> extends MinibatchError {

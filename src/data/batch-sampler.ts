@@ -3,8 +3,11 @@ import { checkInt } from '../core/check.js';
 import { MinibatchError } from '../core/errors.js';
 import type { Rng, RngState } from '../core/rng.js';
 
-/** What a checkpoint keeps of a sampler: the epoch's visiting order and the RNG state. */
-export interface SamplerState { order: Uint32Array; rng: RngState }
+/**
+ * What a checkpoint keeps of a sampler: the epoch's visiting order, the RNG state and, when
+ * given, the cursor's position (`epoch` started so far, `batch` drawn of it; see next()).
+ */
+export interface SamplerState { order: Uint32Array; rng: RngState; epoch?: number; batch?: number }
 
 /**
  * Splits an epoch over `n` rows into batches of `batchSize` row indices.
@@ -14,6 +17,10 @@ export interface SamplerState { order: Uint32Array; rng: RngState }
  * With `shuffle` the order is a fresh seeded permutation each epoch; without, it is row order.
  * The order buffer is allocated once and permuted in place. `n` must be at least 1 and
  * `batchSize` a positive integer (a MinibatchError otherwise); sizes above n mean n.
+ *
+ * A cursor walks the batches: next() draws the next batch (its rows are
+ * order[start .. start + length)) and starts a new epoch by itself when the current one is used
+ * up, so no caller counts batches against batchesPerEpoch.
  */
 export class BatchSampler {
   readonly n: number;
@@ -23,6 +30,14 @@ export class BatchSampler {
   /** Row indices of the current epoch, in visiting order. */
   readonly order: Uint32Array;
   private readonly rng: Rng;
+  /** Epochs started so far (0 before the first draw): the epoch of the batch last drawn (1-based). */
+  epoch = 0;
+  /** Batches drawn in the current epoch (batchesPerEpoch once it is used up). */
+  batch = 0;
+  /** Offset into `order` of the batch last drawn by next(). */
+  start = 0;
+  /** Rows in the batch last drawn by next() (the last batch of an epoch may be smaller). */
+  length = 0;
 
   constructor(n: number, batchSize: number, rng: Rng, opts: { shuffle?: boolean; dropLast?: boolean } = {}) {
     this.n = checkInt('rows', n, 1, 2 ** 32 - 1, 'EMPTY_DATASET', 'A batch sampler needs at least one row.');
@@ -45,20 +60,46 @@ export class BatchSampler {
     return this.dropLast ? this.batchesPerEpoch * this.batchSize : this.n;
   }
 
-  /** Starts an epoch: reshuffles `order` (a permutation of the previous one) when shuffling. */
+  /** True when no batch is left in the current epoch (or none has started): next() then starts one. */
+  get epochDone(): boolean { return this.epoch === 0 || this.batch >= this.batchesPerEpoch; }
+
+  /**
+   * Starts an epoch now: reshuffles `order` (a permutation of the previous one) when shuffling,
+   * counts the epoch and rewinds the cursor to its first batch. next() calls this itself when
+   * an epoch is used up; call it directly only to start an epoch before its first draw.
+   */
   startEpoch(): void {
     if (this.shuffle) this.rng.shuffle(this.order);
+    this.epoch++; this.batch = 0;
   }
 
-  /** A copy of the shuffling state: the current epoch's order and the generator's state (checkpoints). */
-  getState(): SamplerState { return { order: this.order.slice(), rng: this.rng.getState() }; }
+  /**
+   * Draws the next batch: starts a new epoch first when the current one is used up, then sets
+   * `start` and `length` (rows order[start .. start + length)) and returns `length`. Allocates
+   * nothing. Every epoch has a batch (sizes above n mean n).
+   */
+  next(): number {
+    if (this.epochDone) this.startEpoch();
+    const start = this.batch++ * this.batchSize;
+    this.start = start;
+    this.length = Math.min(this.batchSize, this.n - start);
+    return this.length;
+  }
+
+  /** A copy of the shuffling state and position: the current epoch's order, the generator's state, epoch and batch (checkpoints). */
+  getState(): SamplerState { return { order: this.order.slice(), rng: this.rng.getState(), epoch: this.epoch, batch: this.batch }; }
 
   /**
    * Restores a state from getState() of a sampler over the same rows, so the rest of this epoch
-   * and every later epoch visit rows exactly as the saved sampler would have. A wrong-sized or
-   * non-permutation order is a MinibatchError.
+   * and every later epoch visit rows exactly as the saved sampler would have. The position is
+   * restored when the state has one (else kept). A wrong-sized or non-permutation order, or a
+   * position outside the epoch, is a MinibatchError.
    */
   setState(s: SamplerState): void {
+    const epoch = s.epoch ?? this.epoch; const batch = s.batch ?? this.batch;
+    if (!Number.isInteger(epoch) || epoch < 0 || !Number.isInteger(batch) || batch < 0 || batch > this.batchesPerEpoch) {
+      throw new MinibatchError('BAD_SHAPE', `the saved sampler position (epoch ${epoch}, batch ${batch}) does not fit this sampler's ${this.batchesPerEpoch} batches per epoch; resume with the same batch size and rows`);
+    }
     if (s.order.length !== this.n) {
       throw new MinibatchError('BAD_SHAPE', `the saved sampler order has ${s.order.length} rows, this sampler has ${this.n}; resume on the same training rows`);
     }
@@ -70,6 +111,7 @@ export class BatchSampler {
     }
     this.order.set(s.order);
     this.rng.setState(s.rng);
+    this.epoch = epoch; this.batch = batch;
   }
 
   /** Start offset into `order` of batch `b` of the current epoch. */

@@ -6,6 +6,8 @@ import { BatchBuffer } from '../data/batch.js';
 import { BatchSampler } from '../data/batch-sampler.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Model } from '../nn/model.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { TrainLoop } from '../train/loop.js';
 import { optimizerFromSpec, specOfChoice, type OptimizerChoice } from './optimizer-spec.js';
 import type { LrRangeResult } from './records.js';
 import { isSpecSource, probeModel, resolveBatchSize, seedList, splitForSweep, type ModelSource } from './setup.js';
@@ -76,7 +78,7 @@ export async function lrRangeTest(makeModel: ModelSource, data: Dataset, options
     if (o.signal?.aborted) break;
     const model = isSpecSource(makeModel) ? modelForSeed(makeModel, seed, o.varyInit ?? true) : makeModel(seed);
     const opt = optimizerFromSpec(spec, { at: rate, spec: { type: 'exponential', initial: minLr, decaySteps: steps - 1, decayRate: ratio } });
-    curves.push(ramp(model, split.train, batchSize, seed, steps, beta, stopFactor, (p, g) => opt.step(p, g), rate));
+    curves.push(ramp(model, opt, split.train, batchSize, seed, steps, beta, stopFactor, rate));
     await new Promise((r) => setImmediate(r));
   }
   if (curves.length === 0) throw new MinibatchError('CANCELLED', 'the learning-rate range test was cancelled before any seed finished');
@@ -87,28 +89,30 @@ export async function lrRangeTest(makeModel: ModelSource, data: Dataset, options
   };
 }
 
-/** One seed's ramp; returns its curve and suggestion. */
+/**
+ * One seed's ramp on the one training loop (no divergence bound of its own: the ramp's stop rule
+ * on the smoothed loss is its purpose; a non-finite loss stops it too). The sums are zeroed
+ * before each batch so each batch loss is its own sum. Returns its curve and suggestion.
+ */
 function ramp(
-  model: Model, train: Dataset, batchSize: number, seed: number, steps: number, beta: number, stopFactor: number,
-  step: (p: Float32Array, g: Float32Array) => void, rate: (t: number) => number,
+  model: Model, opt: Optimizer, train: Dataset, batchSize: number, seed: number, steps: number, beta: number, stopFactor: number,
+  rate: (t: number) => number,
 ): LrRangeResult['curves'][number] {
   const sampler = new BatchSampler(train.length, batchSize, new Rng(seed));
   const buffer = new BatchBuffer(train, sampler.batchSize, model.rowGatherer(train, sampler.batchSize));
-  const grad = model.gradientBuffer();
+  const loop = new TrainLoop(model, opt, false, Infinity);
   const learningRates: number[] = []; const losses: number[] = []; const rawLosses: number[] = [];
-  let b = sampler.batchesPerEpoch; let avg = 0; let best = Infinity; let argBest = 0; let stopped = false;
+  let avg = 0; let best = Infinity; let argBest = 0; let stopped = false;
   for (let t = 0; t < steps; t++) {
-    if (b === sampler.batchesPerEpoch) { sampler.startEpoch(); b = 0; }
-    const len = sampler.batchLength(b);
-    const batch = buffer.gather(sampler.order, sampler.batchStart(b++), len);
-    const loss = model.lossAndGrad(model.params, batch, grad, 1 / len) / len;
+    loop.resetSums();
+    const loss = loop.draw(sampler, buffer);
     if (!Number.isFinite(loss)) { stopped = true; break; }
     avg = beta * avg + (1 - beta) * loss;
     const smooth = avg / (1 - beta ** (t + 1));
     learningRates.push(rate(t)); losses.push(smooth); rawLosses.push(loss);
     if (smooth < best) { best = smooth; argBest = t; }
     if (smooth > stopFactor * best) { stopped = true; break; }
-    step(model.params, grad);
+    loop.apply(sampler.length);
   }
   const minLossLr = learningRates[argBest] ?? rate(0);
   return { seed, learningRates, losses, suggested: minLossLr / 10, rawLosses, minLossLr, stopped };

@@ -95,6 +95,8 @@ export function throughputProfile(model: Model, data: Dataset, o: ThroughputOpti
   for (let i = 0; i < n; i++) order[i] = i;
   const buffer = new BatchBuffer(data, sizes[sizes.length - 1]!, copy.rowGatherer(data, sizes[sizes.length - 1]!));
   const grad = copy.gradientBuffer();
+  // A bare timing loop, deliberately not the TrainLoop: it times raw updates on batches at random
+  // offsets (no epochs, no cursor) and must not pay for the loop's sums, guards or bookkeeping.
   const step = (b: number): void => {
     const start = rng.int(n - b + 1);
     const batch = buffer.gather(order, start, b);

@@ -1,13 +1,15 @@
 // One training run of an experiment: fit's loop, evaluated by examples seen, resumable in slices.
+import { MinibatchError } from '../core/errors.js';
 import { BatchBuffer } from '../data/batch.js';
-import { BatchSampler } from '../data/batch-sampler.js';
+import { BatchSampler, type SamplerState } from '../data/batch-sampler.js';
 import type { Dataset } from '../data/dataset.js';
 import { Rng } from '../core/rng.js';
-import { STAT, STAT_SIZE } from '../nn/losses.js';
+import { STAT } from '../nn/losses.js';
 import type { Model, ModelSpec } from '../nn/model.js';
 import { modelFromSpec } from '../nn/models.js';
-import type { Optimizer, OptimizerSpec } from '../optim/optimizer.js';
+import type { Optimizer, OptimizerSpec, OptimizerState } from '../optim/optimizer.js';
 import { Evaluator } from '../train/evaluate.js';
+import { TrainLoop } from '../train/loop.js';
 import { optimizerAt } from './optimizer-spec.js';
 import type { MetricName, Point, RunRecord } from './records.js';
 
@@ -73,47 +75,63 @@ export function runJob(job: TrialJob, train: Dataset, val: Dataset): RunRecord {
 }
 
 /**
- * One run with fit's semantics: a BatchSampler seeded with `seed` reshuffles every epoch and
- * visits every training row once; each batch makes one update with the mean gradient
- * p <- optimizer(p, (1/|B|) sum_{i in B} grad loss_i). The model is evaluated on the validation
- * data at the start (a point at examplesSeen 0, its trainLoss taken over the whole training
- * set), whenever examplesSeen crosses a multiple of `evalEvery` (so runs of different batch
- * sizes are evaluated at comparable moments, mid-epoch if need be), and at the end.
- * trainSeconds counts only the batches, never evaluation nor the pauses between `advance`
- * calls. The run stops as diverged (its points end before) when a batch loss is not finite or
- * an evaluated loss is not finite or exceeds divergenceFactor x the initial loss.
+ * A trial caught mid-run, as plain data (typed arrays and numbers; structured-clone safe), so a
+ * worker can resume it elsewhere bit-identically: TrialRunner.restore() into a fresh runner
+ * built from the same job and data.
+ */
+export interface TrialSnapshot {
+  params: Float32Array;
+  optimizer: OptimizerState;
+  sampler: SamplerState;
+  /** The loop's running sums since the last evaluation. */
+  stats: Float64Array;
+  updates: number; seen: number; seconds: number; nextEval: number; refLoss: number;
+  finished: boolean;
+  run: RunRecord;
+}
+
+/**
+ * One run with fit's semantics on the one training loop: a BatchSampler seeded with `seed`
+ * reshuffles every epoch and visits every training row once; each batch makes one update with
+ * the mean gradient p <- optimizer(p, (1/|B|) sum_{i in B} grad loss_i). The model is evaluated
+ * on the validation data at the start (a point at examplesSeen 0, its trainLoss taken over the
+ * whole training set), whenever examplesSeen crosses a multiple of `evalEvery` (so runs of
+ * different batch sizes are evaluated at comparable moments, mid-epoch if need be), and at the
+ * end. trainSeconds counts only the batches, never evaluation nor the pauses between `advance`
+ * calls. Divergence follows the loop's rule with the initial loss max(train, validation loss at
+ * the start): a batch loss, or an evaluated training or validation loss, that is not finite or
+ * exceeds divergenceFactor x that loss ends the run as `diverged` (its points end before).
  */
 export class TrialRunner {
   private readonly sampler: BatchSampler;
   private readonly buffer: BatchBuffer;
   private readonly evaluator: Evaluator;
-  private readonly grad: Float32Array;
-  private readonly stats = new Float64Array(STAT_SIZE);
+  private readonly loop: TrainLoop;
   private readonly metric: MetricName;
-  private readonly run: RunRecord;
+  private run: RunRecord;
   private readonly n: number;
-  private readonly refLoss: number;
-  private epoch = 0; private b: number; private updates = 0; private seen = 0; private seconds = 0;
+  private refLoss: number;
+  private seconds = 0;
   private nextEval: number;
   private finished = false;
 
   constructor(
-    private readonly model: Model, private readonly optimizer: Optimizer, train: Dataset, val: Dataset,
+    private readonly model: Model, optimizer: Optimizer, train: Dataset, val: Dataset,
     private readonly s: TrialSettings, private readonly clock: () => number = () => performance.now(),
   ) {
     this.n = train.length;
     const bs = s.requested === 'full' ? this.n : Math.min(s.requested, this.n);
     this.sampler = new BatchSampler(this.n, bs, new Rng(s.seed));
-    this.b = this.sampler.batchesPerEpoch;
     this.buffer = new BatchBuffer(train, this.sampler.batchSize, model.rowGatherer(train, this.sampler.batchSize));
     this.evaluator = new Evaluator(model, val, 512);
-    this.grad = model.gradientBuffer();
+    this.loop = new TrainLoop(model, optimizer, false, s.divergenceFactor);
     this.metric = metricOf(model);
     this.run = { batchSize: this.sampler.batchSize, requested: s.requested, learningRate: s.learningRate, seed: s.seed, points: [] };
     this.nextEval = s.evalEvery;
     const trainLoss = new Evaluator(model, train, 512).run(model.params).loss;
     const ev = this.evaluator.run(model.params);
     this.refLoss = Math.max(trainLoss, ev.loss, 1e-12);
+    this.loop.setInitialLoss(this.refLoss);
     this.run.points.push(this.point(trainLoss, ev.loss, ev.metrics));
   }
 
@@ -125,36 +143,25 @@ export class TrialRunner {
   /** Trains until the budget is spent (returns true) or the clock passes `deadline` ms (false). */
   advance(deadline: number): boolean {
     if (this.finished) return true;
-    const { sampler, buffer, model, optimizer, grad, stats, s } = this;
-    const params = model.params; const nb = sampler.batchesPerEpoch;
+    const { sampler, buffer, loop, s } = this; const st = loop.state;
     const maxEpochs = 'epochs' in s.budget ? s.budget.epochs : Infinity;
     const maxExamples = 'examples' in s.budget ? s.budget.examples : Infinity;
     const maxSeconds = 'seconds' in s.budget ? s.budget.seconds : Infinity;
     const timed = maxSeconds < Infinity;
     let t0 = this.clock(); let k = 0;
     for (;;) {
-      if (this.b === nb) {
-        if (this.epoch >= maxEpochs) return this.finish(t0);
-        this.epoch++; sampler.startEpoch(); this.b = 0;
-      }
-      const len = sampler.batchLength(this.b);
-      const batch = buffer.gather(sampler.order, sampler.batchStart(this.b), len);
-      const before = stats[STAT.loss]!;
-      model.accumulateGrad(params, batch, grad, false, stats);
-      const loss = stats[STAT.loss]! - before;
-      if (!(Math.abs(loss) <= Number.MAX_VALUE)) {
+      if (sampler.epochDone && sampler.epoch >= maxEpochs) return this.finish(t0);
+      if (!loop.step(sampler, buffer)) {
         this.seconds += (this.clock() - t0) / 1000;
-        return this.diverge(loss / len);
+        return this.diverge(loop.divergedLoss);
       }
-      optimizer.step(params, grad);
-      this.updates++; this.seen += len; this.b++;
-      if (this.seen >= this.nextEval) {
+      if (st.seen >= this.nextEval) {
         this.seconds += (this.clock() - t0) / 1000;
         if (!this.evaluate()) return true;
-        this.nextEval = (Math.floor(this.seen / s.evalEvery) + 1) * s.evalEvery;
+        this.nextEval = (Math.floor(st.seen / s.evalEvery) + 1) * s.evalEvery;
         t0 = this.clock();
       }
-      if (this.seen >= maxExamples) return this.finish(t0);
+      if (st.seen >= maxExamples) return this.finish(t0);
       if (timed || (++k & 15) === 0) {
         const now = this.clock();
         if (timed && this.seconds + (now - t0) / 1000 >= maxSeconds) return this.finish(t0);
@@ -163,39 +170,66 @@ export class TrialRunner {
     }
   }
 
+  /** The run's state as plain data (copies), to resume it later with restore(). */
+  snapshot(): TrialSnapshot {
+    const st = this.loop.state;
+    return {
+      params: this.model.params.slice(), optimizer: this.loop.optimizer.getState(), sampler: this.sampler.getState(),
+      stats: this.loop.stats.slice(), updates: st.updates, seen: st.seen, seconds: this.seconds, nextEval: this.nextEval,
+      refLoss: this.refLoss, finished: this.finished, run: structuredClone(this.run),
+    };
+  }
+
+  /**
+   * Continues the run a snapshot() caught, in this runner (built from the same job and data):
+   * later advance() calls then give the same bits and points as the original would have.
+   */
+  restore(snap: TrialSnapshot): void {
+    if (snap.params.length !== this.model.params.length || snap.run.batchSize !== this.run.batchSize || snap.run.seed !== this.s.seed) {
+      throw new MinibatchError('BAD_SHAPE', `the trial snapshot (${snap.params.length} parameters, batch size ${snap.run.batchSize}, seed ${snap.run.seed}) is not of this run (${this.model.params.length} parameters, batch size ${this.run.batchSize}, seed ${this.s.seed}); restore into a runner built from the same job`);
+    }
+    this.model.params.set(snap.params);
+    this.loop.optimizer.setState(snap.optimizer);
+    this.sampler.setState(snap.sampler);
+    this.loop.stats.set(snap.stats);
+    const st = this.loop.state;
+    st.updates = snap.updates; st.seen = snap.seen;
+    this.seconds = snap.seconds; this.nextEval = snap.nextEval; this.finished = snap.finished;
+    this.refLoss = snap.refLoss; this.loop.setInitialLoss(snap.refLoss);
+    this.run = structuredClone(snap.run);
+  }
+
   private finish(t0: number): boolean {
     this.seconds += (this.clock() - t0) / 1000;
     const last = this.run.points[this.run.points.length - 1];
-    if (!last || last.examplesSeen < this.seen) { if (!this.evaluate()) return true; }
+    if (!last || last.examplesSeen < this.loop.state.seen) { if (!this.evaluate()) return true; }
     if (this.s.keepParams) this.run.finalParams = Array.from(this.model.params);
     this.finished = true;
     return true;
   }
 
   private diverge(loss: number): boolean {
-    this.run.diverged = { epoch: Math.max(1, this.epoch), loss };
+    this.run.diverged = { epoch: Math.max(1, this.sampler.epoch), loss };
     this.finished = true;
     return true;
   }
 
   /** Adds a point; false (and the run marked diverged) when the losses blew up. */
   private evaluate(): boolean {
-    const st = this.stats;
-    const trainLoss = st[STAT.count]! > 0 ? st[STAT.loss]! / st[STAT.count]! : NaN;
-    st.fill(0);
+    const stats = this.loop.stats;
+    const trainLoss = stats[STAT.count]! > 0 ? stats[STAT.loss]! / stats[STAT.count]! : NaN;
+    this.loop.resetSums();
     const ev = this.evaluator.run(this.model.params);
-    const watched = Math.max(trainLoss, ev.loss);
-    if (!(watched <= this.s.divergenceFactor * this.refLoss)) {
-      this.diverge(Number.isFinite(trainLoss) && !Number.isNaN(ev.loss) ? watched : Number.isFinite(trainLoss) ? ev.loss : trainLoss);
-      return false;
-    }
+    if (this.loop.exceeds(trainLoss)) { this.diverge(trainLoss); return false; }
+    if (this.loop.exceeds(ev.loss)) { this.diverge(ev.loss); return false; }
     this.run.points.push(this.point(trainLoss, ev.loss, ev.metrics));
     return true;
   }
 
   private point(trainLoss: number, valLoss: number, m: { accuracy?: number; mse?: number }): Point {
+    const st = this.loop.state;
     return {
-      epoch: this.seen / this.n, updates: this.updates, examplesSeen: this.seen, trainSeconds: this.seconds,
+      epoch: st.seen / this.n, updates: st.updates, examplesSeen: st.seen, trainSeconds: this.seconds,
       trainLoss, valLoss, valMetric: (this.metric === 'mse' ? m.mse : m.accuracy) ?? NaN,
     };
   }

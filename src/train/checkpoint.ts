@@ -10,7 +10,8 @@ import type { Dataset } from '../data/dataset.js';
 import { STAT_SIZE } from '../nn/losses.js';
 import { modelFromJson, modelToJson, type ModelFile } from '../nn/model-json.js';
 import type { EarlyStopping } from './early-stopping.js';
-import type { EpochRecord, LoopState, TrainRun } from './fit.js';
+import type { LoopState } from './loop.js';
+import type { EpochRecord, TrainRun } from './train-run.js';
 
 export const CHECKPOINT_FORMAT = 'minibatch-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -44,7 +45,8 @@ export interface Checkpoint {
   model: ModelFile;
   optimizer: { spec: unknown; iterations: number; lastLearningRate: number | null; size: number; buffers: string[] };
   sampler: { order: string; rng: [number, number, number, number, number | null] };
-  loop: Omit<LoopState, 'firstLoss'> & { firstLoss: number | null; stats: string };
+  /** The loop's state; `firstLoss` is its initialLoss (the divergence reference), null when not finite. */
+  loop: Omit<LoopState, 'initialLoss'> & { firstLoss: number | null; stats: string };
   run: RunFingerprint;
   records: EpochRecord[];
   stopped?: 'early-stopping';
@@ -105,14 +107,15 @@ export function runFingerprint(
 
 /** A snapshot of a run (copies: later training does not change it). */
 export function captureRun(run: TrainRun, sampler: BatchSampler, fingerprint: RunFingerprint): Checkpoint {
-  const opt = run.optimizer.getState(); const smp = sampler.getState(); const st = run.state;
+  const loop = run.loop; const opt = loop.optimizer.getState(); const smp = sampler.getState();
+  const { initialLoss, ...st } = loop.state;
   const early = run.early ? earlyState(run.early) : undefined;
   return {
     format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, createdBy: `minibatch ${VERSION}`,
-    model: modelToJson(run.model, `minibatch ${VERSION}`),
-    optimizer: { spec: run.optimizer.spec, iterations: opt.iterations, lastLearningRate: finiteOrNull(opt.lastLearningRate), size: opt.size, buffers: opt.buffers.map(toBase64) },
+    model: modelToJson(loop.model, `minibatch ${VERSION}`),
+    optimizer: { spec: loop.optimizer.spec, iterations: opt.iterations, lastLearningRate: finiteOrNull(opt.lastLearningRate), size: opt.size, buffers: opt.buffers.map(toBase64) },
     sampler: { order: toBase64(smp.order), rng: [smp.rng[0], smp.rng[1], smp.rng[2], smp.rng[3], finiteOrNull(smp.rng[4])] },
-    loop: { ...st, firstLoss: finiteOrNull(st.firstLoss), stats: toBase64(run.stats) },
+    loop: { ...st, firstLoss: finiteOrNull(initialLoss), stats: toBase64(loop.stats) },
     run: fingerprint,
     records: run.history.records.map((r) => structuredClone(r)),
     ...(run.history.stopped === 'early-stopping' ? { stopped: 'early-stopping' as const } : {}),
@@ -164,26 +167,31 @@ export async function resumeRun(run: TrainRun, sampler: BatchSampler, from: stri
   const source = typeof from === 'string' ? from : 'the checkpoint';
   const cp = typeof from === 'string' ? await loadCheckpoint(from) : parseCheckpoint(from, source);
   const saved = modelFromJson(cp.model, `${source} (model)`);
-  const want = run.model.spec; const got = saved.spec;
+  const loop = run.loop; const want = loop.model.spec; const got = saved.spec;
   if (got.layers.join('-') !== want.layers.join('-') || got.kind !== want.kind || got.output !== want.output || got.activation !== want.activation) {
     throw new MinibatchError('BAD_SHAPE', `${source} holds a ${got.kind} model with layers ${got.layers.join('-')} (${got.output} output), but this run trains a ${want.kind} model with layers ${want.layers.join('-')} (${want.output} output); resume with the model the checkpoint was saved from, or start without resuming`);
   }
   checkFingerprint(cp.run, fp, source);
-  if (JSON.stringify(cp.optimizer.spec) !== JSON.stringify(run.optimizer.spec)) {
-    throw new MinibatchError('BAD_ARGUMENT', `${source} was saved with optimizer ${JSON.stringify(cp.optimizer.spec)}, this run uses ${JSON.stringify(run.optimizer.spec)}; resume with the same optimizer settings`);
+  if (JSON.stringify(cp.optimizer.spec) !== JSON.stringify(loop.optimizer.spec)) {
+    throw new MinibatchError('BAD_ARGUMENT', `${source} was saved with optimizer ${JSON.stringify(cp.optimizer.spec)}, this run uses ${JSON.stringify(loop.optimizer.spec)}; resume with the same optimizer settings`);
   }
-  run.model.params.set(saved.params);
-  run.optimizer.setState({ iterations: cp.optimizer.iterations, lastLearningRate: cp.optimizer.lastLearningRate ?? NaN, size: cp.optimizer.size, buffers: cp.optimizer.buffers.map((b) => fromBase64(b, Float32Array, source)) });
-  const rng = cp.sampler.rng;
-  sampler.setState({ order: fromBase64(cp.sampler.order, Uint32Array, source), rng: [rng[0], rng[1], rng[2], rng[3], rng[4] ?? NaN] as RngState });
+  loop.model.params.set(saved.params);
+  loop.optimizer.setState({ iterations: cp.optimizer.iterations, lastLearningRate: cp.optimizer.lastLearningRate ?? NaN, size: cp.optimizer.size, buffers: cp.optimizer.buffers.map((b) => fromBase64(b, Float32Array, source)) });
   const stats = fromBase64(cp.loop.stats, Float64Array, source);
-  if (stats.length !== STAT_SIZE || cp.loop.batch > run.history.batchesPerEpoch) throw damaged(source, 'loop');
-  run.stats.set(stats);
-  const { stats: _s, firstLoss, ...loop } = cp.loop;
-  Object.assign(run.state, loop, { firstLoss: firstLoss ?? NaN });
+  const nb = sampler.batchesPerEpoch; const { stats: _s, firstLoss, ...at } = cp.loop;
+  if (stats.length !== STAT_SIZE || at.batch > nb || at.epoch < 1) throw damaged(source, 'loop');
+  // The sampler's cursor from the loop's position: inside epoch e at batch b, or epoch e-1 used up.
+  const rng = cp.sampler.rng;
+  sampler.setState({
+    order: fromBase64(cp.sampler.order, Uint32Array, source), rng: [rng[0], rng[1], rng[2], rng[3], rng[4] ?? NaN] as RngState,
+    epoch: at.inEpoch ? at.epoch : at.epoch - 1, batch: at.inEpoch ? at.batch : nb,
+  });
+  loop.stats.set(stats);
+  Object.assign(loop.state, at);
+  loop.setInitialLoss(firstLoss ?? NaN);
   run.history.records = cp.records.map((r) => ({ ...r, learningRate: r.learningRate ?? NaN }) as EpochRecord);
   if (cp.stopped) run.history.stopped = cp.stopped;
-  if (run.early && cp.early) restoreEarly(run.early, cp.early, run.model.params.length, source);
+  if (run.early && cp.early) restoreEarly(run.early, cp.early, loop.model.params.length, source);
 }
 
 function checkFingerprint(saved: RunFingerprint, now: RunFingerprint, source: string): void {

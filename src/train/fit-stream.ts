@@ -3,13 +3,15 @@ import { checkInt, checkNumber, checkOneOf } from '../core/check.js';
 import { MinibatchError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import { BatchBuffer } from '../data/batch.js';
+import { BatchSampler } from '../data/batch-sampler.js';
 import type { Dataset } from '../data/dataset.js';
 import { applyScaling, type Scaling } from '../data/scaling.js';
 import type { RowSource } from '../data/stream-csv.js';
-import { STAT } from '../nn/losses.js';
 import type { Model } from '../nn/model.js';
 import { sgd } from '../optim/sgd.js';
-import { createRun, endEpoch, stepBatch, type FitOptions, type History } from './fit.js';
+import type { FitOptions } from './fit-options.js';
+import { initialLoss } from './loop.js';
+import { createRun, endEpoch, epochHasBatches, runBatches, type History } from './train-run.js';
 import { checkDataFitsModel } from './metrics.js';
 
 export interface FitStreamOptions extends Pick<FitOptions, 'epochs' | 'optimizer' | 'reduction' | 'validationData' | 'seed' | 'callbacks' | 'earlyStopping' | 'divergenceFactor' | 'signal' | 'clock'> {
@@ -31,7 +33,8 @@ export interface FitStreamOptions extends Pick<FitOptions, 'epochs' | 'optimizer
  * each epoch reads every row once, in chunks of `bufferRows` shuffled rows; batches are taken
  * in order within a chunk, so every batch but the last of an epoch is full. Memory stays at a
  * few chunks whatever the file size. Awaits once per chunk, never per batch. Records, callbacks,
- * early stopping, divergence and abort behave as in fit (checkpoints are fit's only).
+ * early stopping, divergence and abort behave as in fit (checkpoints are fit's only); the
+ * initial loss, the divergence reference, is measured on the first chunk before any update.
  */
 export async function fitStream(model: Model, source: RowSource, options: FitStreamOptions = {}): Promise<History> {
   const batchSize = checkInt('batchSize', options.batchSize ?? 32, 1, 2 ** 24, 'BAD_BATCH_SIZE', 'Use a size such as 32.');
@@ -50,34 +53,43 @@ export async function fitStream(model: Model, source: RowSource, options: FitStr
     reduction: checkOneOf('reduction', options.reduction ?? 'mean', ['mean', 'sum']),
     divergenceFactor: checkNumber('divergenceFactor', options.divergenceFactor ?? 1000, 1, Infinity, { minInclusive: false }),
   }, options, val, { batchSize, batchesPerEpoch: Math.ceil(source.rows / batchSize), trainExamples: source.rows, validationExamples: val?.length ?? 0 });
-  const rng = new Rng(seed); const st = run.state; const history = run.history;
-  const order = new Uint32Array(bufferRows); for (let i = 0; i < bufferRows; i++) order[i] = i;
+  const rng = new Rng(seed); const loop = run.loop; const st = loop.state; const history = run.history;
   let checked = false;
+  const chunks = new ChunkBatches(batchSize);
   while (st.epoch <= epochs) {
-    run.stats.fill(0); st.inEpoch = true; st.batch = 0;
+    loop.beginEpoch();
     for await (const raw of source.chunks({ bufferRows, rng })) {
       const chunk = options.scaling ? applyScaling(raw, options.scaling) : raw;
       if (!checked) { checkDataFitsModel(model, chunk, 'streamed data'); checked = true; }
-      if (trainChunk(run, chunk, order, batchSize, clock, options.signal)) break;
+      if (Number.isNaN(st.initialLoss)) loop.setInitialLoss(initialLoss(model, chunk));
+      const t0 = clock();
+      runBatches(run, chunks.sampler(chunk.length), new BatchBuffer(chunk, Math.min(batchSize, chunk.length)), options.signal);
+      st.seconds += (clock() - t0) / 1000;
+      if (history.stopped !== undefined) break;
     }
-    if (history.stopped === 'aborted' && run.stats[STAT.count] === 0) break;
-    const stop = endEpoch(run);
-    if (run.onEpochEnd) await run.onEpochEnd(history.records[history.records.length - 1]!);
-    if (stop) break;
+    const partial = history.stopped !== undefined;
+    if (partial && !epochHasBatches(run)) break;
+    const stop = endEpoch(run, partial);
+    if (run.onEpochEnd) await run.onEpochEnd(history.records[history.records.length - 1]!, loop);
+    if (loop.stopRequested) history.stopped ??= 'callback';
+    if (stop || history.stopped !== undefined) break;
   }
   if (run.early) { run.early.restore(model.params); history.bestEpoch = run.early.bestEpoch; }
   return history;
 }
 
-/** Runs the batches of one chunk with fit's step; returns true when aborted. */
-function trainChunk(run: ReturnType<typeof createRun>, chunk: Dataset, order: Uint32Array, batchSize: number, clock: () => number, signal: AbortSignal | undefined): boolean {
-  const buffer = new BatchBuffer(chunk, Math.min(batchSize, chunk.length));
-  const t0 = clock();
-  for (let start = 0; start < chunk.length; start += batchSize) {
-    if (signal?.aborted) { run.history.stopped = 'aborted'; break; }
-    const len = Math.min(batchSize, chunk.length - start);
-    stepBatch(run, buffer.gather(order, start, len), len);
+/**
+ * The cursor over one chunk's rows: its batches in row order (the chunk is shuffled already),
+ * the last one smaller. One sampler per chunk length, so a long stream makes at most two.
+ */
+class ChunkBatches {
+  private last: BatchSampler | undefined;
+  private readonly rng = new Rng(0);
+  constructor(private readonly batchSize: number) {}
+
+  sampler(rows: number): BatchSampler {
+    if (!this.last || this.last.n !== rows) this.last = new BatchSampler(rows, this.batchSize, this.rng, { shuffle: false });
+    this.last.startEpoch();
+    return this.last;
   }
-  run.state.seconds += (clock() - t0) / 1000;
-  return run.history.stopped === 'aborted';
 }

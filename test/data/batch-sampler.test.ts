@@ -101,3 +101,50 @@ describe('BatchBuffer', () => {
     assert.deepEqual(Array.from(b2.y.subarray(0, 2)), [30, 31]);
   });
 });
+
+/** `count` batches drawn with the cursor, as [epoch, batch index, rows]. */
+function drawn(s: BatchSampler, count: number): [number, number, number[]][] {
+  const out: [number, number, number[]][] = [];
+  for (let i = 0; i < count; i++) {
+    const len = s.next();
+    out.push([s.epoch, s.batch - 1, Array.from(s.order.subarray(s.start, s.start + len))]);
+  }
+  return out;
+}
+
+describe('BatchSampler cursor (next)', () => {
+  it('draws the same batches as walking batchStart/batchLength epoch by epoch, starting each epoch itself', () => {
+    for (const [n, bs, dropLast] of [[10, 3, false], [10, 3, true], [7, 7, false], [5, 1, false], [12, 4, false]] as const) {
+      const walked = new BatchSampler(n, bs, new Rng(4), { dropLast });
+      const expected: [number, number, number[]][] = [];
+      for (let e = 1; e <= 3; e++) epochBatches(walked).forEach((rows, b) => expected.push([e, b, rows]));
+      const cursor = new BatchSampler(n, bs, new Rng(4), { dropLast });
+      assert.deepEqual(drawn(cursor, expected.length), expected, `n ${n}, batch size ${bs}, dropLast ${dropLast}`);
+      assert.equal(cursor.epochDone, true, 'the third epoch is used up');
+    }
+  });
+
+  it('reports the position: epochDone before the first draw and after an epoch\'s last batch only', () => {
+    const s = new BatchSampler(5, 2, new Rng(1));
+    assert.deepEqual([s.epoch, s.batch, s.epochDone], [0, 0, true]);
+    const seen: [number, number, boolean][] = [];
+    for (let i = 0; i < 4; i++) { const len = s.next(); seen.push([s.epoch, len, s.epochDone]); }
+    assert.deepEqual(seen, [[1, 2, false], [1, 2, false], [1, 1, true], [2, 2, false]]);
+  });
+
+  it('getState/setState carry the position: a restored sampler continues mid-epoch with identical batches', () => {
+    const a = new BatchSampler(11, 3, new Rng(9));
+    drawn(a, 6); // epoch 2, batch 2 of 4
+    const saved = a.getState();
+    assert.deepEqual([saved.epoch, saved.batch], [2, 2]);
+    const rest = drawn(a, 9);
+    const b = new BatchSampler(11, 3, new Rng(123));
+    b.setState(saved);
+    assert.deepEqual(drawn(b, 9), rest);
+  });
+
+  it('refuses a saved position outside the epoch', () => {
+    const s = new BatchSampler(6, 2, new Rng(1));
+    assert.throws(() => s.setState({ ...s.getState(), batch: 4 }), (e: unknown) => e instanceof MinibatchError && /batch 4/.test(e.message) && /3 batches per epoch/.test(e.message));
+  });
+});

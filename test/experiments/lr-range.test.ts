@@ -41,6 +41,18 @@ describe('lrRangeTest', () => {
     assert.ok(r.spreadLog10 < 0.2);
   });
 
+  it('walks batches past an epoch and stops at a blow-up inside epoch 1, keeping the curve before it', async () => {
+    const long = await lrRangeTest(spec, data, { seeds: 1, steps: 30, batchSize: 64, minLr: 1e-4, maxLr: 1e-3 });
+    assert.equal(long.curves[0]!.learningRates.length, 30, '30 updates over 5 batches per epoch: 6 epochs');
+    assert.equal(long.curves[0]!.stopped, false);
+    const r = await lrRangeTest(linearRegression({ inputs: 3 }).spec, linearData(300), { seeds: 2, steps: 100, batchSize: 8, minLr: 1e3, maxLr: 1e12, stopFactor: 1e300 });
+    for (const c of r.curves) {
+      assert.equal(c.stopped, true, 'a non-finite loss stopped it (the smoothed-loss rule is off)');
+      assert.ok(c.learningRates.length < 30, `${c.learningRates.length} steps: stopped inside epoch 1 (30 batches)`);
+      assert.ok(c.rawLosses!.every(Number.isFinite));
+    }
+  });
+
   it('is deterministic for the same seeds', async () => {
     const a = await lrRangeTest(spec, data, { seeds: [3, 9], steps: 40 });
     const b = await lrRangeTest(spec, data, { seeds: [3, 9], steps: 40 });

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TrialRunner, type TrialSettings } from '../../src/experiments/trial.js';
 import { splitForSweep } from '../../src/experiments/setup.js';
-import { logisticRegression } from '../../src/nn/models.js';
+import { logisticRegression, mlp } from '../../src/nn/models.js';
+import { adam } from '../../src/optim/adam.js';
 import type { Model } from '../../src/nn/model.js';
 import { sgd } from '../../src/optim/sgd.js';
 import { blobs, withoutTiming } from './helpers.js';
@@ -62,5 +63,38 @@ describe('TrialRunner', () => {
     assert.equal(r.done, true);
     assert.deepEqual(r.result().diverged?.epoch, 1);
     assert.equal(r.result().points.length, 1, 'only the start point');
+  });
+
+  it('marks a blow-up inside epoch 1 as divergence (a batch loss above divergenceFactor x the initial loss)', () => {
+    const r = new TrialRunner(logisticRegression({ inputs: 4 }), sgd({ learningRate: 1e7 }), train, val, settings({ requested: 5, evalEvery: 1000 }));
+    r.advance(Infinity);
+    const res = r.result();
+    assert.equal(res.diverged?.epoch, 1);
+    assert.ok(res.diverged!.loss > 1000 * res.points[0]!.trainLoss, `loss ${res.diverged!.loss}`);
+    assert.equal(res.points.length, 1, 'only the start point: epoch 1 never finished');
+  });
+
+  it('snapshot() mid-run restored into a fresh runner ends with the same bits and points', () => {
+    const job = (): TrialRunner => new TrialRunner(mlp({ layers: [4, 5, 1], output: 'sigmoid', seed: 3 }), adam({ learningRate: 0.02 }), train, val,
+      settings({ requested: 7, evalEvery: 45, budget: { epochs: 3 }, keepParams: true }), () => 0);
+    const whole = job();
+    whole.advance(Infinity);
+    const first = job();
+    assert.equal(first.advance(-1), false, 'a passed deadline stops after 16 batches');
+    const snap = structuredClone(first.snapshot()); // plain data: survives a structured clone (a worker message)
+    assert.ok(snap.seen > 0 && snap.seen < 600 && snap.run.points.length > 1, `snapshot after ${snap.seen} examples`);
+    first.advance(Infinity); // the original runs on: the snapshot is a copy
+    const resumed = job();
+    resumed.restore(snap);
+    assert.equal(resumed.advance(Infinity), true);
+    assert.deepEqual(resumed.result(), whole.result());
+    assert.deepEqual(first.result(), whole.result());
+    assert.deepEqual(resumed.result().finalParams, whole.result().finalParams);
+  });
+
+  it('restore() refuses a snapshot of another run', () => {
+    const a = new TrialRunner(logisticRegression({ inputs: 4 }), sgd({ learningRate: 0.1 }), train, val, settings({ requested: 10 }));
+    const b = new TrialRunner(logisticRegression({ inputs: 4 }), sgd({ learningRate: 0.1 }), train, val, settings({ requested: 20 }));
+    assert.throws(() => b.restore(a.snapshot()), /batch size 10.*batch size 20/);
   });
 });

@@ -1,0 +1,132 @@
+// TrainLoop: the one code that draws batches and steps an optimizer, with the one divergence rule.
+import type { BatchBuffer } from '../data/batch.js';
+import type { BatchSampler } from '../data/batch-sampler.js';
+import type { Dataset } from '../data/dataset.js';
+import { STAT, STAT_SIZE } from '../nn/losses.js';
+import type { Model } from '../nn/model.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { Evaluator } from './evaluate.js';
+
+/** Rows the initial (reference) loss is measured on at most: evenly spaced over the training rows. */
+export const INITIAL_LOSS_ROWS = 4096;
+
+/** The loop's position and counters: what a checkpoint keeps besides model, optimizer, sampler and sums. */
+export interface LoopState {
+  /** The epoch in progress, or the next one to start (1-based). */
+  epoch: number;
+  /** Whether `epoch` has started (its order is drawn and the sums hold its batches so far). */
+  inEpoch: boolean;
+  /** Batches run so far in `epoch` (the next batch's index). */
+  batch: number;
+  updates: number;
+  seen: number;
+  seconds: number;
+  /** Mean training loss before the first update (NaN until measured): the divergence reference. */
+  initialLoss: number;
+}
+
+/**
+ * What callbacks receive to stop training, Keras's `model.stop_training = true` as a typed
+ * flag: `stop()` ends the run after the current batch (from onBatchEnd) or epoch (from
+ * onEpochEnd), and fit's history then says `stopped: 'callback'`.
+ */
+export interface TrainingControl {
+  stop(): void;
+  readonly stopRequested: boolean;
+}
+
+/** Called after every update with the loop (for its state and `lastLoss`) and the batch's size. */
+export type AfterStep = (loop: TrainLoop, size: number) => void;
+
+/**
+ * The mean training loss of `model` before any update, on at most INITIAL_LOSS_ROWS rows of
+ * `data` (all rows when fewer; else rows floor(i n / 4096), evenly spaced): one forward pass.
+ */
+export function initialLoss(model: Model, data: Dataset): number {
+  const n = data.length;
+  const d = n <= INITIAL_LOSS_ROWS ? data : data.subset(Array.from({ length: INITIAL_LOSS_ROWS }, (_, i) => Math.floor((i * n) / INITIAL_LOSS_ROWS)));
+  return new Evaluator(model, d, 512).run(model.params).loss;
+}
+
+/**
+ * One training loop for every path (fit, fitStream, sweep trials, the learning-rate range test).
+ * step() draws the sampler's next batch, computes loss and gradient (p <- optimizer(p, g) with
+ * g = (1/|B|) sum_{i in B} grad loss_i, or the plain sum with reduction 'sum'), applies the one
+ * divergence rule and steps the optimizer. It allocates nothing and awaits nothing; callers
+ * decide when to evaluate, close an epoch or stop.
+ *
+ * Divergence: a batch whose mean loss is not finite, or exceeds `divergenceFactor` x the
+ * initial loss (the mean training loss before the first update, see setInitialLoss), is not
+ * applied: step() returns false and `divergedLoss` holds that loss. Callers judge epoch and
+ * evaluated losses with exceeds(), the same rule.
+ */
+export class TrainLoop implements TrainingControl {
+  readonly grad: Float32Array;
+  /** Running sums since the last resetSums() (loss, count, metric sums; see STAT). */
+  readonly stats = new Float64Array(STAT_SIZE);
+  readonly state: LoopState = { epoch: 1, inEpoch: false, batch: 0, updates: 0, seen: 0, seconds: 0, initialLoss: NaN };
+  /** Mean loss of the last batch drawn, before its update. */
+  lastLoss = NaN;
+  /** The mean loss of the batch that diverged (NaN while none did). */
+  divergedLoss = NaN;
+  private limit = Infinity;
+  private stopFlag = false;
+
+  constructor(
+    readonly model: Model, readonly optimizer: Optimizer,
+    private readonly sum: boolean, readonly divergenceFactor: number,
+    private readonly afterStep?: AfterStep,
+  ) {
+    this.grad = model.gradientBuffer();
+  }
+
+  /** Sets the divergence reference: losses above divergenceFactor x `loss` diverge (none when loss <= 0). */
+  setInitialLoss(loss: number): void {
+    this.state.initialLoss = loss;
+    this.limit = loss > 0 ? this.divergenceFactor * loss : Infinity;
+  }
+
+  /** True when `loss` diverged by the loop's rule: not finite, or above divergenceFactor x the initial loss. */
+  exceeds(loss: number): boolean { return !(Math.abs(loss) <= Number.MAX_VALUE) || loss > this.limit; }
+
+  stop(): void { this.stopFlag = true; }
+  get stopRequested(): boolean { return this.stopFlag; }
+
+  /** Zeroes the running sums. */
+  resetSums(): void { this.stats.fill(0); }
+
+  /** Starts epoch `state.epoch`: sums zeroed, batch 0, and the sampler's epoch started now when given. */
+  beginEpoch(sampler?: BatchSampler): void {
+    this.stats.fill(0); this.state.inEpoch = true; this.state.batch = 0;
+    if (sampler) sampler.startEpoch();
+  }
+
+  /** One update on the sampler's next batch gathered by `buffer`; false (not applied) when it diverged. */
+  step(sampler: BatchSampler, buffer: BatchBuffer): boolean {
+    const loss = this.draw(sampler, buffer);
+    if (this.exceeds(loss)) { this.divergedLoss = loss; return false; }
+    this.apply(sampler.length);
+    return true;
+  }
+
+  /**
+   * Draws the sampler's next batch and computes its loss and gradient into `grad` (sums into
+   * `stats`) without updating; returns the batch's mean loss (also `lastLoss`). For a caller
+   * with its own stop rule (the lr range test), followed by apply().
+   */
+  draw(sampler: BatchSampler, buffer: BatchBuffer): number {
+    const len = sampler.next();
+    const batch = buffer.gather(sampler.order, sampler.start, len);
+    const stats = this.stats; const before = stats[STAT.loss]!;
+    this.model.accumulateGrad(this.model.params, batch, this.grad, this.sum, stats);
+    return (this.lastLoss = (stats[STAT.loss]! - before) / len);
+  }
+
+  /** Steps the optimizer with the gradient draw() computed, counting `size` rows. */
+  apply(size: number): void {
+    this.optimizer.step(this.model.params, this.grad);
+    const st = this.state;
+    st.updates++; st.seen += size; st.batch++;
+    if (this.afterStep) this.afterStep(this, size);
+  }
+}

@@ -1,0 +1,153 @@
+// TrainRun: fit's and fitStream's epochs on the one loop (records, validation, early stopping, callbacks).
+import { DivergenceError } from '../core/errors.js';
+import type { BatchBuffer } from '../data/batch.js';
+import type { BatchSampler } from '../data/batch-sampler.js';
+import type { Dataset } from '../data/dataset.js';
+import { STAT } from '../nn/losses.js';
+import type { Model } from '../nn/model.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
+import { Evaluator } from './evaluate.js';
+import { TrainLoop, type AfterStep, type TrainingControl } from './loop.js';
+import { metricsFromStats, type Metrics } from './metrics.js';
+
+/** One row of the learning curve, written at the end of every epoch. */
+export interface EpochRecord {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** Parameter updates so far (cumulative). */
+  updates: number;
+  /** Training examples processed so far (cumulative). */
+  examplesSeen: number;
+  /** Seconds spent training so far, excluding validation (cumulative). */
+  trainSeconds: number;
+  /** Mean training loss over the epoch's examples (each batch weighted by its size). */
+  trainLoss: number;
+  /** Mean loss on the validation data after the epoch. */
+  valLoss?: number;
+  /** Training metrics over the epoch (accuracy; or mse and mae for regression). */
+  metrics: Metrics;
+  /** Validation metrics after the epoch. */
+  valMetrics?: Metrics;
+  /** Learning rate of the epoch's last update. */
+  learningRate: number;
+}
+
+/** What onBatchEnd receives; one object reused for every batch (copy what you keep). */
+export interface BatchInfo {
+  epoch: number;
+  batch: number;
+  size: number;
+  /** Mean loss of the batch before the update. */
+  loss: number;
+  updates: number;
+}
+
+/**
+ * Hooks called during training. Each receives a TrainingControl as its second argument:
+ * `control.stop()` ends the run after this batch (onBatchEnd; the epoch so far is still
+ * recorded) or after this epoch (onEpochEnd), and the history says `stopped: 'callback'`.
+ */
+export interface FitCallbacks {
+  onEpochEnd?(record: EpochRecord, control: TrainingControl): void | Promise<void>;
+  onBatchEnd?(info: BatchInfo, control: TrainingControl): void;
+}
+
+export interface History {
+  records: EpochRecord[];
+  /** The batch size actually used (N when the request was 'full' or above N). */
+  batchSize: number;
+  batchesPerEpoch: number;
+  trainExamples: number;
+  validationExamples: number;
+  /** Why training ended before `epochs`, if it did ('callback': a callback called control.stop()). */
+  stopped?: 'early-stopping' | 'aborted' | 'callback';
+  /** Epoch with the lowest monitored loss, when early stopping was on. */
+  bestEpoch?: number;
+}
+
+/** Everything one fit or fitStream run mutates besides model, optimizer and sampler. */
+export interface TrainRun {
+  loop: TrainLoop;
+  history: History;
+  evaluator: Evaluator | undefined;
+  early: EarlyStopping | undefined;
+  onEpochEnd: FitCallbacks['onEpochEnd'];
+}
+
+/** A fresh run at epoch 1 (fit and fitStream). */
+export function createRun(
+  model: Model, o: { optimizer: Optimizer; reduction: 'mean' | 'sum'; divergenceFactor: number },
+  options: { callbacks?: FitCallbacks; earlyStopping?: EarlyStoppingOptions },
+  val: Dataset | undefined, shape: Pick<History, 'batchSize' | 'batchesPerEpoch' | 'trainExamples' | 'validationExamples'>,
+): TrainRun {
+  const loop = new TrainLoop(model, o.optimizer, o.reduction === 'sum', o.divergenceFactor, batchHook(options.callbacks?.onBatchEnd));
+  return {
+    loop, history: { records: [], ...shape },
+    evaluator: val ? new Evaluator(model, val, 512) : undefined,
+    early: options.earlyStopping ? new EarlyStopping(options.earlyStopping, val !== undefined) : undefined,
+    onEpochEnd: options.callbacks?.onEpochEnd,
+  };
+}
+
+/** The loop's after-step hook calling onBatchEnd with one reused BatchInfo (none without a callback). */
+function batchHook(onBatchEnd: FitCallbacks['onBatchEnd']): AfterStep | undefined {
+  if (!onBatchEnd) return undefined;
+  const info: BatchInfo = { epoch: 0, batch: 0, size: 0, loss: 0, updates: 0 };
+  return (loop, size) => {
+    const st = loop.state;
+    info.epoch = st.epoch; info.batch = st.batch - 1; info.size = size; info.loss = loop.lastLoss; info.updates = st.updates;
+    onBatchEnd(info, loop);
+  };
+}
+
+/**
+ * Runs the loop over the sampler's batches until its epoch is used up, the signal aborts or a
+ * callback stops (history.stopped says which). A diverged batch throws DivergenceError with the
+ * records so far. Awaits nothing.
+ */
+export function runBatches(run: TrainRun, sampler: BatchSampler, buffer: BatchBuffer, signal: AbortSignal | undefined): void {
+  const loop = run.loop;
+  while (!sampler.epochDone) {
+    if (signal?.aborted) { run.history.stopped = 'aborted'; return; }
+    if (!loop.step(sampler, buffer)) throw divergence(run, loop.divergedLoss);
+    if (loop.stopRequested) { run.history.stopped = 'callback'; return; }
+  }
+}
+
+function divergence(run: TrainRun, loss: number): DivergenceError<EpochRecord> {
+  return new DivergenceError(run.loop.state.epoch, loss, run.history.records, run.loop.optimizer.learningRate());
+}
+
+/** True when the epoch in progress ran at least one batch. */
+export function epochHasBatches(run: TrainRun): boolean { return run.loop.stats[STAT.count]! > 0; }
+
+/**
+ * Closes the epoch in progress: its record (validation included) is appended to the history and
+ * judged by the loop's divergence rule (training and validation loss), and unless `partial`
+ * (the run stopped mid-epoch) the state moves to the next epoch. Returns true when early stopping
+ * says to stop. Call only when the epoch ran at least one batch.
+ */
+export function endEpoch(run: TrainRun, partial: boolean): boolean {
+  const loop = run.loop; const st = loop.state; const stats = loop.stats; const history = run.history;
+  const record: EpochRecord = {
+    epoch: st.epoch, updates: st.updates, examplesSeen: st.seen, trainSeconds: st.seconds,
+    trainLoss: stats[STAT.loss]! / stats[STAT.count]!, metrics: metricsFromStats(loop.model, stats),
+    learningRate: loop.optimizer.lastLearningRate,
+  };
+  if (run.evaluator) {
+    const ev = run.evaluator.run(loop.model.params);
+    record.valLoss = ev.loss; record.valMetrics = ev.metrics;
+  }
+  history.records.push(record);
+  if (loop.exceeds(record.trainLoss)) throw divergence(run, record.trainLoss);
+  if (record.valLoss !== undefined && loop.exceeds(record.valLoss)) throw divergence(run, record.valLoss);
+  if (partial) return true;
+  st.epoch++; st.inEpoch = false; st.batch = 0;
+  const early = run.early;
+  if (early && early.update(record.epoch, early.monitor === 'valLoss' ? record.valLoss! : record.trainLoss, loop.model.params)) {
+    history.stopped = 'early-stopping';
+    return true;
+  }
+  return false;
+}

@@ -174,7 +174,7 @@ napi_value str(napi_env env, const char* s) {
   return v;
 }
 
-/** info() -> { isa, threads, supported: string[], hardwareThreads }. */
+/** info() -> { isa, threads, supported: string[], hardwareThreads, gemmCalls, splitCalls }. */
 napi_value js_info(napi_env env, napi_callback_info) {
   mb::Native& n = state(env);
   napi_value o, list, v;
@@ -189,6 +189,10 @@ napi_value js_info(napi_env env, napi_callback_info) {
   napi_set_named_property(env, o, "supported", list);
   napi_create_int32(env, int32_t(std::thread::hardware_concurrency()), &v);
   napi_set_named_property(env, o, "hardwareThreads", v);
+  napi_create_double(env, n.calls, &v);
+  napi_set_named_property(env, o, "gemmCalls", v);
+  napi_create_double(env, n.splitCalls, &v);
+  napi_set_named_property(env, o, "splitCalls", v);
   return o;
 }
 

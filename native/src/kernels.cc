@@ -65,6 +65,8 @@ void gemm(Native& nat, const Gemm& g) {
   if (parts > nat.pool->size()) parts = nat.pool->size();
   if (parts > tiles) parts = tiles;
   if (parts < 1) parts = 1;
+  nat.calls += 1;
+  if (parts > 1) nat.splitCalls += 1;
   Job job{&g, nat.isa, nat.pool.get(), rows, tiles, int(parts)};
   nat.pool->run(int(parts), &run_part, &job);
 }

@@ -18,6 +18,9 @@ const Isa* isa_by_name(const char* name);
 struct Native {
   const Isa* isa;
   std::unique_ptr<Pool> pool;
+  /** gemm calls so far, and those split over more than one thread (tests check that a split happened). */
+  double calls = 0;
+  double splitCalls = 0;
 };
 
 /**

@@ -7,6 +7,7 @@
         "native/src/addon.cc",
         "native/src/kernels.cc",
         "native/src/pool.cc",
+        "native/src/optim.cc",
         "native/src/gemm-portable.cc",
         "native/src/gemm-avx2.cc",
         "native/src/gemm-avx512.cc"

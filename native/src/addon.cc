@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "kernels.h"
+#include "optim.h"
 
 namespace {
 
@@ -168,6 +169,24 @@ napi_value js_act_backward(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/** sgdUpdate(n, P, pOff, G, gOff, B | null, bOff, lr, mu, keep, wd, mode): see optim.h. */
+napi_value js_sgd_update(napi_env env, napi_callback_info info) {
+  Args a = read_args(env, info, "sgdUpdate", 12);
+  const idx n = int_arg(a, 0, "n"), pOff = int_arg(a, 2, "pOff"), gOff = int_arg(a, 4, "gOff"), bOff = int_arg(a, 6, "bOff");
+  const F32 P = f32_arg(a, 1, "P"), G = f32_arg(a, 3, "G"), B = f32_arg(a, 5, "B", true);
+  const idx mode = int_arg(a, 11, "mode");
+  if (mode < 0 || mode > 5) fail(env, "MB_NATIVE_RANGE", "minibatch native sgdUpdate: mode must be 0 to 5", true);
+  in_bounds(a, "P", P.length, pOff, 1, 0, n, 1);
+  in_bounds(a, "G", G.length, gOff, 1, 0, n, 1);
+  if (mode >= 2) {
+    if (!B.data) fail(env, "MB_NATIVE_ARGS", "minibatch native sgdUpdate: modes 2 to 5 need the momentum buffer B");
+    in_bounds(a, "B", B.length, bOff, 1, 0, n, 1);
+  }
+  mb::sgd_update(state(env), n, P.data + pOff, G.data + gOff, B.data ? B.data + bOff : nullptr, num_arg(a, 7, "lr"),
+                 num_arg(a, 8, "mu"), num_arg(a, 9, "keep"), num_arg(a, 10, "wd"), int(mode));
+  return undefined(env);
+}
+
 napi_value str(napi_env env, const char* s) {
   napi_value v;
   napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
@@ -242,6 +261,7 @@ NAPI_MODULE_INIT() {
       {"colSums", nullptr, guarded<js_col_sums>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"actForward", nullptr, guarded<js_act_forward>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"actBackward", nullptr, guarded<js_act_backward>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sgdUpdate", nullptr, guarded<js_sgd_update>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"info", nullptr, guarded<js_info>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setIsa", nullptr, guarded<js_set_isa>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, guarded<js_set_threads>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

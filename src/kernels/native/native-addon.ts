@@ -40,6 +40,14 @@ export interface NativeAddon {
   actForward(act: number, Z: Float32Array, zOff: number, len: number, slope: number): void;
   /** In place over D[dOff, dOff + len): D <- D f'(z) with f' written in terms of A = f(z). */
   actBackward(act: number, A: Float32Array, aOff: number, D: Float32Array, dOff: number, len: number, slope: number): void;
+  /**
+   * torch.optim.SGD over P[pOff, pOff + n) with gradient G and momentum buffer B (null for
+   * modes 0 and 1), in float64 with the same bits as src/optim/sgd.ts. keep = 1 - dampening.
+   * mode 0: plain; 1: weight decay; 2: first momentum step; 3: first Nesterov step; 4: Nesterov;
+   * 5: momentum (the codes of the WASM sgdUpdate).
+   */
+  sgdUpdate(n: number, P: Float32Array, pOff: number, G: Float32Array, gOff: number, B: Float32Array | null, bOff: number,
+    lr: number, mu: number, keep: number, wd: number, mode: number): void;
   info(): NativeInfo;
   /** 'auto' (the best supported) or a supported ISA; returns the one in use. Throws a RangeError if unsupported. */
   setIsa(isa: NativeIsa | 'auto'): NativeIsa;

@@ -53,6 +53,12 @@ export class NativeKernels {
     this.addon.actBackward(act, A, aOff, D, dOff, len, slope);
   }
 
+  /** The fused SGD update, the same bits as src/optim/sgd.ts; see {@link NativeAddon.sgdUpdate}. */
+  sgdUpdate(n: number, P: Float32Array, pOff: number, G: Float32Array, gOff: number, B: Float32Array | null, bOff: number,
+    lr: number, mu: number, keep: number, wd: number, mode: number): void {
+    this.addon.sgdUpdate(n, P, pOff, G, gOff, B, bOff, lr, mu, keep, wd, mode);
+  }
+
   /** The ISA in use and the thread count. */
   info(): NativeInfo { return this.addon.info(); }
 

@@ -1,5 +1,6 @@
 // The native kernels give the same bits on 1, 2 and 4 threads, work in place on SharedArrayBuffer and shared WebAssembly.Memory views, and the loader reports why it did not load.
 import { after, describe, it } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import assert from 'node:assert/strict';
 import { MinibatchError } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/rng.js';
@@ -75,6 +76,27 @@ describe('native kernels: threads and shared memory', { skip }, () => {
       kr!.denseForward(m, k, n, all, 0, all, A.length, A.length + k * n, C2, 0);
       assert.deepEqual(C2, ref.C, `${label} forward through offsets`);
     }
+  });
+
+  it('load in a worker thread too, with a pool of its own (1 thread there by default) and the same bits', async () => {
+    const loader = new URL('../../src/kernels/native/node/load-native.js', import.meta.url).href;
+    const code = `const { parentPort } = require('node:worker_threads');
+      import(${JSON.stringify(loader)}).then(({ loadNative }) => {
+        const st = loadNative({ env: {} });
+        const A = Float32Array.from({ length: 40 * 300 }, (_, i) => Math.sin(i)); const P = Float32Array.from({ length: 300 * 50 + 50 }, (_, i) => Math.cos(i));
+        const C = new Float32Array(40 * 50); st.kernels.denseForward(40, 300, 50, A, 0, P, 0, 300 * 50, C, 0);
+        parentPort.postMessage({ threads: st.kernels.info().threads, C });
+      });`;
+    const got = await new Promise<{ threads: number; C: Float32Array }>((resolve, reject) => {
+      const w = new Worker(code, { eval: true });
+      w.once('message', (m: { threads: number; C: Float32Array }) => { void w.terminate(); resolve(m); });
+      w.once('error', reject);
+    });
+    const A = Float32Array.from({ length: 40 * 300 }, (_, i) => Math.sin(i)); const P = Float32Array.from({ length: 300 * 50 + 50 }, (_, i) => Math.cos(i));
+    kr!.setIsa('auto'); // the worker runs the best path, as a fresh load does
+    const C = new Float32Array(40 * 50); kr!.denseForward(40, 300, 50, A, 0, P, 0, 300 * 50, C, 0);
+    assert.equal(got.threads, 1);
+    assert.deepEqual(got.C, C);
   });
 
   it('loader: MINIBATCH_BACKEND=wasm switches the native kernels off, and a missing file or bad setting is reported', () => {

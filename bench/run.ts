@@ -11,6 +11,7 @@ import { denormalTable, type DenormalRow } from './denormal.js';
 import { backendTable, type BackendRow } from './table-backends.js';
 import { findPython, PY_INSTALL_HINT, type PyPeer, type PyResult } from './peers-python.js';
 import type { TfResult } from './peers-tfjs.js';
+import { nativeTable, type NativeBench } from './kernel-native.js';
 import { allocSitesTable, allocTable } from './table.js';
 import type { Measurement } from './timing.js';
 import { batchRows, batchSizesOf } from './workloads.js';
@@ -73,6 +74,16 @@ async function main(): Promise<void> {
   say('| n | implementation | GFLOP/s | % of one core\'s peak |');
   say('| ---: | --- | ---: | ---: |');
   for (const g of gemm) say(`| ${g.size} | ${g.impl} | ${g.gflops.toFixed(1)} | ${((100 * g.gflops) / (peak / 2)).toFixed(0)}% |`);
+
+  log('kernel: native vs WASM, one 784-128-10 step ...');
+  const nr = spawnSync(process.execPath, [join(here, 'kernel-native.js'), '--json'], { encoding: 'utf8', env: { ...process.env, MINIBATCH_BENCH_REPEATS: quick ? '1' : '3' } });
+  const native: NativeBench = nr.status === 0 ? (JSON.parse(nr.stdout) as NativeBench) : { ok: false, reason: `bench/kernel-native failed (exit ${nr.status}): ${(nr.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}` };
+  say();
+  say('## Native kernels: one 784-128-10 forward + backward step (bench/kernel-native.ts)');
+  say();
+  say(nativeTable(native));
+  say();
+  say(`Both on the same resident WASM memory (the native kernels read and write it in place). ${native.ok ? `Native path: ${native.isa}. ` : ''}Median of ${quick ? 1 : 3} rounds of at least 0.2 s; wall clock.`);
 
   // PyTorch and scikit-learn: looked for once; a peer without a python that has it is noted, not spawned per cell.
   const pyPeers = ['torch', 'sklearn'] as const;
@@ -158,7 +169,7 @@ async function main(): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({
     date: new Date().toISOString(), machine: m, loadAverage: { start: load0, end: loadavg() }, quick, seconds,
-    check, peakGflops: peak, gemm, workloads, alloc, denormal: den, csvLoad: csv.ok ? { ok: true, results: csv.results } : csv, markdown: out.join('\n'),
+    check, peakGflops: peak, gemm, native, workloads, alloc, denormal: den, csvLoad: csv.ok ? { ok: true, results: csv.results } : csv, markdown: out.join('\n'),
   }, null, 2));
   log(`wrote ${file}`);
 }

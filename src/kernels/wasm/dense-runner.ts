@@ -95,12 +95,11 @@ export class DenseRunner implements DenseEngine {
   ensure(m: number): void {
     if (m <= this.capacity) return;
     const L = this.s.layers; const widest = Math.max(...L.slice(1)); const a = this.arena;
-    this.xPtr = a.alloc(m * L[0]!); this.packPtr = a.alloc(Math.max(m, ...L) * 8);
+    this.packPtr = a.alloc(Math.max(m, ...L) * 8);
     this.dPtrA = a.alloc(m * widest); this.dPtrB = a.alloc(m * widest);
     this.actPtr = L.slice(1).map((w) => a.alloc(m * w));
     this.acts = this.actPtr.map((p, l) => a.view(p, m * L[l + 1]!));
     this.delta = a.view(this.dPtrA, m * widest); this.deltaB = a.view(this.dPtrB, m * widest);
-    this.xStage = a.view(this.xPtr, m * L[0]!);
     this.yPtr = a.alloc(m); this.yStage = a.view(this.yPtr, m);
     this.capacity = m;
   }
@@ -222,7 +221,13 @@ export class DenseRunner implements DenseEngine {
    */
   private stage(x: Float32Array, m: number): number {
     if (homeOf(x) === this.arena) return (this.xBase = x.byteOffset);
-    const len = m * this.s.layers[0]!; const dst = this.xStage;
+    const len = m * this.s.layers[0]!;
+    if (this.xStage.length < len) {
+      // Made on first need: a model whose batches are gathered in this memory never stages (for a full batch, a data set's worth of memory).
+      const floats = this.capacity * this.s.layers[0]!;
+      this.xPtr = this.arena.alloc(floats); this.xStage = this.arena.view(this.xPtr, floats);
+    }
+    const dst = this.xStage;
     if (x.length <= dst.length) dst.set(x);
     else for (let i = 0; i < len; i++) dst[i] = x[i]!;
     return (this.xBase = this.xPtr);

@@ -53,6 +53,8 @@ export class WasmArena implements OptimizerKernels {
   private features: FeatureBlock | null = null;
   /** A block a previous arena over this memory left features in, reserved below `top` until claimed. */
   private spare: FeatureBlock | null;
+  /** Bytes below which a reused memory may hold a previous arena's values (0 for a fresh memory). */
+  private dirty = 0;
   private readonly rawUpdates: WasmUpdates; private readonly splitUpdates: WasmUpdates;
 
   /**
@@ -67,12 +69,8 @@ export class WasmArena implements OptimizerKernels {
     this.rawUpdates = new WasmUpdates(exports); this.splitUpdates = threads > 1 ? new WasmUpdates(this.kernels) : this.rawUpdates;
     this.heapView = this.view(0, memory.buffer.byteLength / 4);
     this.spare = reuse?.features ?? null;
-    if (reuse) {
-      // Blocks come zeroed: clear what the last arena used, except the features block kept for reuse.
-      const keep = this.spare ? this.spare.ptr + blockBytes(this.spare.floats) : BASE;
-      this.heap.fill(0, keep >> 2, Math.min(reuse.used + SLACK, this.memory.buffer.byteLength) >> 2);
-      this.top = keep;
-    }
+    // Blocks come zeroed: below `dirty` (what the last arena used) alloc clears each block it hands out.
+    if (reuse) { this.top = this.spare ? this.spare.ptr + blockBytes(this.spare.floats) : BASE; this.dirty = reuse.used + SLACK; }
   }
 
   /**
@@ -91,7 +89,7 @@ export class WasmArena implements OptimizerKernels {
   dispose(): void {
     if (!this.live) return;
     this.live = false;
-    givePooled(this.module, { memory: this.memory, exports: this.raw, used: this.top, features: this.features });
+    givePooled(this.module, { memory: this.memory, exports: this.raw, used: Math.max(this.top, this.dirty), features: this.features });
   }
 
   /**
@@ -132,6 +130,7 @@ export class WasmArena implements OptimizerKernels {
     const at = this.top;
     this.top += blockBytes(floats);
     this.reserve(this.top + SLACK);
+    if (at < this.dirty) this.heap.fill(0, at >> 2, Math.min(this.top + SLACK, this.dirty) >> 2);
     return at;
   }
 

@@ -3,5 +3,8 @@
 /** The line prefix bench/memory.ts looks for on stderr. */
 export const MEMORY_MARK = 'MINIBATCH_MAX_RSS_KB=';
 
+/** Set in the measured child's environment (bench/memory.ts imports this module for the mark only). */
+export const MEMORY_ENV = 'MINIBATCH_MEMORY_PROBE';
+
 // maxRSS covers the whole process (every worker thread's heap and WASM memory), in kilobytes.
-process.on('exit', () => { process.stderr.write(`\n${MEMORY_MARK}${process.resourceUsage().maxRSS}\n`); });
+if (process.env[MEMORY_ENV] === '1') process.on('exit', () => { process.stderr.write(`\n${MEMORY_MARK}${process.resourceUsage().maxRSS}\n`); });

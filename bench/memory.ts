@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { MEMORY_MARK } from './memory-probe.js';
+import { MEMORY_ENV, MEMORY_MARK } from './memory-probe.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '..', 'src', 'cli', 'main.js');
@@ -22,7 +22,7 @@ function peakOf(name: string, args: string[]): MemoryRow {
   const out = mkdtempSync(join(tmpdir(), 'minibatch-mem-'));
   try {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, ['--import', probe, cli, ...args, '--out', out, '--quiet'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const r = spawnSync(process.execPath, ['--import', probe, cli, ...args, '--out', out, '--quiet'], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, [MEMORY_ENV]: '1' } });
     const line = (r.stderr ?? '').split('\n').find((l) => l.startsWith(MEMORY_MARK));
     if (r.status !== 0 || !line) throw new Error(`${name} failed (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
     return { name, args, peakMB: Number(line.slice(MEMORY_MARK.length)) / 1024, seconds: (performance.now() - t0) / 1000 };

@@ -8,6 +8,7 @@ import { solveAllocation, type AllocResult, type GcCount, type Sampled } from '.
 import { loadWorkload, RESULT_MARK, TF_MNIST_ROWS } from './cell.js';
 import { cpuGhz, type GemmResult } from './kernel-gemm.js';
 import { denormalTable, type DenormalRow } from './denormal.js';
+import { benchMemory, memoryTable, type MemoryResult } from './memory.js';
 import { backendTable, type BackendRow } from './table-backends.js';
 import { findPython, PY_INSTALL_HINT, type PyPeer, type PyResult } from './peers-python.js';
 import type { TfResult } from './peers-tfjs.js';
@@ -155,6 +156,18 @@ async function main(): Promise<void> {
   say();
   say('MNIST 784-128-10 at batch 32: 250 timed steps of ordinary training, then every hidden unit is killed (biases -1e4) and training goes on, timed in 8 windows. guard on: the library as shipped (state below 1e-30 zeroed every 32 updates); off: an optimizer subclass without it. The last column counts subnormal float32 values left in the optimizer state.');
 
+  let memory: MemoryResult | { skipped: string } = { skipped: '--skip-memory' };
+  if (!args.has('--skip-memory')) {
+    log('memory: peak RSS of npm start and of tune with 1 and 4 batch sizes ...');
+    memory = benchMemory();
+    say();
+    say('## Memory: peak resident set size of whole runs (bench/memory.ts)');
+    say();
+    say(memoryTable(memory));
+    say();
+    say('Each run in a child process; peak RSS from process.resourceUsage().maxRSS at exit (the whole process, worker threads included).');
+  }
+
   let csv: Awaited<ReturnType<typeof csvLoad>> = { ok: false, reason: 'skipped (--skip-csv)' };
   if (!args.has('--skip-csv')) { log('csv load ...'); csv = await csvLoad(); }
   say();
@@ -169,7 +182,7 @@ async function main(): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({
     date: new Date().toISOString(), machine: m, loadAverage: { start: load0, end: loadavg() }, quick, seconds,
-    check, peakGflops: peak, gemm, native, workloads, alloc, denormal: den, csvLoad: csv.ok ? { ok: true, results: csv.results } : csv, markdown: out.join('\n'),
+    check, peakGflops: peak, gemm, native, workloads, alloc, denormal: den, memory, csvLoad: csv.ok ? { ok: true, results: csv.results } : csv, markdown: out.join('\n'),
   }, null, 2));
   log(`wrote ${file}`);
 }

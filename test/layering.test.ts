@@ -1,4 +1,4 @@
-// Layering: no import in src/ goes up the DESIGN.md layer list, nothing outside cli/ imports cli/, and only the platform seam touches Node built-ins.
+// Layering: imports flow down the DESIGN.md layer list, only cli/ imports cli/, only the platform seam touches Node built-ins, nothing passes the kernel seam.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -84,6 +84,39 @@ export function findViolations(files: Map<string, string>): string[] {
   return bad;
 }
 
+/**
+ * The kernel seam: the modules of kernels/ that code outside it may import (the interface, its
+ * shared maths, and select.ts for the default backend). The implementations (js/, wasm/, a
+ * future native/) plug in behind them; only the public entry points name them.
+ */
+export const KERNEL_INTERFACE = ['kernels/backend', 'kernels/math', 'kernels/select', 'kernels/host'];
+/** Modules outside kernels/ that may import an implementation: the public entry points and the platform, which wires them in. */
+const KERNEL_EXEMPT = ['index.ts', 'browser.ts'];
+const exemptFromKernelSeam = (file: string): boolean => KERNEL_EXEMPT.includes(file) || file.startsWith('platform/');
+/** The interface files: they import no implementation. */
+const KERNEL_LEAVES = ['kernels/backend', 'kernels/math'];
+
+/** Every import that reaches past the kernel seam, as readable lines. */
+export function findKernelViolations(files: Map<string, string>): string[] {
+  const bad: string[] = [];
+  for (const [file, source] of files) {
+    const inKernels = file.startsWith('kernels/'); const self = file.replace(/\.[cm]?[jt]s$/, '');
+    for (const spec of importsOf(source)) {
+      const target = posix.normalize(posix.join(posix.dirname(file), spec)).replace(/\.[cm]?[jt]s$/, '');
+      if (!target.startsWith('kernels/')) continue;
+      const impl = !KERNEL_INTERFACE.includes(target);
+      if (!inKernels && impl && !exemptFromKernelSeam(file)) {
+        bad.push(`${file} imports '${spec}': outside kernels/ only ${KERNEL_INTERFACE.map((k) => `${k}.ts`).join(', ')} may be imported (reach the implementations through the Backend interface)`);
+      } else if (KERNEL_LEAVES.includes(self) && target !== self && !KERNEL_LEAVES.includes(target)) {
+        bad.push(`${file} imports '${spec}': the kernel interface files import no implementation`);
+      } else if (file.startsWith('kernels/js/') && !target.startsWith('kernels/js/') && !KERNEL_LEAVES.includes(target)) {
+        bad.push(`${file} imports '${spec}': the JS reference backend depends on the interface only`);
+      }
+    }
+  }
+  return bad;
+}
+
 function sourceTree(): Map<string, string> {
   const src = fileURLToPath(new URL('../../src/', import.meta.url));
   const files = new Map<string, string>();
@@ -133,6 +166,32 @@ describe('layering', () => {
     const bad = findBuiltinUses(files);
     assert.equal(bad.length, 5, bad.join('\n'));
     for (const file of ['core/a.ts', 'data/b.ts', 'kernels/c.ts', 'train/d.ts', 'experiments/e.ts']) {
+      assert.ok(bad.some((line) => line.startsWith(file)), `${file} not flagged`);
+    }
+  });
+
+  it('nothing outside kernels/ reaches past the Backend interface', () => {
+    const files = sourceTree();
+    assert.ok([...files.keys()].some((f) => f.startsWith('kernels/wasm/')), 'no kernels/wasm/ files scanned');
+    const bad = findKernelViolations(files);
+    assert.deepEqual(bad, [], `imports that break the kernel seam:\n  ${bad.join('\n  ')}`);
+  });
+
+  it('the kernel checker flags imports of implementations from outside kernels/ and from the interface', () => {
+    const files = new Map([
+      ['nn/model.ts', "import { DenseRunner } from '../kernels/wasm/dense-runner.js';\nimport { ACT } from '../kernels/backend.js';"],
+      ['optim/optimizer.ts', "import type { WasmArena } from '../kernels/wasm/wasm-arena.js';"],
+      ['nn/losses.ts', "import { sigmoid } from '../kernels/js/js-backend.js';\nimport { sigmoid as s } from '../kernels/math.js';"],
+      ['data/batch.ts', "import type { RowGatherer } from '../kernels/backend.js';"],
+      ['train/fit.ts', "import { defaultBackend } from '../kernels/select.js';\nconst k = await import('../kernels/native/addon.js');"],
+      ['kernels/backend.ts', "import { JsBackend } from './js/js-backend.js';\nimport { sigmoid } from './math.js';"],
+      ['kernels/js/js-backend.ts', "import { WasmArena } from '../wasm/wasm-arena.js';\nimport type { Backend } from '../backend.js';"],
+      ['kernels/wasm/wasm-backend.ts', "import { JsBackend } from '../js/js-backend.js';"],
+      ['index.ts', "export { WasmBackend } from './kernels/wasm/wasm-backend.js';"],
+    ]);
+    const bad = findKernelViolations(files);
+    assert.equal(bad.length, 6, bad.join('\n'));
+    for (const file of ['nn/model.ts', 'optim/optimizer.ts', 'nn/losses.ts', 'train/fit.ts', 'kernels/backend.ts', 'kernels/js/js-backend.ts']) {
       assert.ok(bad.some((line) => line.startsWith(file)), `${file} not flagged`);
     }
   });

@@ -1,5 +1,8 @@
 // Batch: a reused buffer (or a zero-copy view) holding the rows of one mini-batch.
+import type { RowGatherer } from '../kernels/backend.js';
 import type { Dataset } from './dataset.js';
+
+export type { RowGatherer };
 
 /**
  * The rows of one batch: `x` is `size x numFeatures` row-major, `y` is `size x targetWidth`.
@@ -9,15 +12,6 @@ export interface Batch {
   x: Float32Array;
   y: Float32Array;
   size: number;
-}
-
-/**
- * Copies the feature rows of a batch into `x`, by index: a Model on the WASM backend gathers
- * inside its own memory (Model.rowGatherer) so its kernels read the batch where it lands.
- */
-export interface RowGatherer {
-  readonly x: Float32Array;
-  gather(order: Uint32Array, start: number, count: number): void;
 }
 
 /**
@@ -31,6 +25,7 @@ export class BatchBuffer implements Batch {
   size = 0;
   private readonly data: Dataset;
 
+  /** Gathers the features into the model's memory (see Model.rowGatherer), when it pays. */
   private readonly rows: RowGatherer | undefined;
 
   /** `rows`, when given, gathers the features (and owns `x`); the targets are copied here. */

@@ -66,6 +66,7 @@ export function createExecutor(source: ModelSource, data: SplitData, o: SweepOpt
   const workers = checkInt('workers', o.workers ?? (spec ? defaultWorkers() : 1), 1, 1024, 'BAD_ARGUMENT', 'Use 1 to run in this thread.');
   const optSpec = specOfChoice(o.optimizer);
   const base = { data, metric: metricOf(probe), convex: isConvex(probe), optimizerSpec: optSpec };
+  if (spec) probe.dispose(); // built here from the spec: only its metric and convexity were needed
   const journal = (o as { journal?: TrialJournal }).journal ?? currentJournal();
   const journaled = (e: Executor): Executor => (journal && spec && optSpec
     ? withJournal(e, journal, journalContext(spec, optSpec, o.varyInit ?? true, data)) : e);
@@ -75,7 +76,7 @@ export function createExecutor(source: ModelSource, data: SplitData, o: SweepOpt
     return journaled(poolExecutor(base, spec, optSpec, o.varyInit ?? true, workers));
   }
   const makeModel = spec ? (seed: number) => modelForSeed(spec, seed, o.varyInit ?? true) : (source as (seed: number) => Model);
-  return journaled(inThreadExecutor(base, makeModel, factoryOfChoice(o.optimizer)));
+  return journaled(inThreadExecutor(base, makeModel, factoryOfChoice(o.optimizer), spec !== undefined));
 }
 
 /**
@@ -101,18 +102,22 @@ function withJournal(exec: Executor, journal: TrialJournal, context: string): Ex
 
 type Base = Pick<Executor, 'data' | 'metric' | 'convex' | 'optimizerSpec'>;
 
-function inThreadExecutor(base: Base, makeModel: (seed: number) => Model, makeOpt: (lr: number) => Optimizer): Executor {
+function inThreadExecutor(base: Base, makeModel: (seed: number) => Model, makeOpt: (lr: number) => Optimizer, owned: boolean): Executor {
   let warm = false;
   return {
     ...base, workers: 1,
     async run(settings, progress, signal) {
       const runs: Array<RunRecord | undefined> = new Array(settings.length).fill(undefined);
-      if (!warm && settings.length > 0) { warmUp(makeModel(settings[0]!.seed), makeOpt(1e-3), base.data.train, base.data.val); warm = true; }
+      if (!warm && settings.length > 0) {
+        const m = makeModel(settings[0]!.seed); warmUp(m, makeOpt(1e-3), base.data.train, base.data.val); warm = true;
+        if (owned) m.dispose();
+      }
       for (let i = 0; i < settings.length && !signal?.aborted; i++) {
         const s = settings[i]!;
         const id = progress.start(s);
-        const runner = new TrialRunner(makeModel(s.seed), makeOpt(s.learningRate), base.data.train, base.data.val, s);
+        const model = makeModel(s.seed); const runner = new TrialRunner(model, makeOpt(s.learningRate), base.data.train, base.data.val, s);
         while (!runner.advance(performance.now() + SLICE_MS) && !signal?.aborted) await yieldToEventLoop();
+        if (owned) model.dispose(); // models built here from a spec: the next trial reuses the memory
         progress.end(id, runner.done);
         if (runner.done) runs[i] = runner.result();
         await yieldToEventLoop();

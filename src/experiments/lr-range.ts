@@ -79,6 +79,7 @@ export async function lrRangeTest(makeModel: ModelSource, data: Dataset, options
     const model = isSpecSource(makeModel) ? modelForSeed(makeModel, seed, o.varyInit ?? true) : makeModel(seed);
     const opt = optimizerFromSpec(spec, { at: rate, spec: { type: 'exponential', initial: minLr, decaySteps: steps - 1, decayRate: ratio } });
     curves.push(ramp(model, opt, split.train, batchSize, seed, steps, beta, stopFactor, rate));
+    if (isSpecSource(makeModel)) model.dispose(); // built here: the next seed reuses its memory
     await new Promise((r) => setImmediate(r));
   }
   if (curves.length === 0) throw new MinibatchError('CANCELLED', 'the learning-rate range test was cancelled before any seed finished');

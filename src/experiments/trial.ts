@@ -69,8 +69,10 @@ export function warmUp(model: Model, optimizer: Optimizer, train: Dataset, val: 
 /** Runs a data-only job to the end (worker threads and the in-thread spec path alike). */
 export function runJob(job: TrialJob, train: Dataset, val: Dataset): RunRecord {
   const s = job.settings;
-  const runner = new TrialRunner(modelForSeed(job.model, s.seed, job.varyInit), optimizerAt(job.optimizer, s.learningRate), train, val, s);
+  const model = modelForSeed(job.model, s.seed, job.varyInit);
+  const runner = new TrialRunner(model, optimizerAt(job.optimizer, s.learningRate), train, val, s);
   runner.advance(Infinity);
+  model.dispose(); // the next trial on this thread reuses its memory
   return runner.result();
 }
 

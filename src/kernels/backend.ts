@@ -1,13 +1,18 @@
-// The Backend interface: the kernel table every model calls for its dense layers.
+// The Backend interface: the kernel table and resident engines that nn/ and optim/ reach kernels through (the only kernels/ module they import, with math.ts).
 
 /** Element-wise activation codes shared by every backend (numbers keep kernels monomorphic). */
 export const ACT = { linear: 0, relu: 1, leakyRelu: 2, tanh: 3, sigmoid: 4 } as const;
 export type ActCode = (typeof ACT)[keyof typeof ACT];
 
 /**
- * The matrix kernels a dense layer needs, all row-major over float32. Parameters live in one
- * flat array `P`: a layer's weights W [k, n] start at `wOff`, its bias b [n] at `bOff`.
- * Implementations must not allocate per call once warmed up for a shape.
+ * The matrix kernels a dense layer needs, all row-major over float32, and the factory for a
+ * model's resident engine. Parameters live in one flat array `P`: a layer's weights W [k, n]
+ * start at `wOff`, its bias b [n] at `bOff`. Implementations must not allocate per call once
+ * warmed up for a shape.
+ *
+ * A new backend (e.g. a native addon in kernels/native/) implements these five kernels and
+ * `createDense`; if it keeps parameters in memory of its own and has fused optimizer updates,
+ * it registers that memory with {@link registerResident} so optimizers find them.
  */
 export interface Backend {
   readonly name: string;
@@ -21,4 +26,108 @@ export interface Backend {
   activationForward(act: ActCode, Z: Float32Array, len: number, slope: number): void;
   /** In place: D[i] <- D[i] f'(z_i), with f' written in terms of the output A = f(z). */
   activationBackward(act: ActCode, A: Float32Array, D: Float32Array, len: number, slope: number): void;
+  /**
+   * A model's resident state and passes: its parameter vector, gradient and work buffers,
+   * made once per model (the fast path every training step runs through).
+   */
+  createDense(layout: DenseLayout): DenseEngine;
 }
+
+/** The shape of a dense stack, as a Model lays out its flat parameter vector. */
+export interface DenseLayout {
+  /** Widths from input to output. */
+  readonly layers: readonly number[];
+  readonly wOff: readonly number[];
+  readonly bOff: readonly number[];
+  /** Hidden-layer activation. */
+  readonly act: ActCode;
+  /** Negative-side slope for leaky relu (0 for every other activation). */
+  readonly slope: number;
+  readonly paramCount: number;
+  /** Where a fused loss adds its sums in a stats array (the caller's layout). */
+  readonly stats: StatSlots;
+}
+
+/** Slots of a running-statistics Float64Array that a fused loss adds to. */
+export interface StatSlots { readonly loss: number; readonly correct: number; readonly count: number }
+
+/**
+ * Copies the feature rows of a batch, by index, into `x` (which the engine's first layer reads
+ * in place when it lives in the engine's memory).
+ */
+export interface RowGatherer {
+  readonly x: Float32Array;
+  gather(order: Uint32Array, start: number, count: number): void;
+}
+
+/**
+ * A model's resident engine. `params` and `grad` are the model's parameter vector and gradient
+ * buffer (zeroed at first); passes also accept other arrays of the same layout (a perturbed
+ * copy in a gradient check), at the cost of a copy where the engine keeps its own memory.
+ * Nothing is allocated per step once the buffers fit the batch.
+ */
+export interface DenseEngine {
+  readonly params: Float32Array;
+  readonly grad: Float32Array;
+  /** The buffer a loss writes d loss / d logits into before `backward` (re-made when the capacity grows). */
+  readonly delta: Float32Array;
+  /** True when `softmaxLoss` is a fused kernel (else the caller computes the loss itself). */
+  readonly fusedSoftmax: boolean;
+  /** Forward pass for m rows of x; returns the buffer whose first m x outputs values are the logits. */
+  forward(params: Float32Array, x: Float32Array, m: number): Float32Array;
+  /** After `forward` with the same arguments and the loss written into `delta`: the gradient into `grad`. */
+  backward(params: Float32Array, x: Float32Array, m: number, grad: Float32Array): void;
+  /**
+   * Softmax cross-entropy of the logits `forward` left for m rows against class indices y: adds
+   * the summed loss, correct predictions and m to the layout's stat slots and, when `grad`,
+   * writes `delta` = scale (softmax - onehot), scale 1 when `sum` else 1/m. Only when `fusedSoftmax`.
+   */
+  softmaxLoss(m: number, y: Float32Array, sum: boolean, grad: boolean, stats: Float64Array): void;
+  /**
+   * A gatherer that lands batches of `features` (row-major, `width` per row, up to maxRows
+   * rows) where the first layer reads them without a copy, or undefined when that gains
+   * nothing (the batch is then copied as usual). The same features give the same gatherer again.
+   */
+  rowGatherer(features: Float32Array, width: number, maxRows: number): RowGatherer | undefined;
+  /**
+   * Gives the engine's memory back for reuse by the next engine on this thread. `params`,
+   * `grad`, gatherers and optimizer state that lived there must not be used afterwards.
+   */
+  dispose(): void;
+}
+
+/** One fused optimizer update over arrays in the same resident memory (the rules of optim/). */
+export interface FusedUpdates {
+  /** torch.optim.SGD (mode: 0 plain, 1 weight decay, 2/3 first momentum step classic/nesterov, 4 nesterov, 5 classic). */
+  sgd(p: Float32Array, g: Float32Array, b: Float32Array, lr: number, mu: number, keep: number, wd: number, mode: number): void;
+  /** Adam / AdamW. */
+  adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, b1: number, omb1: number, b2: number, omb2: number,
+    stepSize: number, rootBc2: number, eps: number, l2: number, shrink: number): void;
+  /** RMSProp (centered and momentum as 0/1). */
+  rmsprop(p: Float32Array, g: Float32Array, v: Float32Array, ga: Float32Array, b: Float32Array, alpha: number, oma: number, eps: number,
+    mu: number, lr: number, wd: number, centered: number, momentum: number): void;
+}
+
+/**
+ * Memory an engine keeps parameters in, with the fused kernels that update them in place: the
+ * optimizers' side of the seam. Optimizers find it from the parameter array
+ * ({@link optimizerKernels}) and keep their state in it.
+ */
+export interface OptimizerKernels {
+  /** False once the engine that owned this memory was disposed. */
+  readonly live: boolean;
+  /** A zeroed state buffer of `len` floats in this memory. */
+  allocState(len: number): Float32Array;
+  /** The update kernels for arrays of n elements (split over threads when n is large). */
+  updates(n: number): FusedUpdates;
+  /** x <- 0 where |x| < tiny, for a buffer in this memory. */
+  flushTiny(b: Float32Array, tiny: number): void;
+}
+
+const residents = new WeakMap<ArrayBufferLike, OptimizerKernels>();
+
+/** Records that views over `buffer` live in `memory` (called by backends when they make views). */
+export function registerResident(buffer: ArrayBufferLike, memory: OptimizerKernels): void { residents.set(buffer, memory); }
+
+/** The resident memory (with fused updates) that `a` is a view of, or null for an array on the JS heap. */
+export function optimizerKernels(a: Float32Array): OptimizerKernels | null { return residents.get(a.buffer) ?? null; }

@@ -1,5 +1,5 @@
 // Output layers fused with their losses: sigmoid + binary cross-entropy, softmax + cross-entropy, linear + MSE.
-import { sigmoid } from '../kernels/js/js-backend.js';
+import { sigmoid } from '../kernels/math.js';
 
 export type OutputKind = 'linear' | 'sigmoid' | 'softmax';
 

@@ -1,19 +1,13 @@
 // Model: a stack of dense layers with one flat parameter vector; forward, fused loss and backward.
 import { MinibatchError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
-import { ACT, type ActCode, type Backend } from '../kernels/backend.js';
+import { ACT, type ActCode, type Backend, type DenseEngine } from '../kernels/backend.js';
 import { defaultBackend } from '../kernels/select.js';
-import { DenseRunner } from '../kernels/wasm/dense-runner.js';
-import { WasmBackend } from '../kernels/wasm/wasm-backend.js';
 import type { Batch, RowGatherer } from '../data/batch.js';
 import type { Dataset } from '../data/dataset.js';
-import { WasmRowGatherer } from '../kernels/wasm/row-gatherer.js';
 import { initWeights, type Initializer } from './init.js';
 import { accumulateLoss, outputLoss, outputTransform, STAT, STAT_SIZE, type OutputKind } from './losses.js';
 import type { ModelMeta } from './model-json.js';
-
-/** Feature matrices up to this many floats (256 MB) are copied into WASM memory for gathering. */
-const MAX_RESIDENT_FLOATS = 64 * 1024 * 1024;
 
 export type Activation = 'relu' | 'leaky-relu' | 'tanh' | 'sigmoid' | 'linear';
 export type ModelKind = 'linear' | 'logistic' | 'softmax' | 'mlp';
@@ -43,13 +37,14 @@ export const ACT_CODE: Record<Activation, ActCode> = {
  * [inputs, outputs] row-major, so optimizers update them with one fused loop. Work buffers are
  * sized for the largest batch seen and reused: a training step allocates nothing.
  *
- * On a WasmBackend (the default where the WASM SIMD kernels load, see `defaultBackend`) the
- * passes run through a DenseRunner: `params`, the gradient buffer and the work buffers live in
- * WASM (shared) memory, each layer on the WASM or the JS kernels as the backend's cost model
- * decides, and a softmax output's cross-entropy runs as a WASM kernel too (one vectorised exp
- * per logit, float32; the JS backend computes it in float64), for training and evaluation
- * alike. `params` is then a view of that memory: copy it (`slice`, `getWeights`) to keep or
- * send it elsewhere.
+ * The passes run through the backend's engine (`backend.createDense`). On the WASM backend
+ * (the default where the WASM SIMD kernels load, see `defaultBackend`) `params`, the gradient
+ * buffer and the work buffers live in WASM (shared) memory, each layer on the WASM or the JS
+ * kernels as the backend's cost model decides, and a softmax output's cross-entropy runs as a
+ * fused kernel too (one vectorised exp per logit, float32; the JS backend computes it in
+ * float64), for training and evaluation alike. `params` is then a view of that memory: copy it
+ * (`slice`, `getWeights`) to keep or send it elsewhere, and call `dispose()` when done with the
+ * model so the next one reuses the memory.
  */
 export class Model {
   readonly spec: ModelSpec;
@@ -60,25 +55,20 @@ export class Model {
   /** Offsets of W_l and b_l in `params`. */
   readonly wOff: number[] = [];
   readonly bOff: number[] = [];
-  private readonly act: ActCode;
-  private capacity = 0;
-  private acts: Float32Array[] = [];
-  private deltaA = new Float32Array(0);
-  private deltaB = new Float32Array(0);
   private readonly scratchStats = new Float64Array(STAT_SIZE);
-  /** The slope passed to activation kernels: a stored 0 unless leaky relu (a small integer is never boxed). */
-  private readonly slopeArg: number;
-  private readonly runner: DenseRunner | null;
-  private jsGrad: Float32Array | undefined;
-  private readonly gatherers = new WeakMap<Float32Array, WasmRowGatherer>();
+  /** The backend's resident state and passes for this model. */
+  private readonly engine: DenseEngine;
+  /** The output is softmax and the engine fuses its cross-entropy. */
+  private readonly fusedSoftmax: boolean;
   /** Names, classes, preprocessing and training configuration saved with the model. */
   meta: ModelMeta | undefined;
 
   constructor(spec: ModelSpec, backend: Backend = defaultBackend()) {
     this.spec = spec;
     this.backend = backend;
-    this.act = ACT_CODE[spec.activation];
-    this.slopeArg = this.act === ACT.leakyRelu ? spec.leakySlope : 0;
+    const act = ACT_CODE[spec.activation];
+    /* The slope passed to activation kernels: a stored 0 unless leaky relu (a small integer is never boxed). */
+    const slope = act === ACT.leakyRelu ? spec.leakySlope : 0;
     const L = spec.layers;
     this.inputs = L[0]!; this.outputs = L[L.length - 1]!;
     let off = 0;
@@ -86,10 +76,9 @@ export class Model {
       this.wOff.push(off); off += L[l]! * L[l + 1]!;
       this.bOff.push(off); off += L[l + 1]!;
     }
-    this.runner = backend instanceof WasmBackend
-      ? new DenseRunner(backend.wasm.kernels, { layers: L, wOff: this.wOff, bOff: this.bOff, act: this.act, slope: this.slopeArg, paramCount: off }, backend.wasm.costs, backend.wasm.threads)
-      : null;
-    this.params = this.runner ? this.runner.params : new Float32Array(off);
+    this.engine = backend.createDense({ layers: L, wOff: this.wOff, bOff: this.bOff, act, slope, paramCount: off, stats: STAT });
+    this.fusedSoftmax = spec.output === 'softmax' && this.engine.fusedSoftmax;
+    this.params = this.engine.params;
     const rng = new Rng(spec.seed);
     for (let l = 0; l + 1 < L.length; l++) {
       const w = this.params.subarray(this.wOff[l]!, this.bOff[l]!);
@@ -98,32 +87,30 @@ export class Model {
   }
 
   /**
-   * The gradient buffer a training loop passes to `accumulateGrad` and the optimizer: the same
-   * zeroed-at-first array on every call, of `params.length` floats. On a WasmBackend it lives in
-   * WASM memory beside the parameters, so the kernels write it in place and the optimizers
-   * update with fused kernels; any other Float32Array of the right length works too (copied).
-   */
-  /**
-   * A gatherer for batches of `data` (at most maxRows rows; one per model and data set, so
-   * the same object again on a later call) that lands them in this model's
-   * WASM memory, where the first layer reads them without a copy; undefined on the JS backend,
-   * when the first layer runs on the JS kernels (nothing to gain) or for feature matrices over
-   * 256 MB (batches are then copied as usual). For BatchBuffer.
+   * A gatherer for batches of `data` (at most maxRows rows; the same object again on a later
+   * call for the same data) that lands them where the engine's first layer reads them without
+   * a copy (the WASM memory); undefined when that gains nothing (the JS backend, a first layer
+   * on the JS kernels, feature matrices over 256 MB): batches are then copied as usual. For BatchBuffer.
    */
   rowGatherer(data: Dataset, maxRows: number): RowGatherer | undefined {
-    if (!this.runner || !this.runner.layerOnWasm(0) || data.x.length > MAX_RESIDENT_FLOATS) return undefined;
-    // One resident copy per feature matrix, refreshed on each request: repeated fit calls on the
-    // same data reuse its block instead of growing the memory by a copy each.
-    const cached = this.gatherers.get(data.x);
-    if (cached && cached.maxRows >= maxRows) { cached.refresh(data.x); return cached; }
-    const g = new WasmRowGatherer(this.runner.arena, data.x, data.numFeatures, maxRows);
-    this.gatherers.set(data.x, g);
-    return g;
+    return this.engine.rowGatherer(data.x, data.numFeatures, maxRows);
   }
 
-  gradientBuffer(): Float32Array {
-    return this.runner ? this.runner.grad : (this.jsGrad ??= new Float32Array(this.params.length));
-  }
+  /**
+   * The gradient buffer a training loop passes to `accumulateGrad` and the optimizer: the same
+   * zeroed-at-first array on every call, of `params.length` floats. On the WASM backend it lives
+   * in WASM memory beside the parameters, so the kernels write it in place and the optimizers
+   * update with fused kernels; any other Float32Array of the right length works too (copied).
+   */
+  gradientBuffer(): Float32Array { return this.engine.grad; }
+
+  /**
+   * Gives the model's backend memory back for reuse by the next model on this thread (a sweep
+   * calls it when a trial ends, so its memory stays flat). The model, its `params`, gradient
+   * buffer and any optimizer state kept beside them must not be used afterwards: copy the
+   * weights out first (`getWeights`) if you need them. Idempotent.
+   */
+  dispose(): void { this.engine.dispose(); }
 
   /** Number of dense layers. */
   get depth(): number { return this.spec.layers.length - 1; }
@@ -194,37 +181,19 @@ export class Model {
 
   /** Forward, fused loss and backward: the gradient (sum or mean) into grad, sums into stats. */
   private pass(params: Float32Array, batch: Batch, grad: Float32Array, sum: boolean, stats: Float64Array): void {
-    const m = batch.size;
-    const logits = this.forward(params, batch.x, m);
-    const runner = this.runner;
-    if (runner) {
-      if (this.spec.output === 'softmax') runner.softmaxLoss(m, batch.y, sum, true, stats);
-      else accumulateLoss(this.spec.output, m, this.outputs, logits, batch.y, runner.delta, sum, stats);
-      runner.backward(params, batch.x, m, grad);
-      return;
-    }
-    const L = this.spec.layers; const last = this.depth - 1;
-    let D = this.deltaA;
-    accumulateLoss(this.spec.output, m, this.outputs, logits, batch.y, D, sum, stats);
-    const be = this.backend;
-    for (let l = last; l >= 0; l--) {
-      const input = l === 0 ? batch.x : this.acts[l - 1]!;
-      be.denseBackwardParams(m, L[l]!, L[l + 1]!, input, D, grad, this.wOff[l]!, this.bOff[l]!);
-      if (l > 0) {
-        const next = D === this.deltaA ? this.deltaB : this.deltaA;
-        be.denseBackwardInput(m, L[l]!, L[l + 1]!, D, params, this.wOff[l]!, next);
-        be.activationBackward(this.act, this.acts[l - 1]!, next, m * L[l]!, this.slopeArg);
-        D = next;
-      }
-    }
+    const m = batch.size; const engine = this.engine;
+    const logits = engine.forward(params, batch.x, m);
+    if (this.fusedSoftmax) engine.softmaxLoss(m, batch.y, sum, true, stats);
+    else accumulateLoss(this.spec.output, m, this.outputs, logits, batch.y, engine.delta, sum, stats);
+    engine.backward(params, batch.x, m, grad);
   }
 
   /** Loss only (no gradient) on one batch, adding to `stats`; returns the summed loss. */
   lossOnly(params: Float32Array, batch: Batch, stats: Float64Array): number {
     const logits = this.forward(params, batch.x, batch.size);
-    if (this.runner && this.spec.output === 'softmax') {
+    if (this.fusedSoftmax) {
       const before = stats[STAT.loss]!;
-      this.runner.softmaxLoss(batch.size, batch.y, true, false, stats);
+      this.engine.softmaxLoss(batch.size, batch.y, true, false, stats);
       return stats[STAT.loss]! - before;
     }
     return outputLoss(this.spec.output, batch.size, this.outputs, logits, batch.y, null, 1, stats);
@@ -251,29 +220,7 @@ export class Model {
   }
 
   /** Forward pass for m rows of x; returns the buffer whose first m x outputs values are logits. */
-  forward(params: Float32Array, x: Float32Array, m: number): Float32Array {
-    if (this.runner) return this.runner.forward(params, x, m);
-    this.ensureCapacity(m);
-    const L = this.spec.layers; const be = this.backend;
-    let input = x;
-    for (let l = 0; l < this.depth; l++) {
-      const out = this.acts[l]!;
-      be.denseForward(m, L[l]!, L[l + 1]!, input, params, this.wOff[l]!, this.bOff[l]!, out);
-      if (l < this.depth - 1) be.activationForward(this.act, out, m * L[l + 1]!, this.slopeArg);
-      input = out;
-    }
-    return input;
-  }
-
-  private ensureCapacity(m: number): void {
-    if (m <= this.capacity) return;
-    const L = this.spec.layers;
-    this.acts = L.slice(1).map((w) => new Float32Array(m * w));
-    const widest = Math.max(...L.slice(1));
-    this.deltaA = new Float32Array(m * widest);
-    this.deltaB = new Float32Array(m * widest);
-    this.capacity = m;
-  }
+  forward(params: Float32Array, x: Float32Array, m: number): Float32Array { return this.engine.forward(params, x, m); }
 }
 
 function flattenRows(x: number[][], width: number): Float32Array {

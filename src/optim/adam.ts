@@ -64,7 +64,7 @@ export class Adam extends Optimizer {
     const rootBc2 = Math.sqrt(1 - b2 ** t);
     const l2 = decoupled ? 0 : wd; const shrink = decoupled ? 1 - lr * wd : 1;
     const k = this.fused(p, g);
-    if (k) { k.adamUpdate(n, p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, b1, 1 - b1, b2, 1 - b2, stepSize, rootBc2, eps, l2, shrink); return; }
+    if (k) { k.adam(p, g, m, v, b1, 1 - b1, b2, 1 - b2, stepSize, rootBc2, eps, l2, shrink); return; }
     for (let i = 0; i < n; i++) {
       const pi = p[i]! * shrink;
       const gi = g[i]! + l2 * pi;

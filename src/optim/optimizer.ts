@@ -1,8 +1,6 @@
 // The Optimizer interface and the shared bookkeeping (step count, schedule, state buffers).
 import { MinibatchError } from '../core/errors.js';
-import { homeOf, type WasmArena } from '../kernels/wasm/wasm-arena.js';
-import type { KernelExports } from '../kernels/wasm/wasm-module.js';
-import { MIN_PART_ELEMENTS } from '../kernels/wasm/split-kernels.js';
+import { optimizerKernels, type FusedUpdates, type OptimizerKernels } from '../kernels/backend.js';
 import { toSchedule, type Schedule, type ScheduleSpec } from './schedule.js';
 
 /** Every this many updates, state values smaller in magnitude than {@link FLUSH_BELOW} are set to 0. */
@@ -53,11 +51,11 @@ export abstract class Optimizer {
   lastLearningRate = NaN;
   protected readonly schedule: Schedule;
   protected size = -1;
-  /** The WASM memory the state buffers live in (null: the JS heap). */
-  private home: WasmArena | null = null;
+  /** The backend memory the state buffers live in (null: the JS heap). */
+  private home: OptimizerKernels | null = null;
   /** The last params and grad arrays stepped with and where they live (looked up once per array, not per step). */
-  private seenParams: Float32Array | null = null; private paramsHome: WasmArena | null = null;
-  private seenGrad: Float32Array | null = null; private gradHome: WasmArena | null = null;
+  private seenParams: Float32Array | null = null; private paramsHome: OptimizerKernels | null = null;
+  private seenGrad: Float32Array | null = null; private gradHome: OptimizerKernels | null = null;
   /** buffers(), kept for the flush (null after the buffers are reallocated). */
   private stateList: Float32Array[] | null = null;
 
@@ -71,7 +69,7 @@ export abstract class Optimizer {
     if (grad.length !== params.length) {
       throw new MinibatchError('BAD_SHAPE', `gradient has ${grad.length} values for ${params.length} parameters`);
     }
-    if (params !== this.seenParams) { this.seenParams = params; this.paramsHome = homeOf(params) ?? null; }
+    if (params !== this.seenParams) { this.seenParams = params; this.paramsHome = optimizerKernels(params); }
     const home = this.paramsHome;
     if (params.length !== this.size) { this.home = home; this.allocate(params.length); }
     else if (home !== this.home) this.rehome(home);
@@ -83,23 +81,28 @@ export abstract class Optimizer {
   }
 
   /**
-   * The kernels to update with: the WASM exports when params, grad and the state all live in
-   * the same WASM memory and there are at least FUSED_MIN parameters, else null (the
-   * JavaScript loop).
+   * The fused updates of the backend when params, grad and the state all live in the same
+   * backend memory and there are at least FUSED_MIN parameters, else null (the JavaScript loop).
    */
-  protected fused(params: Float32Array, grad: Float32Array): KernelExports | null {
+  protected fused(params: Float32Array, grad: Float32Array): FusedUpdates | null {
     // step() has put the state where params live, so only the gradient's home is left to check.
     const home = this.home;
     if (home === null || params.length < FUSED_MIN) return null;
-    if (grad !== this.seenGrad) { this.seenGrad = grad; this.gradHome = homeOf(grad) ?? null; }
-    return this.gradHome === home ? home.pick(params.length, MIN_PART_ELEMENTS) : null;
+    if (grad !== this.seenGrad) { this.seenGrad = grad; this.gradHome = optimizerKernels(grad); }
+    return this.gradHome === home ? home.updates(params.length) : null;
   }
 
   /** A zeroed state buffer of n floats where the parameters live. */
-  protected newBuffer(n: number): Float32Array { return this.home ? this.home.allocView(n) : new Float32Array(n); }
+  protected newBuffer(n: number): Float32Array { return this.home ? this.home.allocState(n) : new Float32Array(n); }
 
-  /** Moves the state buffers (values kept) to the memory the parameters now live in. */
-  private rehome(home: WasmArena | null): void {
+  /**
+   * Moves the state buffers (values kept) to the memory the parameters now live in; state left
+   * in a disposed model's memory is lost, which is an error rather than a silent restart.
+   */
+  private rehome(home: OptimizerKernels | null): void {
+    if (this.home && !this.home.live && this.buffers().some((b) => b.length > 0)) {
+      throw new MinibatchError('BAD_ARGUMENT', `this ${this.spec.type} optimizer kept its state in the memory of a model that was disposed (model.dispose()); create a new optimizer, or call reset() on this one, before stepping another model`);
+    }
     const old = this.buffers().map((b) => b.slice());
     this.home = home; this.reallocate(this.size);
     this.buffers().forEach((b, i) => b.set(old[i]!));
@@ -107,9 +110,9 @@ export abstract class Optimizer {
 
   /** The denormal guard: zero every state value below FLUSH_BELOW in magnitude. */
   protected flushState(): void {
-    const k = this.home?.kernels;
+    const home = this.home;
     for (const b of (this.stateList ??= this.buffers())) {
-      if (k && homeOf(b) === this.home) { k.flushTiny(b.byteOffset, b.length, FLUSH_BELOW); continue; }
+      if (home && optimizerKernels(b) === home) { home.flushTiny(b, FLUSH_BELOW); continue; }
       for (let i = 0; i < b.length; i++) if (Math.abs(b[i]!) < FLUSH_BELOW) b[i] = 0;
     }
   }

@@ -60,7 +60,7 @@ export class Rmsprop extends Optimizer {
     const v = this.v; const ga = this.ga; const b = this.buf; const n = p.length;
     const k = this.fused(p, g);
     if (k) {
-      k.rmspropUpdate(n, p.byteOffset, g.byteOffset, v.byteOffset, ga.byteOffset, b.byteOffset, alpha, 1 - alpha, epsilon, mu, lr, wd, centered ? 1 : 0, mu > 0 ? 1 : 0);
+      k.rmsprop(p, g, v, ga, b, alpha, 1 - alpha, epsilon, mu, lr, wd, centered ? 1 : 0, mu > 0 ? 1 : 0);
       return;
     }
     for (let i = 0; i < n; i++) {

@@ -54,7 +54,7 @@ export class Sgd extends Optimizer {
     const k = this.fused(p, g);
     if (k) {
       const mode = mu === 0 ? (wd === 0 ? 0 : 1) : t === 1 ? (nesterov ? 3 : 2) : nesterov ? 4 : 5;
-      k.sgdUpdate(n, p.byteOffset, g.byteOffset, this.buf.byteOffset, lr, mu, 1 - dampening, wd, mode);
+      k.sgd(p, g, this.buf, lr, mu, 1 - dampening, wd, mode);
       return;
     }
     if (mu === 0) {

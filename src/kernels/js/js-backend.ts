@@ -1,5 +1,7 @@
 // The reference backend: plain TypeScript loops over typed arrays, always available.
-import { ACT, type ActCode, type Backend } from '../backend.js';
+import { ACT, type ActCode, type Backend, type DenseEngine, type DenseLayout } from '../backend.js';
+import { sigmoid } from '../math.js';
+import { KernelDense } from './js-dense.js';
 
 /*
  * How these loops are shaped (measured with bench/: `npm run bench`, see bench/README.md):
@@ -23,6 +25,9 @@ import { ACT, type ActCode, type Backend } from '../backend.js';
  */
 export class JsBackend implements Backend {
   readonly name = 'js';
+
+  /** The model's passes on these kernels, buffers on the JS heap. */
+  createDense(layout: DenseLayout): DenseEngine { return new KernelDense(this, layout); }
 
   /** C[m,n] = A[m,k] W[k,n] + b[n]: per row of A, four outputs at a time, each a dot product down a column of W. */
   denseForward(m: number, k: number, n: number, A: Float32Array, P: Float32Array, wOff: number, bOff: number, C: Float32Array): void {
@@ -191,11 +196,4 @@ function outer(k: number, n: number, x: Float32Array, dy: Float32Array, G: Float
     const v = x[p]!; const g = wOff + p * n;
     for (let j = 0; j < n; j++) G[g + j] = v * dy[j]!;
   }
-}
-
-/** The logistic function, evaluated without overflow for large |z|. */
-export function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
 }

@@ -1,5 +1,6 @@
 // NativeBackend: the Backend interface on the native kernels, in place on the caller's arrays (no staging copies).
-import type { ActCode, Backend } from '../backend.js';
+import type { ActCode, Backend, DenseEngine, DenseLayout } from '../backend.js';
+import { KernelDense } from '../js/js-dense.js';
 import type { NativeKernels } from './native-kernels.js';
 
 /**
@@ -10,6 +11,9 @@ import type { NativeKernels } from './native-kernels.js';
  */
 export class NativeBackend implements Backend {
   readonly name: string;
+
+  /** A model's engine: the JS-heap layer-by-layer engine calling these native kernels in place (no staging copies). */
+  createDense(layout: DenseLayout): DenseEngine { return new KernelDense(this, layout); }
 
   constructor(readonly kernels: NativeKernels) {
     this.name = `native-${kernels.info().isa}`;

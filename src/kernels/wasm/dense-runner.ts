@@ -1,7 +1,9 @@
-// DenseRunner: a model's forward and backward passes with its work buffers in WASM memory, each layer on the cheaper kernels.
-import { ACT, type ActCode } from '../backend.js';
+// DenseRunner: the WASM backend's DenseEngine, a model's forward and backward passes with its work buffers in WASM memory, each layer on the cheaper kernels.
+import { MinibatchError } from '../../core/errors.js';
+import { ACT, type DenseEngine, type DenseLayout, type RowGatherer, type StatSlots } from '../backend.js';
 import { JsBackend } from '../js/js-backend.js';
 import { wasmWins, type KernelCosts } from './cost-model.js';
+import { WasmRowGatherer } from './row-gatherer.js';
 import { MIN_PART_MACS } from './split-kernels.js';
 import { homeOf, WasmArena } from './wasm-arena.js';
 import type { WasmKernels } from './wasm-module.js';
@@ -14,18 +16,8 @@ import type { WasmKernels } from './wasm-module.js';
  */
 export const PLAN_BATCH = 32;
 
-/** The shape of a dense stack, as the Model lays out its flat parameter vector. */
-export interface DenseStack {
-  /** Widths from input to output. */
-  layers: readonly number[];
-  wOff: readonly number[];
-  bOff: readonly number[];
-  /** Hidden-layer activation. */
-  act: ActCode;
-  /** Negative-side slope for leaky relu (0 for every other activation). */
-  slope: number;
-  paramCount: number;
-}
+/** Feature matrices up to this many floats (256 MB) are copied into WASM memory for gathering. */
+const MAX_RESIDENT_FLOATS = 64 * 1024 * 1024;
 
 /**
  * Runs a dense stack with its parameters, gradient and every activation and delta buffer in one
@@ -41,7 +33,7 @@ export interface DenseStack {
  * give the same bits (the JS kernels accumulate in float64 and the WASM ones in float32, so
  * switching would change the low bits). Nothing is allocated per step.
  */
-export class DenseRunner {
+export class DenseRunner implements DenseEngine {
   /** The parameter vector, in WASM memory. */
   readonly params: Float32Array;
   /** The gradient buffer, in WASM memory. */
@@ -55,7 +47,11 @@ export class DenseRunner {
   /** The largest layer's multiply-adds per row (decides whether a step's calls may be split). */
   private readonly rowMacs: number;
   private readonly js = new JsBackend();
-  private readonly s: DenseStack;
+  private readonly s: DenseLayout;
+  private readonly slots: StatSlots;
+  readonly fusedSoftmax = true;
+  /** One resident copy per feature matrix (see rowGatherer). */
+  private readonly gatherers = new WeakMap<Float32Array, WasmRowGatherer>();
   private readonly costs: KernelCosts | null;
   private readonly onWasm: Uint8Array;
   private anyWasm = false;
@@ -77,8 +73,8 @@ export class DenseRunner {
   private readonly fused: number;
 
   /** `threads` > 1: large kernel calls are split over that many threads (same bits). */
-  constructor(kernels: WasmKernels, stack: DenseStack, costs: KernelCosts | null, threads = 1) {
-    this.arena = new WasmArena(kernels, threads);
+  constructor(kernels: WasmKernels, stack: DenseLayout, costs: KernelCosts | null, threads = 1) {
+    this.arena = WasmArena.acquire(kernels, threads); this.slots = stack.stats;
     this.rowMacs = Math.max(...stack.layers.slice(1).map((w, l) => w * stack.layers[l]!));
     this.s = stack; this.costs = costs;
     this.onWasm = new Uint8Array(stack.layers.length - 1);
@@ -99,12 +95,11 @@ export class DenseRunner {
   ensure(m: number): void {
     if (m <= this.capacity) return;
     const L = this.s.layers; const widest = Math.max(...L.slice(1)); const a = this.arena;
-    this.xPtr = a.alloc(m * L[0]!); this.packPtr = a.alloc(Math.max(m, ...L) * 8);
+    this.packPtr = a.alloc(Math.max(m, ...L) * 8);
     this.dPtrA = a.alloc(m * widest); this.dPtrB = a.alloc(m * widest);
     this.actPtr = L.slice(1).map((w) => a.alloc(m * w));
     this.acts = this.actPtr.map((p, l) => a.view(p, m * L[l + 1]!));
     this.delta = a.view(this.dPtrA, m * widest); this.deltaB = a.view(this.dPtrB, m * widest);
-    this.xStage = a.view(this.xPtr, m * L[0]!);
     this.yPtr = a.alloc(m); this.yStage = a.view(this.yPtr, m);
     this.capacity = m;
   }
@@ -126,8 +121,28 @@ export class DenseRunner {
     return this.pCopyPtr;
   }
 
+  /**
+   * A gatherer for batches of `features` (at most maxRows rows) that lands them in this memory,
+   * where the first layer reads them without a copy; undefined when the first layer runs on the
+   * JS kernels (nothing to gain) or for feature matrices over 256 MB. One per feature matrix,
+   * refreshed on each request: repeated fit calls on the same data reuse its block instead of
+   * growing the memory by a copy each (and the block outlives dispose for the next model).
+   */
+  rowGatherer(features: Float32Array, width: number, maxRows: number): RowGatherer | undefined {
+    if (!this.layerOnWasm(0) || features.length > MAX_RESIDENT_FLOATS) return undefined;
+    const cached = this.gatherers.get(features);
+    if (cached && cached.maxRows >= maxRows) { cached.refresh(features); return cached; }
+    const g = new WasmRowGatherer(this.arena, features, width, maxRows);
+    this.gatherers.set(features, g);
+    return g;
+  }
+
+  /** Gives the memory back to this thread's pool (see WasmArena.dispose). */
+  dispose(): void { this.arena.dispose(); }
+
   /** Forward pass for m rows of x; returns the buffer whose first m x outputs values are the logits. */
   forward(params: Float32Array, x: Float32Array, m: number): Float32Array {
+    if (!this.arena.live) throw disposedError();
     this.ensure(m);
     if (this.anyWasm) this.pBase = this.locateParams(params);
     const L = this.s.layers; const depth = L.length - 1; const k = this.arena.pick(m * this.rowMacs, MIN_PART_MACS); const act = this.s.act;
@@ -187,7 +202,7 @@ export class DenseRunner {
   /**
    * Softmax cross-entropy of the logits `forward` left for m rows against class indices y, in
    * WASM (f32x4 lanes, one vectorised exp per logit; assembly/softmax.ts): adds the summed loss,
-   * correct predictions and m to `stats` (STAT layout: loss 0, correct 1, count 4) and, when
+   * correct predictions and m to `stats` (at the layout's stat slots) and, when
    * `grad`, writes `delta` = scale (softmax - onehot) with scale 1 when `sum` else 1/m.
    */
   softmaxLoss(m: number, y: Float32Array, sum: boolean, grad: boolean, stats: Float64Array): void {
@@ -196,7 +211,8 @@ export class DenseRunner {
     for (let i = 0; i < m; i++) ys[i] = y[i]!;
     const out = this.out; out[0] = 0; out[1] = 0;
     this.arena.raw.softmaxXent(m, n, last, this.yPtr, grad ? this.dPtrA : 0, sum ? 1 : 1 / m, this.workPtr, this.outPtr);
-    stats[0]! += out[0]!; stats[1]! += out[1]!; stats[4]! += m;
+    const sl = this.slots;
+    stats[sl.loss]! += out[0]!; stats[sl.correct]! += out[1]!; stats[sl.count]! += m;
   }
 
   /**
@@ -205,9 +221,19 @@ export class DenseRunner {
    */
   private stage(x: Float32Array, m: number): number {
     if (homeOf(x) === this.arena) return (this.xBase = x.byteOffset);
-    const len = m * this.s.layers[0]!; const dst = this.xStage;
+    const len = m * this.s.layers[0]!;
+    if (this.xStage.length < len) {
+      // Made on first need: a model whose batches are gathered in this memory never stages (for a full batch, a data set's worth of memory).
+      const floats = this.capacity * this.s.layers[0]!;
+      this.xPtr = this.arena.alloc(floats); this.xStage = this.arena.view(this.xPtr, floats);
+    }
+    const dst = this.xStage;
     if (x.length <= dst.length) dst.set(x);
     else for (let i = 0; i < len; i++) dst[i] = x[i]!;
     return (this.xBase = this.xPtr);
   }
+}
+
+function disposedError(): MinibatchError {
+  return new MinibatchError('BAD_ARGUMENT', 'this model was disposed (model.dispose()) and its memory now belongs to another model; build a new model to use it again');
 }

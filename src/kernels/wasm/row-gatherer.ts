@@ -1,4 +1,5 @@
 // WasmRowGatherer: a dataset's feature rows copied once into a model's WASM memory, batches gathered from there by bulk copies.
+import type { RowGatherer } from '../backend.js';
 import type { WasmArena } from './wasm-arena.js';
 
 /**
@@ -7,7 +8,7 @@ import type { WasmArena } from './wasm-arena.js';
  * layer reads the batch in place. Made once per training run; the copy costs one pass over the
  * data, each batch then costs a memcpy per row instead of a JavaScript loop per float.
  */
-export class WasmRowGatherer {
+export class WasmRowGatherer implements RowGatherer {
   /** The batch block: up to maxRows rows. */
   readonly x: Float32Array;
   private readonly src: Float32Array;
@@ -19,7 +20,7 @@ export class WasmRowGatherer {
 
   constructor(private readonly arena: WasmArena, features: Float32Array, width: number, maxRows: number) {
     this.maxRows = maxRows;
-    this.src = arena.allocView(features.length); this.src.set(features);
+    this.src = arena.residentFeatures(features);
     this.x = arena.allocView(maxRows * width);
     this.idxBlock = arena.allocView(maxRows);
     this.idx = new Uint32Array(this.idxBlock.buffer, this.idxBlock.byteOffset, maxRows);

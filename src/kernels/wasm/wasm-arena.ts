@@ -1,5 +1,8 @@
-// WasmArena: one kernel instance and its shared memory; blocks that never move (so views stay valid) and a scratch layout.
-import { SplitKernels } from './split-kernels.js';
+// WasmArena: one kernel instance and its shared memory; blocks that never move (so views stay valid), a scratch layout, and reuse of the memory after dispose.
+import { registerResident, type FusedUpdates, type OptimizerKernels } from '../backend.js';
+import { WasmUpdates } from './fused-updates.js';
+import { MIN_PART_ELEMENTS, SplitKernels } from './split-kernels.js';
+import { takePooled, givePooled, type FeatureBlock, type PooledMemory } from './memory-pool.js';
 import { instantiate, type KernelExports, type WasmKernels } from './wasm-module.js';
 
 const PAGE = 65536;
@@ -30,7 +33,7 @@ const reclaim = new FinalizationRegistry<[WasmArena, number, number]>(([arena, p
  *   WasmBackend and the calibration), invalidating whatever was there; an arena uses one or
  *   the other.
  */
-export class WasmArena {
+export class WasmArena implements OptimizerKernels {
   /** The kernels to call: `raw` itself, or with `threads` > 1 a SplitKernels over it. */
   readonly kernels: KernelExports;
   /** This thread's instance's exports. */
@@ -44,15 +47,71 @@ export class WasmArena {
   /** Released blocks by float count, reused (zeroed) by allocView. */
   private free = new Map<number, number[]>();
   private heapView: Float32Array;
+  /** False after dispose: the memory may then belong to another arena. */
+  live = true;
+  /** The resident feature matrix block (kept for the next arena over this memory), if any. */
+  private features: FeatureBlock | null = null;
+  /** A block a previous arena over this memory left features in, reserved below `top` until claimed. */
+  private spare: FeatureBlock | null;
+  /** Bytes below which a reused memory may hold a previous arena's values (0 for a fresh memory). */
+  private dirty = 0;
+  private readonly rawUpdates: WasmUpdates; private readonly splitUpdates: WasmUpdates;
 
-  /** `threads` > 1 splits large kernel calls over that many threads (see SplitKernels). */
-  constructor(kernels: WasmKernels, threads = 1) {
-    const { memory, exports } = instantiate(kernels, 1);
+  /**
+   * `threads` > 1 splits large kernel calls over that many threads (see SplitKernels).
+   * `reuse`: a memory and instance given back by a disposed arena (see {@link WasmArena.acquire}).
+   */
+  constructor(kernels: WasmKernels, threads = 1, reuse?: PooledMemory) {
+    const { memory, exports } = reuse ?? instantiate(kernels, 1);
     this.raw = exports; this.memory = memory; this.module = kernels;
     if (exports.staticEnd() > BASE) throw new Error(`kernel module's static data ends at ${exports.staticEnd()}, above the arena's base ${BASE}`);
     this.kernels = threads > 1 ? new SplitKernels(exports, this, threads, (n) => this.alloc(n)) : exports;
+    this.rawUpdates = new WasmUpdates(exports); this.splitUpdates = threads > 1 ? new WasmUpdates(this.kernels) : this.rawUpdates;
     this.heapView = this.view(0, memory.buffer.byteLength / 4);
+    this.spare = reuse?.features ?? null;
+    // Blocks come zeroed: below `dirty` (what the last arena used) alloc clears each block it hands out.
+    if (reuse) { this.top = this.spare ? this.spare.ptr + blockBytes(this.spare.floats) : BASE; this.dirty = reuse.used + SLACK; }
   }
+
+  /**
+   * An arena over a memory a disposed arena of the same module gave back on this thread, or a
+   * new one: a sweep that disposes each trial's model reuses one memory instead of growing
+   * the process by a memory per trial.
+   */
+  static acquire(kernels: WasmKernels, threads = 1): WasmArena {
+    return new WasmArena(kernels, threads, takePooled(kernels) ?? undefined);
+  }
+
+  /**
+   * Gives the memory and instance back for the next `acquire` on this thread (the resident
+   * feature block with them). Every view of this arena is invalid afterwards.
+   */
+  dispose(): void {
+    if (!this.live) return;
+    this.live = false;
+    givePooled(this.module, { memory: this.memory, exports: this.raw, used: Math.max(this.top, this.dirty), features: this.features });
+  }
+
+  /**
+   * A view holding a copy of `src` (a feature matrix): in the block a previous arena over this
+   * memory kept features in when it is large enough, else in a new block. The arena's dispose
+   * passes the block on, so trials of a sweep on the same data reuse one copy's space.
+   */
+  residentFeatures(src: Float32Array): Float32Array {
+    const spare = this.spare;
+    const block = spare && spare.floats >= src.length ? spare : { ptr: this.alloc(src.length), floats: src.length };
+    if (block === spare) this.spare = null;
+    this.features = block;
+    const v = this.view(block.ptr, src.length); v.set(src);
+    return v;
+  }
+
+  /** The fused optimizer updates for n elements: split over threads when n is large enough. */
+  updates(n: number): FusedUpdates { return n >= 2 * MIN_PART_ELEMENTS ? this.splitUpdates : this.rawUpdates; }
+
+  allocState(len: number): Float32Array { return this.allocView(len); }
+
+  flushTiny(b: Float32Array, tiny: number): void { this.kernels.flushTiny(b.byteOffset, b.length, tiny); }
 
   /**
    * `kernels` when a call with `work` units could be split (at least two parts of `min`), else
@@ -69,8 +128,9 @@ export class WasmArena {
   /** Byte offset of a new zeroed block of `floats` floats, 64-byte aligned; grows the memory as needed. */
   alloc(floats: number): number {
     const at = this.top;
-    this.top += Math.max(1, Math.ceil((floats * 4) / 64)) * 64;
+    this.top += blockBytes(floats);
     this.reserve(this.top + SLACK);
+    if (at < this.dirty) this.heap.fill(0, at >> 2, Math.min(this.top + SLACK, this.dirty) >> 2);
     return at;
   }
 
@@ -109,7 +169,7 @@ export class WasmArena {
   /** A Float32Array over `len` floats at byte offset `ptr`; it stays valid when the memory grows. */
   view(ptr: number, len: number): Float32Array {
     const buf = this.memory.buffer;
-    homes.set(buf, this);
+    homes.set(buf, this); registerResident(buf, this);
     return new Float32Array(buf, ptr, len);
   }
 
@@ -121,3 +181,6 @@ export class WasmArena {
 
 /** The arena whose memory `a` is a view of, or undefined for an array on the JS heap. */
 export function homeOf(a: Float32Array): WasmArena | undefined { return homes.get(a.buffer); }
+
+/** Bytes a block of `floats` floats takes (at least 64, a multiple of 64). */
+function blockBytes(floats: number): number { return Math.max(1, Math.ceil((floats * 4) / 64)) * 64; }

@@ -1,8 +1,8 @@
 // WasmBackend: the Backend interface on the WASM SIMD kernels (operands staged through WASM memory), and the handle a Model uses to run resident.
-import { ACT, type ActCode, type Backend } from '../backend.js';
+import { ACT, type ActCode, type Backend, type DenseEngine, type DenseLayout } from '../backend.js';
 import { JsBackend } from '../js/js-backend.js';
 import { wasmWins, type KernelCosts } from './cost-model.js';
-import { PLAN_BATCH } from './dense-runner.js';
+import { DenseRunner, PLAN_BATCH } from './dense-runner.js';
 import { WasmArena } from './wasm-arena.js';
 import type { WasmKernels } from './wasm-module.js';
 
@@ -27,6 +27,15 @@ export class WasmBackend implements Backend {
   constructor(kernels: WasmKernels, costs: KernelCosts | null, threads = 1) {
     this.wasm = { kernels, costs, threads };
     this.name = `${costs ? 'auto' : 'wasm'}${kernels.relaxed ? '-relaxed' : ''}`;
+  }
+
+  /**
+   * A model's engine: parameters, gradient and work buffers in a WASM memory (reused from
+   * this thread's pool when a disposed model gave one back), each layer on the kernels the cost
+   * model picks, softmax cross-entropy fused.
+   */
+  createDense(layout: DenseLayout): DenseEngine {
+    return new DenseRunner(this.wasm.kernels, layout, this.wasm.costs, this.wasm.threads);
   }
 
   /** A shape the cost model gives to JS (decided at batch PLAN_BATCH, as a Model's layers are). */

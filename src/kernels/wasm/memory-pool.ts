@@ -1,0 +1,41 @@
+// The per-thread pool of WebAssembly memories (with their kernel instances) that disposed arenas give back and new arenas reuse.
+import type { KernelExports, WasmKernels } from './wasm-module.js';
+
+/** A block of float32s at byte offset `ptr`. */
+export interface FeatureBlock { readonly ptr: number; readonly floats: number }
+
+/** A memory, its instance on this thread, how far it was used and the features block kept in it. */
+export interface PooledMemory {
+  readonly memory: WebAssembly.Memory;
+  readonly exports: KernelExports;
+  /** Bytes below which the last arena handed out blocks (to be zeroed before reuse). */
+  readonly used: number;
+  readonly features: FeatureBlock | null;
+}
+
+/**
+ * How many memories a thread keeps. A sweep holds one model at a time per thread and the
+ * default backend's staging memory is not pooled, so two cover a model disposed while the
+ * next is already built; more would only hold memory the process no longer needs.
+ */
+const KEEP = 2;
+
+/** Module state is per thread (each worker loads its own copy), so this pool is per thread. */
+const pool: { kernels: WasmKernels; m: PooledMemory }[] = [];
+
+/** A pooled memory made for `kernels` (most recently given back first), or null. */
+export function takePooled(kernels: WasmKernels): PooledMemory | null {
+  for (let i = pool.length - 1; i >= 0; i--) {
+    if (pool[i]!.kernels === kernels) return pool.splice(i, 1)[0]!.m;
+  }
+  return null;
+}
+
+/** Keeps `m` for the next arena of `kernels` on this thread; the oldest beyond KEEP is dropped (garbage collected). */
+export function givePooled(kernels: WasmKernels, m: PooledMemory): void {
+  pool.push({ kernels, m });
+  if (pool.length > KEEP) pool.shift();
+}
+
+/** Memories in the pool now (for tests). */
+export function pooledCount(): number { return pool.length; }

@@ -1,7 +1,7 @@
 // Import from the TensorFlow.js LayersModel format (model.json + weights): Dense stacks become Models.
 import { z } from 'zod';
 import { MinibatchError } from '../core/errors.js';
-import { Model, type Activation, type ModelKind } from '../nn/model.js';
+import { Model, type Activation, type ModelKind, type ModelSpec } from '../nn/model.js';
 import type { OutputKind } from '../nn/losses.js';
 import type { Backend } from '../kernels/backend.js';
 
@@ -38,6 +38,7 @@ interface Dense { name: string; units: number; activation: string; useBias: bool
  */
 export function modelFromTfjs(json: unknown, weightData: Uint8Array, source = 'model.json', backend?: Backend): Model {
   const dense = denseLayers(json, source);
+  const shape = stackShape(dense, source);
   const specs = manifestSchema.parse((json as { weightsManifest: unknown }).weightsManifest).flatMap((g) => g.weights);
   const arrays = readWeights(specs, weightData, source);
   const find = (layer: string, kind: string): Float32Array | undefined => {
@@ -60,8 +61,7 @@ export function modelFromTfjs(json: unknown, weightData: Uint8Array, source = 'm
     if (!bias || bias.length !== d.units) throw bad(source, `Dense layer '${d.name}' uses a bias but weightsManifest has no '${d.name}/bias' of ${d.units} values`);
     weights.push(kernel, bias);
   });
-  const spec = specOf(dense, widths, source);
-  const model = new Model(spec, backend);
+  const model = new Model({ ...shape, layers: widths }, backend);
   model.setWeights(weights);
   return model;
 }
@@ -103,8 +103,8 @@ function denseLayers(json: unknown, source: string): Dense[] {
   return out;
 }
 
-/** The ModelSpec of a Dense stack: one shared hidden activation and a trainable output. */
-function specOf(dense: Dense[], widths: number[], source: string) {
+/** The ModelSpec of a Dense stack but its widths: one shared hidden activation and a trainable output. */
+function stackShape(dense: Dense[], source: string): Omit<ModelSpec, 'layers'> {
   const hidden = dense.slice(0, -1).map((d) => (d.leaky !== undefined ? 'leaky-relu' : HIDDEN[d.activation]));
   dense.slice(0, -1).forEach((d, i) => {
     if (hidden[i] === undefined) throw bad(source, `hidden Dense layer '${d.name}' has activation '${d.activation}'; hidden layers may use relu, tanh, sigmoid, linear or a LeakyReLU layer`);
@@ -121,7 +121,7 @@ function specOf(dense: Dense[], widths: number[], source: string) {
   const kind: ModelKind = dense.length > 1 ? 'mlp' : output === 'linear' ? 'linear' : output === 'softmax' ? 'softmax' : last.units === 1 ? 'logistic' : 'mlp';
   const leakySlope = [...slopes][0] ?? 0.01;
   if (!(leakySlope >= 0 && leakySlope <= 1)) throw bad(source, `LeakyReLU alpha ${leakySlope} is outside 0..1, the slopes minibatch supports`);
-  return { kind, layers: widths, activation, output, init: 'glorot' as const, seed: 1, leakySlope };
+  return { kind, activation, output, init: 'glorot', seed: 1, leakySlope };
 }
 
 /** Splits the concatenated weight bytes into one Float32Array per manifest entry. */

@@ -73,3 +73,7 @@ export { noiseCharts, NOISE_SECTION } from './report/charts.js';
 export { createBackend, defaultBackend, MODELLED_COSTS, type BackendKind, type BackendOptions } from './kernels/select.js';
 export { WasmBackend } from './kernels/wasm/wasm-backend.js';
 export { accumulateLoss, STAT, STAT_SIZE } from './nn/losses.js';
+export { denseStack, foldScaling, type DenseLayer, type DenseStack, type DenseActivation, type ExportOptions } from './interop/dense-stack.js';
+export { toTfjs, TFJS_WEIGHTS_FILE, type TfjsArtifacts } from './interop/tfjs-export.js';
+export { modelFromTfjs, isTfjsModelJson, tfjsWeightPaths } from './interop/tfjs-import.js';
+export { toOnnx, ONNX_OPSET, ONNX_INPUT, ONNX_OUTPUT } from './interop/onnx-export.js';

@@ -14,6 +14,7 @@ import { registerLrFind } from './commands/lr-find.js';
 import { registerReport } from './commands/report.js';
 import { registerNoise } from './commands/noise.js';
 import { registerProfile } from './commands/profile.js';
+import { registerExport } from './commands/export.js';
 
 const program = new Command();
 program.name('minibatch')
@@ -32,6 +33,7 @@ registerLrFind(program);
 registerReport(program);
 registerNoise(program);
 registerProfile(program);
+registerExport(program);
 program.addHelpText('after', `
 Examples:
   minibatch study                                  # the main job on the built-in mnist digits

@@ -10,16 +10,23 @@ import { split } from '../data/split.js';
 import type { ModelSpec } from '../nn/model.js';
 import { ACTIVATIONS } from '../nn/models.js';
 import type { OptimizerSpec } from '../optim/optimizer.js';
+import type { ModelSource } from '../experiments/setup.js';
+import { copies, loadInit } from './init-model.js';
+import { UsageError } from './run-command.js';
 
 /** Options every sweep command takes. */
 export interface SweepArgs {
   data: string; target?: string; model?: string; activation: string; optimizer: string;
   validation: string; seed: string; scale?: string; missing: string; workers?: string;
+  /** A model to start every run from (study --init); its scaling replaces --scale. */
+  init?: string;
 }
 
 export interface SweepSetup {
   train: Dataset; val: Dataset; spec: ModelSpec; optimizer: OptimizerSpec;
   modelName: string; datasetName: string; workers?: number;
+  /** With --init: copies of that model (same weights every run; the seed varies only the shuffling). */
+  source?: ModelSource;
 }
 
 /** Declares the shared options on a command (data, model, optimizer, split, scaling, workers). */
@@ -47,17 +54,20 @@ export async function setUpSweep(a: SweepArgs): Promise<SweepSetup> {
   const activation = parseChoice('--activation', a.activation, ACTIVATIONS);
   const scale = a.scale ?? (isBuiltinName(a.data) ? 'none' : 'standardize');
   const method = parseChoice('--scale', scale, SCALINGS);
-  const raw = await loadDataArg({ data: a.data, ...(a.target !== undefined ? { target: a.target } : {}), missing: a.missing, seed });
-  const task = taskOf(raw);
+  const loaded = await loadDataArg({ data: a.data, ...(a.target !== undefined ? { target: a.target } : {}), missing: a.missing, seed });
+  const task = taskOf(loaded);
+  if (a.init !== undefined && a.workers !== undefined && a.workers !== '1') throw new UsageError(`--workers ${a.workers} cannot be used with --init: runs from an imported model train in this thread; drop --workers`);
+  const init = a.init !== undefined ? await loadInit(a.init, loaded, a.data, task, a.model) : undefined;
+  const raw = init?.raw ?? loaded;
   // Stratify only class targets: integer regression targets (counts) are not classes.
   const parts = split(raw, { testFraction: fraction, seed, stratify: task.kind === 'classification' });
-  const scaling = fitScaling(parts.train, method);
+  const scaling = init?.scaling ?? fitScaling(parts.train, method);
   const train = applyScaling(parts.train, scaling); const val = applyScaling(parts.test, scaling);
-  const modelName = a.model ?? defaultModelName(task);
-  const spec = buildModel(modelName, train, task, activation, seed).spec;
+  const modelName = a.init !== undefined ? `init:${a.init}` : a.model ?? defaultModelName(task);
+  const spec = init?.model.spec ?? buildModel(modelName, train, task, activation, seed).spec;
   const optimizer = buildOptimizer(a.optimizer, 0.01).spec;
   return {
-    train, val, spec, optimizer, modelName, datasetName: a.data,
+    train, val, spec, optimizer, modelName, datasetName: a.data, ...(init ? { source: copies(init.model) } : {}),
     ...(a.workers !== undefined ? { workers: parseIntArg('--workers', a.workers, 1, 256) } : {}),
   };
 }

@@ -10,7 +10,7 @@ import { criticalBatch, fitCriticalBatch } from './critical-batch.js';
 import { noiseScale, noiseScaleTracker } from './noise-scale.js';
 import { noisePrediction, recommend } from './recommend.js';
 import type { CompareResult, NoiseStudy, Recommendation, StudyResult } from './records.js';
-import { splitForSweep, type SweepOptions, type TrialLabel } from './setup.js';
+import { isSpecSource, splitForSweep, type ModelSource, type SweepOptions, type TrialLabel } from './setup.js';
 import { throughputProfile } from './throughput.js';
 import { modelForSeed } from './trial.js';
 import { logGrid, tune } from './tune.js';
@@ -70,8 +70,11 @@ export interface StudyOptions {
  * 4. (unless `noiseScale: false`) the noise-scale stage (see noiseStage): B_simple over a
  *    training run, B_crit from the learning curves, the throughput profile, and the
  *    noise-scale model's predicted time to target, set beside the recommendation of stage 3.
+ * `source` is a ModelSpec (runs may go to worker threads) or a function (seed) => Model, e.g.
+ * copies of an imported model so every run starts from its weights (runs in this thread).
  */
-export async function study(spec: ModelSpec, data: Dataset, o: StudyOptions = {}): Promise<StudyResult> {
+export async function study(source: ModelSource, data: Dataset, o: StudyOptions = {}): Promise<StudyResult> {
+  const spec = isSpecSource(source) ? source : source(0).spec;
   const clock = o.clock ?? (() => performance.now());
   const t0 = clock();
   const optimizer = o.optimizer ?? DEFAULT_OPTIMIZER;
@@ -89,20 +92,20 @@ export async function study(spec: ModelSpec, data: Dataset, o: StudyOptions = {}
   let tuned: StudyResult['tune'];
   if (o.learningRate === undefined) {
     o.onProgress?.('lr-range', 0, seeds, []);
-    lrRange = await lrRangeTest(spec, data, { ...shared, batchSize: 32, seeds });
+    lrRange = await lrRangeTest(source, data, { ...shared, batchSize: 32, seeds });
     o.onProgress?.('lr-range', seeds, seeds, []);
     const lrs = o.learningRates ?? logGrid(lrRange.suggested / 30, lrRange.suggested * 30, 8);
-    const runTune = (rates: number[]) => tune(spec, data, { ...shared, batchSizes, learningRates: rates, method: 'halving', budget: { epochs }, onProgress: progress('tune') });
+    const runTune = (rates: number[]) => tune(source, data, { ...shared, batchSizes, learningRates: rates, method: 'halving', budget: { epochs }, onProgress: progress('tune') });
     tuned = await runTune(lrs);
     const wider = o.learningRates ? undefined : widenGrid(lrs, tuned.bestPerBatchSize.map((b) => b.learningRate));
     if (wider && !tuned.partial) tuned = await runTune(wider);
   }
-  const cmp = await compare(spec, data, {
+  const cmp = await compare(source, data, {
     ...shared, batchSizes, learningRate: tuned ?? o.learningRate!, epochs, seeds, onProgress: progress('compare'),
   });
   let noise: NoiseStudy | undefined;
   if (o.noiseScale !== false && !cmp.partial && !o.signal?.aborted) {
-    noise = await noiseStage(spec, data, shared, cmp, recommend(tuned ?? cmp.tune, cmp, lrRange), optimizer, epochs);
+    noise = await noiseStage(source, data, shared, cmp, recommend(tuned ?? cmp.tune, cmp, lrRange), optimizer, epochs);
   }
   return studyResult(spec, data, { ...(lrRange ? { lrRange } : {}), ...(tuned ? { tune: tuned } : {}), compare: cmp, ...(noise ? { noise } : {}) }, {
     ...o, optimizer, seconds: (clock() - t0) / 1000,
@@ -168,11 +171,11 @@ export function studyResult(
  * behind a noise scale that grows by orders of magnitude early in training. Undefined when the tracking run diverges.
  */
 export async function noiseStage(
-  spec: ModelSpec, data: Dataset, shared: SweepOptions, cmp: CompareResult, rec: Recommendation, optimizer: OptimizerSpec, epochs: number,
+  source: ModelSource, data: Dataset, shared: SweepOptions, cmp: CompareResult, rec: Recommendation, optimizer: OptimizerSpec, epochs: number,
 ): Promise<NoiseStudy | undefined> {
   const t0 = performance.now();
   const { train } = splitForSweep(data, shared);
-  const model = modelForSeed(spec, 1, true);
+  const model = isSpecSource(source) ? modelForSeed(source, 1, true) : source(1);
   const perEpoch = Math.ceil(train.length / Math.min(rec.batchSize, train.length));
   const tracker = noiseScaleTracker(model, train, { everyUpdates: Math.max(1, Math.ceil((epochs * perEpoch) / 12)) });
   tracker.measure();

@@ -11,7 +11,7 @@ import { VERSION } from '../../core/version.js';
 import { study } from '../../experiments/study.js';
 import { cancelOnSignals, withTrialJournal } from '../signals.js';
 
-interface StudyOpts extends SweepArgs { batchSizes: string; epochs: string; seeds: string; lr?: string; out: string; json?: boolean; quiet?: boolean; noiseScale: boolean; resume?: boolean }
+interface StudyOpts extends SweepArgs { init?: string; batchSizes: string; epochs: string; seeds: string; lr?: string; out: string; json?: boolean; quiet?: boolean; noiseScale: boolean; resume?: boolean }
 
 export function registerStudy(program: Command): void {
   const c = program.command('study')
@@ -25,6 +25,7 @@ export function registerStudy(program: Command): void {
     .option('--json', 'print the recommendation as JSON on stdout')
     .option('--quiet', 'no progress on stderr')
     .option('--resume', 'continue an interrupted run in --out: finished trials (trials.jsonl) are reused, not rerun')
+    .option('--init <model>', 'study this model: every run starts from its weights (a minibatch model file or a TF.js model.json); runs in one thread')
     .option('--no-noise-scale', 'skip the gradient noise scale, critical batch size and throughput stage')
     .addHelpText('after', `
 Stages: a learning-rate range test at batch size 32, successive-halving tuning of the learning
@@ -36,14 +37,15 @@ recommendation (see docs/noise-scale.md).
 Examples:
   minibatch study                                   # mnist digits, softmax regression
   minibatch study --data ../shared/datasets/pima-indians-diabetes.csv --model mlp:12,8 --optimizer adam --epochs 30
-  minibatch study --data mnist --batch-sizes 16,32,64,128 --seeds 2 --out mnist-report`)
+  minibatch study --data mnist --batch-sizes 16,32,64,128 --seeds 2 --out mnist-report
+  minibatch study --data data.csv --init tfjs-model/model.json --epochs 10   # batch size for an imported model`)
     .action((o: StudyOpts) => runCommand(async () => {
       const s = await setUpSweep(o);
       const progress = sweepProgress(o.quiet === true);
       const cancel = cancelOnSignals();
       let announced = false;
       try {
-        const result = await withTrialJournal(o.out, o.resume === true, o.quiet === true, () => study(s.spec, s.train, {
+        const result = await withTrialJournal(o.out, o.resume === true, o.quiet === true, () => study(s.source ?? s.spec, s.train, {
           validationData: s.val, optimizer: s.optimizer, batchSizes: parseBatchSizes(o.batchSizes),
           epochs: parseIntArg('--epochs', o.epochs, 1), seeds: parseIntArg('--seeds', o.seeds, 1, 100),
           ...(o.lr !== undefined ? { learningRate: parseNumberArg('--lr', o.lr, 0, Infinity, false) } : {}),

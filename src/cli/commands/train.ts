@@ -24,12 +24,13 @@ import { openBinaryCache, writeBinaryCache } from '../../platform/node/binary-ca
 import type { Dataset } from '../../data/dataset.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import { evaluate } from '../../train/evaluate.js';
+import { loadInit } from '../init-model.js';
 
 interface TrainOpts {
   data: string; target?: string; model?: string; activation: string; batchSize?: string; mode?: string;
   epochs: string; optimizer: string; lr?: string; warmup: string; validation: string; seed: string;
   scale: string; missing: string; out?: string; json?: boolean; quiet?: boolean; dropLast?: boolean;
-  patience?: string; checkpoint?: string; checkpointEvery: string; resume?: boolean; stream?: boolean; bufferRows: string; cache?: string;
+  init?: string; patience?: string; checkpoint?: string; checkpointEvery: string; resume?: boolean; stream?: boolean; bufferRows: string; cache?: string;
 }
 
 export function registerTrain(program: Command): void {
@@ -39,6 +40,7 @@ export function registerTrain(program: Command): void {
     .option('--target <column>', 'target column name or 0-based index (default: the last column)')
     .option('--model <name>', 'logistic | linear | softmax | mlp:12,8 (default: from the target)')
     .option('--activation <name>', `hidden activation for mlp: ${ACTIVATIONS.join(', ')}`, 'relu')
+    .option('--init <model>', 'continue training this model: a minibatch model file or a TF.js model.json (or its folder); its scaling replaces --scale')
     .option('--batch-size <n>', 'examples per update: 1 (stochastic) .. full (batch); default 32')
     .option('--mode <mode>', 'preset: batch (full), stochastic (1) or minibatch (--batch-size)')
     .option('--drop-last', 'skip the smaller last batch of each epoch')
@@ -65,6 +67,7 @@ Examples:
   minibatch train --data ../shared/datasets/pima-indians-diabetes.csv --model mlp:12,8 --optimizer adam --lr 0.001 --epochs 150 --out pima.json
   minibatch train --data mnist --model softmax --batch-size 64 --epochs 5
   minibatch train --data synthetic:linear --mode batch --lr 0.1 --json
+  minibatch train --data data.csv --init tfjs-model/model.json --epochs 10 --out tuned.json   # continue a TF.js/Keras model
   minibatch train --data big.csv --epochs 100 --out m.json     # Ctrl-C, then the same command with --resume`)
     .action((o: TrainOpts) => runCommand(() => train(o)));
 }
@@ -80,17 +83,20 @@ async function train(o: TrainOpts): Promise<void> {
   const activation = parseChoice('--activation', o.activation, ACTIVATIONS);
   const scale = parseChoice('--scale', o.scale, SCALING_METHODS);
 
+  if (o.stream && o.init !== undefined) throw new UsageError('--init cannot be combined with --stream yet; drop one of them');
   if (o.stream) return trainStream(o, { seed, epochs, batchSize, optimizer, activation, scale });
-  const raw = await loadDataArg({ data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing, seed });
-  const task = taskOf(raw);
+  const loaded = await loadDataArg({ data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing, seed });
+  const task = taskOf(loaded);
+  const init = o.init !== undefined ? await loadInit(o.init, loaded, o.data, task, o.model) : undefined;
+  const raw = init?.raw ?? loaded;
   // Stratify only class targets: integer regression targets (counts) are not classes.
   const stratify = task.kind === 'classification';
   const parts = valFraction > 0 ? split(raw, { testFraction: valFraction, seed, stratify }) : { train: raw, test: undefined };
-  const scaling = fitScaling(parts.train, scale);
+  const scaling = init?.scaling ?? fitScaling(parts.train, scale);
   const trainData = applyScaling(parts.train, scaling);
   const valData = parts.test ? applyScaling(parts.test, scaling) : undefined;
-  const modelName = o.model ?? defaultModelName(task);
-  const model = buildModel(modelName, trainData, task, activation, seed);
+  const modelName = o.init !== undefined ? `init:${o.init}` : o.model ?? defaultModelName(task);
+  const model = init?.model ?? buildModel(modelName, trainData, task, activation, seed);
 
   const ckptPath = o.checkpoint ?? (o.out !== undefined ? `${o.out}.ckpt.json` : undefined);
   if (o.resume && ckptPath === undefined) throw new UsageError('--resume needs the checkpoint to continue from: give --checkpoint <file> or the --out of the interrupted run');

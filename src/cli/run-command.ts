@@ -2,7 +2,7 @@
 import { DivergenceError, MinibatchError } from '../core/errors.js';
 
 /** Exit codes of the minibatch command. */
-export const EXIT = { ok: 0, trainingFailed: 1, usage: 2, internal: 3 } as const;
+export const EXIT = { ok: 0, trainingFailed: 1, usage: 2, internal: 3, interrupted: 130 } as const;
 
 /** Raised by the CLI for a usage mistake that is not a library error. */
 export class UsageError extends Error {
@@ -11,7 +11,8 @@ export class UsageError extends Error {
 
 /**
  * Runs `action`; on failure writes `minibatch: <message>` to stderr (no stack trace for a
- * user's mistake) and sets process.exitCode: 1 for divergence, 2 for bad usage or input,
+ * user's mistake) and sets process.exitCode: 1 for divergence, 2 for bad usage or input, 130
+ * when Ctrl-C cancelled the work before anything could be kept,
  * 3 for an unexpected internal error (whose stack is shown, as it is a bug to report).
  */
 export async function runCommand(action: () => Promise<void>): Promise<void> {
@@ -31,7 +32,7 @@ export async function runCommand(action: () => Promise<void>): Promise<void> {
 
 export function exitCodeOf(err: unknown): number {
   if (err instanceof DivergenceError) return EXIT.trainingFailed;
-  if (err instanceof MinibatchError) return err.code === 'CANCELLED' ? EXIT.trainingFailed : EXIT.usage;
+  if (err instanceof MinibatchError) return err.code === 'CANCELLED' ? EXIT.interrupted : err.code === 'DIVERGED' ? EXIT.trainingFailed : EXIT.usage;
   if (err instanceof UsageError) return EXIT.usage;
   return EXIT.internal;
 }

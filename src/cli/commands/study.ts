@@ -6,7 +6,8 @@ import { parseIntArg, parseNumberArg } from '../numbers.js';
 import { runCommand } from '../run-command.js';
 import { sweepProgress } from '../sweep-progress.js';
 import { writeReportFiles } from '../report-files.js';
-import { printRecommendation } from '../sweep-output.js';
+import { printRecommendation, sweepExitStatus } from '../sweep-output.js';
+import { checkOutDir } from '../out-path.js';
 import { VERSION } from '../../core/version.js';
 import { study } from '../../experiments/study.js';
 import { cancelOnSignals, withTrialJournal } from '../signals.js';
@@ -38,6 +39,7 @@ Examples:
   minibatch study --data ../shared/datasets/pima-indians-diabetes.csv --model mlp:12,8 --optimizer adam --epochs 30
   minibatch study --data mnist --batch-sizes 16,32,64,128 --seeds 2 --out mnist-report`)
     .action((o: StudyOpts) => runCommand(async () => {
+      checkOutDir('--out', o.out);
       const s = await setUpSweep(o);
       const progress = sweepProgress(o.quiet === true);
       const cancel = cancelOnSignals();
@@ -61,6 +63,7 @@ Examples:
         progress.stop();
         const files = await writeReportFiles(o.out, result);
         printRecommendation(result, files, o.json === true, o.quiet === true);
+        sweepExitStatus(result, o.out, o.quiet === true);
         const p = result.noise?.prediction;
         if (p && o.quiet !== true) {
           process.stderr.write([`Beside it, the noise-scale model: batch size ${p.batchSize}, learning rate ${p.learningRate.toPrecision(3)} (B_simple/B_crit ${p.agreement})`, ...p.evidence.map((e) => `  - ${e}`), ''].join('\n'));

@@ -7,6 +7,8 @@ import { parseBatchSizes } from '../batch-arg.js';
 import { parseIntArg, parseNumberArg } from '../numbers.js';
 import { runCommand, UsageError } from '../run-command.js';
 import { sweepProgress } from '../sweep-progress.js';
+import { sweepExitStatus } from '../sweep-output.js';
+import { checkOutDir } from '../out-path.js';
 import { cancelOnSignals, withTrialJournal } from '../signals.js';
 import { formatNumber } from '../format.js';
 import { writeFileAtomic } from '../../core/atomic-file.js';
@@ -34,6 +36,7 @@ Examples:
     .action((o: TuneOpts) => runCommand(async () => {
       if (o.method !== 'halving' && o.method !== 'grid') throw new UsageError(`--method must be halving or grid, got '${o.method}'`);
       if (o.resume && o.out === undefined) throw new UsageError('--resume needs the --out folder of the interrupted run (its trials.jsonl)');
+      if (o.out !== undefined) checkOutDir('--out', o.out);
       const s = await setUpSweep(o);
       const progress = sweepProgress(o.quiet === true);
       const cancel = cancelOnSignals();
@@ -53,6 +56,7 @@ Examples:
         }
         if (o.json) process.stdout.write(JSON.stringify(result) + '\n');
         if (!o.quiet) printTune(result, o.out);
+        sweepExitStatus(result, o.out, o.quiet === true);
       } finally {
         progress.stop(); cancel.dispose();
       }

@@ -8,8 +8,14 @@ import { describeEstimate, estimateTrainingMemory, formatBytes, WASM_MEMORY_LIMI
 
 export type Task = { kind: 'regression'; outputs: number } | { kind: 'classification'; classes: number };
 
-/** Classification when the data has class names (CSV string labels, builtins), else regression. */
+/**
+ * Classification when the data has class names (CSV string labels, builtins), else regression.
+ * A class target with a single class is refused: there is nothing to learn.
+ */
 export function taskOf(data: Dataset): Task {
+  if (data.classNames && data.classNames.length === 1) {
+    throw new UsageError(`the target column ${JSON.stringify(data.targets[0] ?? '')} has one class (${JSON.stringify(data.classNames[0])}) in every row: a classifier needs at least two. Choose another --target, or add rows of the other classes`);
+  }
   if (data.classNames && data.classNames.length >= 2) return { kind: 'classification', classes: data.classNames.length };
   return { kind: 'regression', outputs: data.targetWidth };
 }

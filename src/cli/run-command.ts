@@ -1,5 +1,6 @@
 // Runs a command action and turns its outcome into an exit code and a one-line message.
 import { DivergenceError, MinibatchError } from '../core/errors.js';
+import { toCliError } from './cli-terms.js';
 
 /** Exit codes of the minibatch command. */
 export const EXIT = { ok: 0, trainingFailed: 1, usage: 2, internal: 3, interrupted: 130 } as const;
@@ -19,7 +20,8 @@ export async function runCommand(action: () => Promise<void>): Promise<void> {
   quietOnBrokenPipe();
   try {
     await action();
-  } catch (err) {
+  } catch (caught) {
+    const err = toCliError(caught);
     process.exitCode = exitCodeOf(err);
     const msg = err instanceof Error ? err.message : String(err);
     if (process.exitCode === EXIT.internal) {

@@ -15,6 +15,7 @@ import type { OptimizerSpec } from '../optim/optimizer.js';
 export interface SweepArgs {
   data: string; target?: string; model?: string; activation: string; optimizer: string;
   validation: string; seed: string; scale?: string; missing: string; workers?: string;
+  delimiter?: string; categorical?: string;
 }
 
 export interface SweepSetup {
@@ -33,6 +34,8 @@ export function addSweepOptions<T extends { option(flags: string, desc: string, 
     .option('--validation <fraction>', 'share of rows held out for validation', '0.2')
     .option('--scale <method>', 'standardize | minmax | none (default: standardize for CSV files, none for built-ins)')
     .option('--missing <how>', 'missing values (?): error | drop | mean', 'error')
+    .option('--delimiter <char>', "CSV field separator: one character such as ';' or '|', or tab (default ',')")
+    .option('--categorical <columns>', 'comma-separated columns to one-hot encode even though they hold numbers')
     .option('--seed <n>', 'seed of the split and of model initialisation', '1')
     .option('--workers <n>', 'worker threads for parallel trials (default: one per core)');
 }
@@ -47,7 +50,7 @@ export async function setUpSweep(a: SweepArgs): Promise<SweepSetup> {
   const activation = parseChoice('--activation', a.activation, ACTIVATIONS);
   const scale = a.scale ?? (isBuiltinName(a.data) ? 'none' : 'standardize');
   const method = parseChoice('--scale', scale, SCALINGS);
-  const raw = await loadDataArg({ data: a.data, ...(a.target !== undefined ? { target: a.target } : {}), missing: a.missing, seed });
+  const raw = await loadDataArg({ data: a.data, ...(a.target !== undefined ? { target: a.target } : {}), missing: a.missing, seed, delimiter: a.delimiter, categorical: a.categorical });
   const task = taskOf(raw);
   // Stratify only class targets: integer regression targets (counts) are not classes.
   const parts = split(raw, { testFraction: fraction, seed, stratify: task.kind === 'classification' });

@@ -91,7 +91,7 @@ export interface ReadPlan {
  * is a BAD_CSV error naming its line; so is a column with more than `maxCategories` texts.
  */
 export async function readCsvTable(
-  path: string, maxCategories: number, plan: (first: string[]) => ReadPlan,
+  path: string, maxCategories: number, plan: (first: string[]) => ReadPlan, delimiter = ',',
 ): Promise<CsvTable> {
   const t: CsvTable = { columns: [], firstRow: [], lines: new Uint32Array(1024), rows: 0 };
   let prevEnd = 0; let prevEmpty = 0;
@@ -117,7 +117,7 @@ export async function readCsvTable(
     return null;
   };
   const parser = parse({
-    bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true,
+    delimiter, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true,
     max_record_size: MAX_RECORD_CHARS, on_record: onRecord,
   });
   parser.resume(); // records are consumed in on_record; nothing flows downstream

@@ -29,7 +29,7 @@ interface TrainOpts {
   data: string; target?: string; model?: string; activation: string; batchSize?: string; mode?: string;
   epochs: string; optimizer: string; lr?: string; warmup: string; validation?: string; seed: string;
   scale: string; missing: string; out?: string; json?: boolean; quiet?: boolean; dropLast?: boolean;
-  patience?: string; checkpoint?: string; checkpointEvery: string; resume?: boolean; stream?: boolean; bufferRows: string; cache?: string;
+  delimiter?: string; categorical?: string; patience?: string; checkpoint?: string; checkpointEvery: string; resume?: boolean; stream?: boolean; bufferRows: string; cache?: string;
 }
 
 export function registerTrain(program: Command): void {
@@ -50,6 +50,8 @@ export function registerTrain(program: Command): void {
     .option('--patience <epochs>', 'stop early after this many epochs without a better validation loss')
     .option('--scale <method>', 'feature scaling fitted on the training split: standardize | minmax | none', 'standardize')
     .option('--missing <how>', 'missing values (?): error | drop | mean', 'error')
+    .option('--delimiter <char>', "CSV field separator: one character such as ';' or '|', or tab (default ',')")
+    .option('--categorical <columns>', 'comma-separated columns to one-hot encode even though they hold numbers')
     .option('--seed <n>', 'seed of initialisation, split and shuffling', '1')
     .option('--out <file>', 'save the trained model (JSON) to this file')
     .option('--checkpoint <file>', 'save a checkpoint here (default with --out: <out>.ckpt.json)')
@@ -82,7 +84,7 @@ async function train(o: TrainOpts): Promise<void> {
   checkTrainOptions(o);
 
   if (o.stream) return trainStream(o, { seed, epochs, batchSize, optimizer, activation, scale });
-  const raw = await loadDataArg({ data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing, seed });
+  const raw = await loadDataArg({ data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing, seed, delimiter: o.delimiter, categorical: o.categorical });
   const task = taskOf(raw);
   // Stratify only class targets: integer regression targets (counts) are not classes.
   const stratify = task.kind === 'classification';

@@ -24,6 +24,8 @@ import { openBinaryCache, writeBinaryCache } from '../../data/binary-cache.js';
 import type { Dataset } from '../../data/dataset.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import { evaluate } from '../../train/evaluate.js';
+import { loadCheckpoint, type Checkpoint } from '../../train/checkpoint.js';
+import { checkInFile } from '../in-path.js';
 
 interface TrainOpts {
   data: string; target?: string; model?: string; activation: string; batchSize?: string; mode?: string;
@@ -98,7 +100,7 @@ async function train(o: TrainOpts): Promise<void> {
 
   const ckptPath = o.checkpoint ?? (o.out !== undefined ? `${o.out}.ckpt.json` : undefined);
   if (o.resume && ckptPath === undefined) throw new UsageError('--resume needs the checkpoint to continue from: give --checkpoint <file> or the --out of the interrupted run');
-  const resumeFrom = o.resume ? await existingCheckpoint(ckptPath!, o.quiet === true) : undefined;
+  const resumeFrom = o.resume ? await existingCheckpoint(ckptPath!, o.quiet === true, { seed, batchSize: trainData.length === 0 ? 0 : batchSize === 'full' ? trainData.length : Math.min(batchSize, trainData.length) }) : undefined;
   const cancel = cancelOnSignals('saving a checkpoint at the end of this epoch');
   const progress = createProgress(epochs, 'epoch', o.quiet === true);
   const every = Math.max(1, Math.ceil(epochs / 20));
@@ -201,9 +203,19 @@ function checkTrainOptions(o: TrainOpts): void {
   if (o.cache !== undefined) checkOutFile('--cache', o.cache);
 }
 
-/** The checkpoint to resume from, or undefined (with a note) when the interrupted run never wrote one. */
-async function existingCheckpoint(path: string, quiet: boolean): Promise<string | undefined> {
-  if (existsSync(path)) return path;
+/**
+ * The checkpoint to resume from, or undefined (with a note) when the interrupted run never wrote
+ * one. A checkpoint of a run with another --seed or --batch-size is refused naming that option
+ * (the seed also picks the validation split, so the library would only see "other data").
+ */
+async function existingCheckpoint(path: string, quiet: boolean, now: { seed: number; batchSize: number }): Promise<Checkpoint | undefined> {
+  if (existsSync(path)) {
+    checkInFile('--checkpoint', path, 'a checkpoint written by minibatch train');
+    const cp = await loadCheckpoint(path);
+    if (cp.run.seed !== now.seed) throw new UsageError(`--seed ${now.seed} differs from the --seed ${cp.run.seed} of the interrupted run saved in ${path}; resume with --seed ${cp.run.seed}, or start over without --resume`);
+    if (cp.run.batchSize !== now.batchSize) throw new UsageError(`this run's batch size ${now.batchSize} (--batch-size or --mode) differs from the batch size ${cp.run.batchSize} of the interrupted run saved in ${path}; resume with --batch-size ${cp.run.batchSize}, or start over without --resume`);
+    return cp;
+  }
   if (!quiet) process.stderr.write(`no checkpoint at ${path} yet: starting from the beginning\n`);
   return undefined;
 }

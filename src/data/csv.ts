@@ -67,6 +67,7 @@ export async function loadCsv(path: string, options: CsvOptions = {}): Promise<D
   await checkFile(path, o.maxBytes);
   let target = -1; let named = false; const forced = new Set<number>();
   const table = await readCsvTable(path, o.maxCategories, (first) => {
+    checkDelimiter(first, path, o.delimiter);
     const pick = (spec: string | number, what: string): number => {
       const r = resolveColumn(spec, first, o.header, path, what);
       named ||= r.byName;
@@ -80,7 +81,6 @@ export async function loadCsv(path: string, options: CsvOptions = {}): Promise<D
   if (table.rows === 0) {
     throw new MinibatchError('BAD_CSV', `${path} is empty (no rows); give a CSV file with one row per example and the target in the last column`);
   }
-  checkDelimiter(table, path, o.delimiter);
   const header = o.header === 'auto' ? named || detectHeader(table) : o.header;
   checkUniqueNames(table, path, header);
   const view: TableView = { table, file: path, start: header ? 1 : 0, names: columnNames(table, header) };
@@ -161,15 +161,15 @@ function checkDelimiterOption(d: unknown): string {
 const OTHER_DELIMITERS: ReadonlyArray<[string, string]> = [[';', "';'"], ['\t', "'\\t' (tab)"], ['|', "'|'"]];
 
 /**
- * A first row whose cells hold another likely separator (';' or a tab in a comma-separated read)
+ * A first record whose cells hold another likely separator (';' or a tab in a comma-separated read)
  * means the file uses that separator: refuse with a hint instead of reading one wide column.
  */
-function checkDelimiter(t: CsvTable, file: string, delimiter: string): void {
+function checkDelimiter(first: readonly string[], file: string, delimiter: string): void {
   for (const [d, name] of OTHER_DELIMITERS) {
     if (d === delimiter) continue;
-    const inCells = t.firstRow.filter((c) => c.includes(d)).length;
-    if (inCells === 0 || inCells < Math.ceil(t.firstRow.length / 2)) continue;
-    throw new MinibatchError('BAD_CSV', `${file} looks like ${name}-separated (line 1 has ${name} inside ${t.firstRow.length === 1 ? 'its only field' : `${inCells} of its ${t.firstRow.length} fields`}); ` +
+    const inCells = first.filter((c) => c.includes(d)).length;
+    if (inCells === 0 || inCells < Math.ceil(first.length / 2)) continue;
+    throw new MinibatchError('BAD_CSV', `${file} looks like ${name}-separated (line 1 has ${name} inside ${first.length === 1 ? 'its only field' : `${inCells} of its ${first.length} fields`}); ` +
       `pass delimiter: '${d === '\t' ? '\\t' : d}' to read it`);
   }
 }

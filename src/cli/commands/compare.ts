@@ -36,6 +36,7 @@ Examples:
       const budget = o.budgetSeconds !== undefined ? { seconds: parseNumberArg('--budget-seconds', o.budgetSeconds, 0, Infinity, false) }
         : { epochs: parseIntArg('--epochs', o.epochs ?? '10', 1) };
       const lr = o.lr === 'tuned' ? 'tuned' as const : parseNumberArg('--lr', o.lr, 0, Infinity, false);
+      const batchSizes = parseBatchSizes(o.batchSizes); const seeds = parseIntArg('--seeds', o.seeds, 1, 100);
       checkOutDir('--out', o.out);
       const s = await setUpSweep(o);
       const progress = sweepProgress(o.quiet === true);
@@ -43,8 +44,8 @@ Examples:
       const t0 = performance.now();
       try {
         const cmp = await withTrialJournal(o.out, o.resume === true, o.quiet === true, () => compare(s.spec, s.train, {
-          validationData: s.val, optimizer: s.optimizer, batchSizes: parseBatchSizes(o.batchSizes), learningRate: lr, budget,
-          seeds: parseIntArg('--seeds', o.seeds, 1, 100), ...(s.workers !== undefined ? { workers: s.workers } : {}),
+          validationData: s.val, optimizer: s.optimizer, batchSizes, learningRate: lr, budget,
+          seeds, ...(s.workers !== undefined ? { workers: s.workers } : {}),
           signal: cancel.signal, onProgress: (d, t, r) => progress.onProgress('compare', d, t, r),
         }));
         progress.stop();

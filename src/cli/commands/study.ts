@@ -39,6 +39,7 @@ Examples:
   minibatch study --data ../shared/datasets/pima-indians-diabetes.csv --model mlp:12,8 --optimizer adam --epochs 30
   minibatch study --data mnist --batch-sizes 16,32,64,128 --seeds 2 --out mnist-report`)
     .action((o: StudyOpts) => runCommand(async () => {
+      const batchSizes = parseBatchSizes(o.batchSizes); const epochs = parseIntArg('--epochs', o.epochs, 1); const seeds = parseIntArg('--seeds', o.seeds, 1, 100);
       checkOutDir('--out', o.out);
       const s = await setUpSweep(o);
       const progress = sweepProgress(o.quiet === true);
@@ -46,8 +47,8 @@ Examples:
       let announced = false;
       try {
         const result = await withTrialJournal(o.out, o.resume === true, o.quiet === true, () => study(s.spec, s.train, {
-          validationData: s.val, optimizer: s.optimizer, batchSizes: parseBatchSizes(o.batchSizes),
-          epochs: parseIntArg('--epochs', o.epochs, 1), seeds: parseIntArg('--seeds', o.seeds, 1, 100),
+          validationData: s.val, optimizer: s.optimizer, batchSizes,
+          epochs, seeds,
           ...(o.lr !== undefined ? { learningRate: parseNumberArg('--lr', o.lr, 0, Infinity, false) } : {}),
           ...(s.workers !== undefined ? { workers: s.workers } : {}),
           signal: cancel.signal, noiseScale: o.noiseScale,

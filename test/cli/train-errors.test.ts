@@ -37,7 +37,7 @@ const OPTION_CASES: Case[] = [
 /** Models that do not fit the data. */
 const MODEL_CASES: Case[] = [
   { name: 'an unknown --model', args: [...LINEAR, '--model', 'tree'], patterns: [/--model must be linear, logistic, softmax or mlp:W1,W2,\.\.\. \(hidden widths\), got 'tree'/] },
-  { name: '--model mlp without widths', args: [...LINEAR, '--model', 'mlp:'], patterns: [/--model mlp:.*hidden layer widths as whole numbers, e\.g\. --model mlp:12,8/] },
+  { name: '--model mlp without widths', args: [...LINEAR, '--model', 'mlp:'], patterns: [/--model mlp:.*hidden layer widths as whole numbers .*e\.g\. --model mlp:12,8/] },
   { name: '--model logistic on a numeric target', args: [...LINEAR, '--model', 'logistic'], patterns: [/--model logistic needs a target with 2 classes/, /--model linear/] },
   {
     name: '--model logistic on iris (3 classes)', args: [...IRIS, '--model', 'logistic'], skip: skipUnless('iris.csv'),

@@ -23,11 +23,11 @@ export function resolveBatchSize(mode: string | undefined, batchSize: string | u
   }
 }
 
-/** A batch size: a whole number >= 1 or 'full'. */
-export function parseBatchSize(s: string): number | 'full' {
+/** A batch size: a whole number from 1 to 10^9 or 'full'; `option` is the option it came from. */
+export function parseBatchSize(s: string, option = '--batch-size'): number | 'full' {
   if (s === 'full') return 'full';
   const n = Number(s);
-  if (!/^\d+$/.test(s.trim()) || n < 1) throw new UsageError(`--batch-size must be a whole number from 1 up, or 'full', got '${s}'`);
+  if (!/^\d+$/.test(s.trim()) || n < 1 || n > 1e9) throw new UsageError(option === '--batch-size' ? `--batch-size must be a whole number from 1 to 1000000000, or 'full', got '${s}'` : `${option} must list batch sizes that are whole numbers from 1 to 1000000000, or 'full', got '${s}'`);
   return n;
 }
 
@@ -35,5 +35,5 @@ export function parseBatchSize(s: string): number | 'full' {
 export function parseBatchSizes(s: string): Array<number | 'full'> {
   const parts = s.split(',').map((p) => p.trim()).filter((p) => p !== '');
   if (parts.length === 0) throw new UsageError(`--batch-sizes needs at least one size, e.g. 1,8,32,128,full; got '${s}'`);
-  return parts.map(parseBatchSize);
+  return parts.map((p) => parseBatchSize(p, '--batch-sizes'));
 }

@@ -18,6 +18,25 @@ export interface DataArgs {
   seed?: number;
   /** Whether `--missing drop` is on offer (predict refuses it). Default true. */
   canDrop?: boolean;
+  /** --delimiter as typed: one character, or 'tab'. */
+  delimiter?: string;
+  /** --categorical as typed: comma-separated column names or 0-based indices. */
+  categorical?: string;
+}
+
+/** The field separator of --delimiter: one character, or the word tab (also \t). */
+export function parseDelimiter(s: string | undefined): string | undefined {
+  if (s === undefined) return undefined;
+  if (s === 'tab' || s === '\\t' || s === '\t') return '\t';
+  if (s.length !== 1 || s === '"' || s === '\n' || s === '\r') throw new UsageError(`--delimiter must be one character such as ';' or '|', or tab, got '${s}'`);
+  return s;
+}
+
+function parseCategorical(s: string | undefined): Array<string | number> {
+  if (s === undefined) return [];
+  const parts = s.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  if (parts.length === 0) throw new UsageError(`--categorical needs column names or 0-based indices, e.g. --categorical sex,region; got '${s}'`);
+  return parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 }
 
 /** Loads the data set named by --data: a built-in name or a CSV file. */
@@ -32,11 +51,13 @@ export async function loadDataArg(a: DataArgs, opts: { needTarget?: boolean } = 
   }
   const target = a.target === undefined ? undefined : /^\d+$/.test(a.target) ? Number(a.target) : a.target;
   const header = a.header === undefined || a.header === 'auto' ? 'auto' : a.header === 'yes';
+  const delimiter = parseDelimiter(a.delimiter);
+  const categorical = parseCategorical(a.categorical);
   try {
     return await loadCsv(a.data, {
       ...(target !== undefined ? { target } : {}),
       ...(opts.needTarget === false ? { target: target ?? null } : {}),
-      header, missing,
+      header, missing, ...(delimiter !== undefined ? { delimiter } : {}), ...(categorical.length > 0 ? { categorical } : {}),
     });
   } catch (err) {
     throw err instanceof MinibatchError && err.code === 'MISSING_VALUE' ? withMissingOption(err, a.canDrop !== false) : err;

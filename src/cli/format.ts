@@ -20,7 +20,17 @@ export function formatMetrics(m: Metrics): Record<string, string> {
 /** One CSV line (RFC 4180): fields with commas, quotes or line breaks are quoted. */
 export function csvLine(fields: Array<string | number>): string {
   return fields.map((f) => {
-    const s = String(f);
+    const s = typeof f === 'number' ? String(f) : inertCell(f);
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   }).join(',');
+}
+
+/**
+ * A text cell a spreadsheet will not run as a formula (OWASP, CSV injection): text starting
+ * with = + - @, a tab or a carriage return gets a leading single quote. A cell that is a plain
+ * number ("-1", "+2.5e3", a class label such as -1) stays as it is: it is a number, not a formula.
+ */
+export function inertCell(s: string): string {
+  if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) return s;
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }

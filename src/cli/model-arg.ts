@@ -4,11 +4,18 @@ import type { Dataset } from '../data/dataset.js';
 import type { Model } from '../nn/model.js';
 import { linearRegression, logisticRegression, mlp, softmaxRegression } from '../nn/models.js';
 import type { Activation } from '../nn/model.js';
+import { describeEstimate, estimateTrainingMemory, formatBytes, WASM_MEMORY_LIMIT } from '../nn/memory-estimate.js';
 
 export type Task = { kind: 'regression'; outputs: number } | { kind: 'classification'; classes: number };
 
-/** Classification when the data has class names (CSV string labels, builtins), else regression. */
+/**
+ * Classification when the data has class names (CSV string labels, builtins), else regression.
+ * A class target with a single class is refused: there is nothing to learn.
+ */
 export function taskOf(data: Dataset): Task {
+  if (data.classNames && data.classNames.length === 1) {
+    throw new UsageError(`the target column ${JSON.stringify(data.targets[0] ?? '')} has one class (${JSON.stringify(data.classNames[0])}) in every row: a classifier needs at least two. Choose another --target, or add rows of the other classes`);
+  }
   if (data.classNames && data.classNames.length >= 2) return { kind: 'classification', classes: data.classNames.length };
   return { kind: 'regression', outputs: data.targetWidth };
 }
@@ -38,15 +45,38 @@ export function buildModel(name: string, data: Dataset, task: Task, activation: 
       if (task.kind !== 'classification') throw new UsageError('--model softmax needs a class target, but the target is numeric; use --model linear, or --task classification');
       return softmaxRegression({ inputs, classes: task.classes, seed });
     case 'mlp': {
-      const widths = (hidden ?? '').split(',').filter((s) => s.trim() !== '').map((s) => Number(s));
-      if (widths.length === 0 || widths.some((w) => !Number.isInteger(w) || w < 1)) {
-        throw new UsageError(`--model ${name}: give the hidden layer widths as whole numbers, e.g. --model mlp:12,8`);
-      }
-      const out = task.kind === 'regression' ? task.outputs : isBinary ? 1 : task.classes;
       const output = task.kind === 'regression' ? 'linear' : isBinary ? 'sigmoid' : 'softmax';
-      return mlp({ layers: [inputs, ...widths, out], activation, output, seed });
+      return mlp({ layers: modelLayers(name, inputs, task), activation, output, seed });
     }
     default:
       throw new UsageError(`--model must be linear, logistic, softmax or mlp:W1,W2,... (hidden widths), got '${name}'`);
   }
+}
+
+/** The layer widths of `--model name` for `inputs` features and `task` (hidden widths checked). */
+export function modelLayers(name: string, inputs: number, task: Task): number[] {
+  const [kind, hidden] = name.split(':', 2) as [string, string | undefined];
+  const out = task.kind === 'regression' ? task.outputs : task.classes === 2 ? 1 : task.classes;
+  if (kind !== 'mlp') return kind === 'softmax' && task.kind === 'classification' ? [inputs, task.classes] : [inputs, out];
+  const parts = (hidden ?? '').split(',').filter((s) => s.trim() !== '');
+  const widths = parts.map((s) => (/^\s*\d+\s*$/.test(s) ? Number(s) : NaN));
+  if (widths.length === 0 || widths.some((w) => !Number.isSafeInteger(w) || w < 1 || w > 1e7)) {
+    throw new UsageError(`--model ${name}: give the hidden layer widths as whole numbers from 1 to 10000000, e.g. --model mlp:12,8`);
+  }
+  return [inputs, ...widths, out];
+}
+
+/** Optimizer state per parameter: sgd keeps none, momentum and rmsprop one array, adam two. */
+const SLOTS: Record<string, number> = { sgd: 0, momentum: 1, nesterov: 1, rmsprop: 1, adam: 2 };
+
+/**
+ * Refuses (before anything is allocated) a `--model` whose training memory (parameters,
+ * gradient, optimizer state, activations of a batch) exceeds `limit` bytes (default: the 4 GiB
+ * of a WebAssembly memory), naming the size needed and the limit.
+ */
+export function checkModelMemory(name: string, inputs: number, task: Task, batchRows: number, optimizer: string, limit = WASM_MEMORY_LIMIT): void {
+  const layers = modelLayers(name, inputs, task);
+  const e = estimateTrainingMemory(layers, batchRows, SLOTS[optimizer] ?? 2);
+  if (e.total <= limit) return;
+  throw new UsageError(`--model ${name} needs about ${formatBytes(e.total)} to train (${describeEstimate(e, batchRows)}; layers ${layers.join('-')}), more than the ${formatBytes(limit)} limit of a model's memory; use narrower or fewer hidden layers, or a smaller --batch-size`);
 }

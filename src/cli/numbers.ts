@@ -1,11 +1,11 @@
 // Parsers for command-line values (numbers and fixed choices), with messages that name the option.
 import { UsageError } from './run-command.js';
 
-/** A whole number in [min, max]. */
-export function parseIntArg(name: string, s: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+/** A whole number in [min, max] (max default 10^9); the message gives the whole range. */
+export function parseIntArg(name: string, s: string, min: number, max = 1_000_000_000): number {
   const n = Number(s);
   if (!/^-?\d+$/.test(s.trim()) || n < min || n > max) {
-    throw new UsageError(`${name} must be a whole number${max === Number.MAX_SAFE_INTEGER ? ` >= ${min}` : ` from ${min} to ${max}`}, got '${s}'`);
+    throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got '${s}'`);
   }
   return n;
 }

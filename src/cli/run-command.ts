@@ -1,8 +1,9 @@
 // Runs a command action and turns its outcome into an exit code and a one-line message.
 import { DivergenceError, MinibatchError } from '../core/errors.js';
+import { toCliError } from './cli-terms.js';
 
 /** Exit codes of the minibatch command. */
-export const EXIT = { ok: 0, trainingFailed: 1, usage: 2, internal: 3 } as const;
+export const EXIT = { ok: 0, trainingFailed: 1, usage: 2, internal: 3, interrupted: 130 } as const;
 
 /** Raised by the CLI for a usage mistake that is not a library error. */
 export class UsageError extends Error {
@@ -11,14 +12,16 @@ export class UsageError extends Error {
 
 /**
  * Runs `action`; on failure writes `minibatch: <message>` to stderr (no stack trace for a
- * user's mistake) and sets process.exitCode: 1 for divergence, 2 for bad usage or input,
+ * user's mistake) and sets process.exitCode: 1 for divergence, 2 for bad usage or input, 130
+ * when Ctrl-C cancelled the work before anything could be kept,
  * 3 for an unexpected internal error (whose stack is shown, as it is a bug to report).
  */
 export async function runCommand(action: () => Promise<void>): Promise<void> {
   quietOnBrokenPipe();
   try {
     await action();
-  } catch (err) {
+  } catch (caught) {
+    const err = toCliError(caught);
     process.exitCode = exitCodeOf(err);
     const msg = err instanceof Error ? err.message : String(err);
     if (process.exitCode === EXIT.internal) {
@@ -31,7 +34,7 @@ export async function runCommand(action: () => Promise<void>): Promise<void> {
 
 export function exitCodeOf(err: unknown): number {
   if (err instanceof DivergenceError) return EXIT.trainingFailed;
-  if (err instanceof MinibatchError) return err.code === 'CANCELLED' ? EXIT.trainingFailed : EXIT.usage;
+  if (err instanceof MinibatchError) return err.code === 'CANCELLED' ? EXIT.interrupted : err.code === 'DIVERGED' ? EXIT.trainingFailed : EXIT.usage;
   if (err instanceof UsageError) return EXIT.usage;
   return EXIT.internal;
 }

@@ -20,6 +20,7 @@ export interface SweepArgs {
   validation: string; seed: string; scale?: string; missing: string; workers?: string;
   /** A model to start every run from (study --init); its scaling replaces --scale. */
   init?: string;
+  delimiter?: string; categorical?: string;
 }
 
 export interface SweepSetup {
@@ -40,6 +41,8 @@ export function addSweepOptions<T extends { option(flags: string, desc: string, 
     .option('--validation <fraction>', 'share of rows held out for validation', '0.2')
     .option('--scale <method>', 'standardize | minmax | none (default: standardize for CSV files, none for built-ins)')
     .option('--missing <how>', 'missing values (?): error | drop | mean', 'error')
+    .option('--delimiter <char>', "CSV field separator: one character such as ';' or '|', or tab (default ',')")
+    .option('--categorical <columns>', 'comma-separated columns to one-hot encode even though they hold numbers')
     .option('--seed <n>', 'seed of the split and of model initialisation', '1')
     .option('--workers <n>', 'worker threads for parallel trials (default: one per core)');
 }
@@ -54,7 +57,7 @@ export async function setUpSweep(a: SweepArgs): Promise<SweepSetup> {
   const activation = parseChoice('--activation', a.activation, ACTIVATIONS);
   const scale = a.scale ?? (isBuiltinName(a.data) ? 'none' : 'standardize');
   const method = parseChoice('--scale', scale, SCALINGS);
-  const loaded = await loadDataArg({ data: a.data, ...(a.target !== undefined ? { target: a.target } : {}), missing: a.missing, seed });
+  const loaded = await loadDataArg({ data: a.data, ...(a.target !== undefined ? { target: a.target } : {}), missing: a.missing, seed, delimiter: a.delimiter, categorical: a.categorical });
   const task = taskOf(loaded);
   if (a.init !== undefined && a.workers !== undefined && a.workers !== '1') throw new UsageError(`--workers ${a.workers} cannot be used with --init: runs from an imported model train in this thread; drop --workers`);
   const init = a.init !== undefined ? await loadInit(a.init, loaded, a.data, task, a.model) : undefined;

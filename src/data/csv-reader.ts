@@ -108,7 +108,7 @@ export function textSource(text: string, name = 'the CSV text'): CsvSource {
  * is a BAD_CSV error naming its line; so is a column with more than `maxCategories` texts.
  */
 export async function readCsvTable(
-  source: CsvSource, maxCategories: number, plan: (first: string[]) => ReadPlan,
+  source: CsvSource, maxCategories: number, plan: (first: string[]) => ReadPlan, delimiter = ',',
 ): Promise<CsvTable> {
   const path = source.name;
   const t: CsvTable = { columns: [], firstRow: [], lines: new Uint32Array(1024), rows: 0 };
@@ -136,7 +136,7 @@ export async function readCsvTable(
   };
   try {
     await source.parse({
-      bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true,
+      delimiter, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true,
       max_record_size: MAX_RECORD_CHARS, on_record: onRecord as unknown as CsvParseOptions['on_record'],
     });
   } catch (err) {

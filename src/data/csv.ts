@@ -33,6 +33,8 @@ export interface CsvOptions {
   maxBytes?: number;
   /** Most distinct texts one column may hold (one-hot width). Default 1000. */
   maxCategories?: number;
+  /** The field separator: one character such as ';' or '\t'. Default ','. */
+  delimiter?: string;
 }
 
 const DEFAULT_MAX_BYTES = 2 * 1024 ** 3;
@@ -67,6 +69,7 @@ export async function readCsvDataset(source: CsvSource, options: CsvOptions = {}
   const path = source.name;
   let target = -1; let named = false; const forced = new Set<number>();
   const table = await readCsvTable(source, o.maxCategories, (first) => {
+    checkDelimiter(first, path, o.delimiter);
     const pick = (spec: string | number, what: string): number => {
       const r = resolveColumn(spec, first, o.header, path, what);
       named ||= r.byName;
@@ -76,11 +79,12 @@ export async function readCsvDataset(source: CsvSource, options: CsvOptions = {}
     for (const c of o.categorical) forced.add(pick(c, 'categorical'));
     const cols = first.map((_, c) => c);
     return { precise: cols.map((c) => c === target), text: cols.map((c) => forced.has(c)) };
-  });
+  }, o.delimiter);
   if (table.rows === 0) {
     throw new MinibatchError('BAD_CSV', `${path} is empty (no rows); give a CSV file with one row per example and the target in the last column`);
   }
   const header = o.header === 'auto' ? named || detectHeader(table) : o.header;
+  checkUniqueNames(table, path, header);
   const view: TableView = { table, file: path, start: header ? 1 : 0, names: columnNames(table, header) };
   if (table.rows === view.start) {
     throw new MinibatchError('EMPTY_DATASET', `${path} has a header line but no data rows; add rows below the header`);
@@ -132,6 +136,7 @@ interface Checked {
   categorical: (string | number)[];
   maxBytes: number;
   maxCategories: number;
+  delimiter: string;
 }
 
 function checkOptions(o: CsvOptions): Checked {
@@ -151,7 +156,47 @@ function checkOptions(o: CsvOptions): Checked {
     task: o.task === undefined ? undefined : checkOneOf('task', o.task, ['classification', 'regression'] as const),
     maxBytes: checkNumber('maxBytes', o.maxBytes ?? DEFAULT_MAX_BYTES, 0, Infinity, { minInclusive: false }),
     maxCategories: checkInt('maxCategories', o.maxCategories ?? DEFAULT_MAX_CATEGORIES, 1, 2 ** 24),
+    delimiter: checkDelimiterOption(o.delimiter),
   };
+}
+
+function checkDelimiterOption(d: unknown): string {
+  if (d === undefined) return ',';
+  if (typeof d !== 'string' || d.length !== 1 || d === '"' || d === '\n' || d === '\r') {
+    throw new MinibatchError('BAD_ARGUMENT', `delimiter must be one character other than a quote or line break, such as ';' or '\\t', got ${show(d)}`);
+  }
+  return d;
+}
+
+/** Separators a file meant for another delimiter betrays in its first row. */
+const OTHER_DELIMITERS: ReadonlyArray<[string, string]> = [[';', "';'"], ['\t', "'\\t' (tab)"], ['|', "'|'"]];
+
+/**
+ * A first record whose cells hold another likely separator (';' or a tab in a comma-separated read)
+ * means the file uses that separator: refuse with a hint instead of reading one wide column.
+ */
+function checkDelimiter(first: readonly string[], file: string, delimiter: string): void {
+  for (const [d, name] of OTHER_DELIMITERS) {
+    if (d === delimiter) continue;
+    const inCells = first.filter((c) => c.includes(d)).length;
+    if (inCells === 0 || inCells < Math.ceil(first.length / 2)) continue;
+    throw new MinibatchError('BAD_CSV', `${file} looks like ${name}-separated (line 1 has ${name} inside ${first.length === 1 ? 'its only field' : `${inCells} of its ${first.length} fields`}); ` +
+      `pass delimiter: '${d === '\t' ? '\\t' : d}' to read it`);
+  }
+}
+
+/** Two header columns with one name would make a target or feature name ambiguous: refuse. */
+function checkUniqueNames(t: CsvTable, file: string, header: boolean): void {
+  if (!header) return;
+  const seen = new Map<string, number>(); const dups: string[] = [];
+  t.firstRow.forEach((cell, c) => {
+    if (cell === '') return;
+    const at = seen.get(cell);
+    if (at !== undefined) dups.push(`${show(cell)} (columns ${at} and ${c})`); else seen.set(cell, c);
+  });
+  if (dups.length > 0) {
+    throw new MinibatchError('BAD_CSV', `${file}: the header names ${dups.length === 1 ? 'a column twice' : 'columns twice'}: ${dups.slice(0, 5).join(', ')}; rename the columns so that every name is unique`);
+  }
 }
 
 /** The index of a column given by index, header name, or `colN`; `byName` when a line-1 cell matched. */

@@ -51,6 +51,7 @@ export class Dataset {
   static fromArrays(
     x: number[][] | Float32Array, y: number[] | number[][] | Float32Array, meta: DatasetMeta = {},
   ): Dataset {
+    checkArrays(x, y, meta);
     const n = y.length;
     let flat: Float32Array;
     if (x instanceof Float32Array) {
@@ -65,6 +66,7 @@ export class Dataset {
       flat = new Float32Array(n * nf);
       for (let i = 0; i < n; i++) {
         const row = x[i]!;
+        if (!Array.isArray(row) && !ArrayBuffer.isView(row)) throw new MinibatchError('BAD_SHAPE', `row ${i} of x is ${show(row)}, not an array of numbers: give x as an array of rows, e.g. [[1, 2], [3, 4]]`);
         if (row.length !== nf) throw new MinibatchError('BAD_SHAPE', `row ${i} of x has ${row.length} values, row 0 has ${nf}: every row needs the same number of features`);
         for (let j = 0; j < nf; j++) {
           const v = row[j]!;
@@ -84,12 +86,16 @@ export class Dataset {
       const rows = y as number[][]; const w = rows[0]!.length;
       yy = new Float32Array(n * w);
       rows.forEach((r, i) => {
+        if (!Array.isArray(r)) throw new MinibatchError('BAD_LABEL', `y row ${i} is ${show(r)}: with several targets give one array of numbers per row`);
         if (r.length !== w) throw new MinibatchError('BAD_SHAPE', `y row ${i} has ${r.length} values, row 0 has ${w}`);
         yy.set(r, i * w);
       });
     } else yy = Float32Array.from(y as number[]);
     for (let i = 0; i < yy.length; i++) {
-      if (!Number.isFinite(yy[i]!)) throw new MinibatchError('BAD_LABEL', `target ${i} is ${yy[i]}: targets must be finite numbers`);
+      if (!Number.isFinite(yy[i]!)) {
+        const given = y instanceof Float32Array || Array.isArray(y[0]) ? yy[i] : show((y as unknown[])[i]);
+        throw new MinibatchError('BAD_LABEL', `target ${i} is ${given}: targets must be finite numbers (class indices 0, 1, ... or values); map class names to indices first`);
+      }
     }
     return new Dataset(flat, yy, n, meta);
   }
@@ -126,4 +132,31 @@ export class Dataset {
     }
     return max + 1;
   }
+}
+
+/** The argument checks of Dataset.fromArrays: types first, so no TypeError escapes. */
+function checkArrays(x: unknown, y: unknown, meta: unknown): void {
+  if (!(x instanceof Float32Array) && !Array.isArray(x)) {
+    throw new MinibatchError('BAD_ARGUMENT', `Dataset.fromArrays(x, y): x must be an array of rows (number[][]) or a Float32Array, got ${describe(x)}; e.g. Dataset.fromArrays([[1, 2], [3, 4]], [0, 1])`);
+  }
+  if (!(y instanceof Float32Array) && !Array.isArray(y)) {
+    throw new MinibatchError('BAD_ARGUMENT', `Dataset.fromArrays(x, y): y must be an array with one target per row (number[] or number[][]) or a Float32Array, got ${describe(y)}; e.g. Dataset.fromArrays([[1, 2], [3, 4]], [0, 1])`);
+  }
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) {
+    throw new MinibatchError('BAD_ARGUMENT', `Dataset.fromArrays(x, y, meta): meta must be an object such as { features: ['a', 'b'] }, got ${describe(meta)}`);
+  }
+  const m = meta as { features?: unknown; targets?: unknown; classNames?: unknown };
+  for (const k of ['features', 'targets', 'classNames'] as const) {
+    const v = m[k];
+    if (v !== undefined && (!Array.isArray(v) || v.some((s) => typeof s !== 'string'))) {
+      throw new MinibatchError('BAD_ARGUMENT', `Dataset.fromArrays: meta.${k} must be an array of names (strings), got ${describe(v)}`);
+    }
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (typeof v === 'object') return v.constructor?.name ? `a ${v.constructor.name}` : 'an object';
+  return `${typeof v} ${show(v)}`;
 }

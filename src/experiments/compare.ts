@@ -61,6 +61,7 @@ export async function compare(makeModel: ModelSource, data: Dataset, options: Co
   const exec = createExecutor(makeModel, split, o, seeds[0]!);
   const progress = new Progress(0, o.onProgress);
   try {
+    if (o.signal?.aborted) return emptyResult(exec, sizes, seeds, budget, evalEvery, undefined);
     let tuned: TuneResult | undefined;
     if (o.learningRate === 'tuned' || o.learningRate === undefined) {
       const epochs = 'epochs' in budget ? budget.epochs : 'examples' in budget ? Math.max(1, Math.ceil(budget.examples / n)) : 10;
@@ -174,13 +175,13 @@ function describe(exec: Executor, budget: Budget, evalEvery: number, tuned: Tune
   };
 }
 
-/** The result of a compare cancelled during its tune: no runs, marked partial. */
+/** The result of a compare cancelled before (or during) its tune: no runs, marked partial. */
 function emptyResult(
-  exec: Executor, sizes: Array<{ requested: number | 'full'; batchSize: number }>, seeds: number[], budget: Budget, evalEvery: number, tuned: TuneResult,
+  exec: Executor, sizes: Array<{ requested: number | 'full'; batchSize: number }>, seeds: number[], budget: Budget, evalEvery: number, tuned: TuneResult | undefined,
 ): CompareResult {
   return {
     kind: 'compare', metric: exec.metric, batchSizes: sizes.map((s) => s.requested), seeds, runs: [],
-    summary: sizes.map((s) => summariseBatchSize([], s, tuned.bestPerBatchSize.find((b) => b.batchSize === s.batchSize)?.learningRate ?? NaN, NaN, undefined)),
+    summary: sizes.map((s) => summariseBatchSize([], s, tuned?.bestPerBatchSize.find((b) => b.batchSize === s.batchSize)?.learningRate ?? NaN, NaN, undefined)),
     targetLoss: NaN, targetRule: 'near-best', ...describe(exec, budget, evalEvery, tuned), partial: true,
   };
 }

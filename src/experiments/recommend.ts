@@ -58,6 +58,20 @@ export function recommend(tune: TuneResult | undefined, compare: CompareResult, 
   return { batchSize: chosen.batchSize, learningRate: chosen.learningRate, evidence, compared: comparedText(tune, compare) };
 }
 
+/**
+ * The stand-in for a recommendation when there is none to give: every finished run diverged
+ * (`'diverged'`), or the sweep was cancelled before any run finished (`'cancelled'`). It names
+ * the first batch size only so that the record keeps its shape; `none` says it is no advice.
+ */
+export function noRecommendation(tune: TuneResult | undefined, compare: CompareResult, reason: 'diverged' | 'cancelled'): Recommendation {
+  const first = compare.summary[0];
+  const runs = compare.runs.length;
+  const evidence = reason === 'diverged'
+    ? [`Every one of the ${runs} runs diverged (the loss became NaN, infinite or 1000x its start): no batch size can be recommended. Use smaller learning rates (or --lr tuned), feature scaling, or larger batch sizes, and compare again.`]
+    : ['The sweep was cancelled before any run finished: there is nothing to recommend yet. Run the same command with --resume to continue.'];
+  return { batchSize: first?.batchSize ?? 1, learningRate: first?.learningRate ?? NaN, evidence, compared: comparedText(tune, compare), none: reason };
+}
+
 function label(r: { requested: number | 'full'; batchSize: number }): string {
   return r.requested === 'full' ? `full batch (${r.batchSize})` : `batch size ${r.batchSize}`;
 }

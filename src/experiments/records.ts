@@ -173,6 +173,11 @@ export interface Recommendation {
   evidence: string[];
   /** What was compared (batch sizes, learning rates, seeds, budget). */
   compared: string;
+  /**
+   * Set when nothing could be recommended: every run diverged, or the sweep was cancelled before
+   * any run finished. batchSize and learningRate are then only those of the first batch size.
+   */
+  none?: 'diverged' | 'cancelled';
 }
 
 /** The whole of `minibatch study`, as written to results.json (schema version in `schema`). */
@@ -189,6 +194,8 @@ export interface StudyResult {
   noise?: NoiseStudy;
   /** Wall-clock seconds the whole study took. */
   seconds: number;
+  /** True when a stage was cancelled (Ctrl-C) and the result holds only what finished. */
+  partial?: boolean;
 }
 
 /** One batch size in the time-to-target prediction of the noise-scale model. */

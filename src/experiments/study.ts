@@ -8,7 +8,7 @@ import { lrRangeTest } from './lr-range.js';
 import { DEFAULT_OPTIMIZER } from './optimizer-spec.js';
 import { criticalBatch, fitCriticalBatch } from './critical-batch.js';
 import { noiseScale, noiseScaleTracker } from './noise-scale.js';
-import { noisePrediction, recommend } from './recommend.js';
+import { noisePrediction, noRecommendation, recommend } from './recommend.js';
 import type { CompareResult, NoiseStudy, Recommendation, StudyResult } from './records.js';
 import { isSpecSource, splitForSweep, type ModelSource, type SweepOptions, type TrialLabel } from './setup.js';
 import { throughputProfile } from './throughput.js';
@@ -16,7 +16,7 @@ import { modelForSeed } from './trial.js';
 import { logGrid, tune } from './tune.js';
 import { optimizerAt } from './optimizer-spec.js';
 import { fit } from '../train/fit.js';
-import { DivergenceError } from '../core/errors.js';
+import { DivergenceError, MinibatchError } from '../core/errors.js';
 
 /**
  * The stages of a study that report progress, in order, for progress displays. The noise-scale
@@ -92,16 +92,19 @@ export async function study(source: ModelSource, data: Dataset, o: StudyOptions 
   let tuned: StudyResult['tune'];
   if (o.learningRate === undefined) {
     o.onProgress?.('lr-range', 0, seeds, []);
-    lrRange = await lrRangeTest(source, data, { ...shared, batchSize: 32, seeds });
+    lrRange = await cancellable(o.signal, () => lrRangeTest(source, data, { ...shared, batchSize: 32, seeds }));
     o.onProgress?.('lr-range', seeds, seeds, []);
-    const lrs = o.learningRates ?? logGrid(lrRange.suggested / 30, lrRange.suggested * 30, 8);
-    const runTune = (rates: number[]) => tune(source, data, { ...shared, batchSizes, learningRates: rates, method: 'halving', budget: { epochs }, onProgress: progress('tune') });
-    tuned = await runTune(lrs);
-    const wider = o.learningRates ? undefined : widenGrid(lrs, tuned.bestPerBatchSize.map((b) => b.learningRate));
-    if (wider && !tuned.partial) tuned = await runTune(wider);
+    // Once cancelled, no later stage starts: compare below then returns an empty, partial result.
+    if (lrRange && !o.signal?.aborted) {
+      const lrs = o.learningRates ?? logGrid(lrRange.suggested / 30, lrRange.suggested * 30, 8);
+      const runTune = (rates: number[]) => tune(source, data, { ...shared, batchSizes, learningRates: rates, method: 'halving', budget: { epochs }, onProgress: progress('tune') });
+      tuned = await cancellable(o.signal, () => runTune(lrs));
+      const wider = o.learningRates || !tuned ? undefined : widenGrid(lrs, tuned.bestPerBatchSize.map((b) => b.learningRate));
+      if (wider && tuned && !tuned.partial && !o.signal?.aborted) tuned = await cancellable(o.signal, () => runTune(wider)) ?? tuned;
+    }
   }
   const cmp = await compare(source, data, {
-    ...shared, batchSizes, learningRate: tuned ?? o.learningRate!, epochs, seeds, onProgress: progress('compare'),
+    ...shared, batchSizes, learningRate: tuned ?? o.learningRate ?? 'tuned', epochs, seeds, onProgress: progress('compare'),
   });
   let noise: NoiseStudy | undefined;
   if (o.noiseScale !== false && !cmp.partial && !o.signal?.aborted) {
@@ -110,6 +113,16 @@ export async function study(source: ModelSource, data: Dataset, o: StudyOptions 
   return studyResult(spec, data, { ...(lrRange ? { lrRange } : {}), ...(tuned ? { tune: tuned } : {}), compare: cmp, ...(noise ? { noise } : {}) }, {
     ...o, optimizer, seconds: (clock() - t0) / 1000,
   });
+}
+
+/** The stage's result, or undefined when `signal` cancelled it before anything finished. */
+async function cancellable<T>(signal: AbortSignal | undefined, stage: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await stage();
+  } catch (err) {
+    if (signal?.aborted && err instanceof MinibatchError && err.code === 'CANCELLED') return undefined;
+    throw err;
+  }
 }
 
 /**
@@ -140,7 +153,10 @@ export function studyResult(
   spec: ModelSpec, data: Dataset, parts: Pick<StudyResult, 'lrRange' | 'tune' | 'compare' | 'noise'>, o: StudyLabels,
 ): StudyResult {
   const tuned = parts.tune ?? parts.compare.tune;
-  const recommendation = recommend(tuned, parts.compare, parts.lrRange);
+  const partial = parts.compare.partial === true || tuned?.partial === true || parts.lrRange?.partial === true;
+  const rows = parts.compare.summary.some((r) => Number.isFinite(r.finalValMetric.mean));
+  const recommendation = rows ? recommend(tuned, parts.compare, parts.lrRange)
+    : noRecommendation(tuned, parts.compare, partial && parts.compare.runs.every((r) => !r.diverged) ? 'cancelled' : 'diverged');
   const classes = data.classCount();
   return {
     schema: 'minibatch-study/1',
@@ -157,6 +173,7 @@ export function studyResult(
     recommendation,
     ...(parts.noise ? { noise: parts.noise } : {}),
     seconds: o.seconds,
+    ...(partial ? { partial: true } : {}),
   };
 }
 

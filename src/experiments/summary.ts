@@ -19,9 +19,13 @@ export function summarise(values: readonly number[]): Spread {
   return { mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : 0, min, max, values: [...values] };
 }
 
-/** The first point whose validation loss is at or below `target`, or undefined. */
+/**
+ * The first point after at least one update whose validation loss is at or below `target`, or
+ * undefined. The starting point (0 updates) never counts as reaching a target: a run that
+ * starts below it has still to show that training keeps it there.
+ */
 export function firstPointAtTarget(points: readonly Point[], target: number): Point | undefined {
-  return points.find((p) => p.valLoss <= target);
+  return points.find((p) => p.updates > 0 && p.valLoss <= target);
 }
 
 /**
@@ -43,10 +47,13 @@ export function updatesToTarget(points: readonly Point[], target: number): numbe
   return firstPointAtTarget(points, target)?.updates ?? NaN;
 }
 
-/** Lowest validation loss over a run's points (Infinity for a run without points). */
+/**
+ * Lowest validation loss over a run's trained points (after at least one update; Infinity for a
+ * run without any), so a target derived from it is one that training reached.
+ */
 export function bestValLoss(points: readonly Point[]): number {
   let best = Infinity;
-  for (const p of points) if (p.valLoss < best) best = p.valLoss;
+  for (const p of points) if (p.updates > 0 && p.valLoss < best) best = p.valLoss;
   return best;
 }
 

@@ -5,6 +5,7 @@ import type { Backend } from '../kernels/backend.js';
 import type { Initializer } from './init.js';
 import type { OutputKind } from './losses.js';
 import { Model, type Activation, type ModelSpec } from './model.js';
+import { checkModelFits } from './memory-estimate.js';
 
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'leaky-relu', 'tanh', 'sigmoid', 'linear'];
 export const OUTPUTS: readonly OutputKind[] = ['linear', 'sigmoid', 'softmax'];
@@ -57,6 +58,7 @@ export function mlp(o: Common & { layers: number[]; activation?: Activation; out
 }
 
 function build(kind: ModelSpec['kind'], layers: number[], activation: Activation, output: OutputKind, o: Common, slope = 0.01): Model {
+  checkModelFits(layers);
   const spec: ModelSpec = {
     kind, layers, activation, output,
     init: checkOneOf('init', o.init ?? 'glorot', INITS),

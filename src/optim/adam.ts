@@ -1,5 +1,6 @@
 // Adam (Kingma & Ba 2015) as torch.optim.Adam, and AdamW's decoupled weight decay.
 import { checkNumber } from '../core/check.js';
+import { checkOptionsObject } from './schedule.js';
 import { MinibatchError } from '../core/errors.js';
 import { Optimizer, type LearningRate, type OptimizerSpec } from './optimizer.js';
 
@@ -26,13 +27,13 @@ export interface AdamOptions {
  *
  * Epsilon is added after the square root, as in PyTorch and the paper.
  */
-export function adam(o: AdamOptions = {}): Adam { return new Adam(o, false); }
+export function adam(o: AdamOptions = {}): Adam { checkOptionsObject('adam', o, '{ learningRate: 0.001 }'); return new Adam(o, false); }
 
 /**
  * AdamW (Loshchilov & Hutter 2019), PyTorch's rule: Adam without the L2 term in g, and
  * p <- p (1 - lr lambda) before the Adam step. Default weightDecay 0.01 as in PyTorch.
  */
-export function adamw(o: AdamOptions = {}): Adam { return new Adam({ weightDecay: 0.01, ...o }, true); }
+export function adamw(o: AdamOptions = {}): Adam { checkOptionsObject('adamw', o, '{ learningRate: 0.001 }'); return new Adam({ weightDecay: 0.01, ...o }, true); }
 
 export class Adam extends Optimizer {
   readonly spec: Extract<OptimizerSpec, { type: 'adam' }>;

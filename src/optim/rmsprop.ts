@@ -1,5 +1,6 @@
 // RMSProp (Hinton 2012), exactly as torch.optim.RMSprop, with optional momentum and centring.
 import { checkNumber } from '../core/check.js';
+import { checkOptionsObject } from './schedule.js';
 import { Optimizer, type LearningRate, type OptimizerSpec } from './optimizer.js';
 
 export interface RmspropOptions {
@@ -27,7 +28,7 @@ export interface RmspropOptions {
  *     mu = 0:  p <- p - lr g / d
  *     mu > 0:  b <- mu b + g / d;  p <- p - lr b
  */
-export function rmsprop(o: RmspropOptions = {}): Rmsprop { return new Rmsprop(o); }
+export function rmsprop(o: RmspropOptions = {}): Rmsprop { checkOptionsObject('rmsprop', o, '{ learningRate: 0.01 }'); return new Rmsprop(o); }
 
 export class Rmsprop extends Optimizer {
   readonly spec: Extract<OptimizerSpec, { type: 'rmsprop' }>;

@@ -1,5 +1,6 @@
 // Learning-rate schedules: constant, step, exponential, cosine and linear warmup, composable.
-import { checkInt, checkNumber } from '../core/check.js';
+import { checkInt, checkNumber, show } from '../core/check.js';
+import { MinibatchError } from '../core/errors.js';
 
 /**
  * A learning rate as a function of the update count t = 0, 1, 2, ... (t is the number of
@@ -26,6 +27,7 @@ export function constant(value: number): Schedule {
 
 /** lr_t = initial x gamma^floor(t / stepSize)  (PyTorch StepLR, counted in updates). */
 export function stepDecay(o: { initial: number; stepSize: number; gamma?: number }): Schedule {
+  checkOptionsObject('stepDecay', o ?? null, '{ initial: 0.1, stepSize: 1000 }');
   const initial = lr(o.initial); const stepSize = checkInt('stepSize', o.stepSize, 1, Infinity);
   const gamma = checkNumber('gamma', o.gamma ?? 0.1, 0, 1, { minInclusive: false });
   return { at: (t) => initial * gamma ** Math.floor(t / stepSize), spec: { type: 'step', initial, stepSize, gamma } };
@@ -33,6 +35,7 @@ export function stepDecay(o: { initial: number; stepSize: number; gamma?: number
 
 /** lr_t = initial x decayRate^(t / decaySteps)  (Keras ExponentialDecay, smooth). */
 export function exponentialDecay(o: { initial: number; decaySteps: number; decayRate: number }): Schedule {
+  checkOptionsObject('exponentialDecay', o ?? null, '{ initial: 0.1, decaySteps: 1000, decayRate: 0.96 }');
   const initial = lr(o.initial); const decaySteps = checkInt('decaySteps', o.decaySteps, 1, Infinity);
   const decayRate = checkNumber('decayRate', o.decayRate, 0, 1, { minInclusive: false });
   return { at: (t) => initial * decayRate ** (t / decaySteps), spec: { type: 'exponential', initial, decaySteps, decayRate } };
@@ -43,6 +46,7 @@ export function exponentialDecay(o: { initial: number; decaySteps: number; decay
  * lr_t = min + (initial - min)(1 + cos(pi min(t, T) / T)) / 2, with T = decaySteps.
  */
 export function cosineDecay(o: { initial: number; decaySteps: number; minValue?: number }): Schedule {
+  checkOptionsObject('cosineDecay', o ?? null, '{ initial: 0.1, decaySteps: 1000 }');
   const initial = lr(o.initial); const decaySteps = checkInt('decaySteps', o.decaySteps, 1, Infinity);
   const minValue = checkNumber('minValue', o.minValue ?? 0, 0, initial);
   return {
@@ -57,7 +61,8 @@ export function cosineDecay(o: { initial: number; decaySteps: number; minValue?:
  * from t = W on it is after.at(t - W).
  */
 export function linearWarmup(after: Schedule | number, o: { warmupSteps: number; startFactor?: number }): Schedule {
-  const inner = typeof after === 'number' ? constant(after) : after;
+  checkOptionsObject('linearWarmup', o ?? null, '0.1, { warmupSteps: 500 }');
+  const inner = toSchedule(after);
   const W = checkInt('warmupSteps', o.warmupSteps, 0, Infinity);
   const s = checkNumber('startFactor', o.startFactor ?? 0.1, 0, 1);
   const base = inner.at(0);
@@ -78,9 +83,25 @@ export function scheduleFromSpec(spec: ScheduleSpec): Schedule {
   }
 }
 
-/** A number or a schedule, as the optimizers accept. */
+/**
+ * A number or a schedule, as the optimizers accept; anything else (a string such as 'abc',
+ * NaN, an object without `at`) is refused here, when the optimizer is made, not mid-training.
+ */
 export function toSchedule(v: number | Schedule): Schedule {
-  return typeof v === 'number' ? constant(v) : v;
+  if (typeof v === 'number') return constant(v);
+  const s = v as Partial<Schedule> | null | undefined;
+  if (s === null || typeof s !== 'object' || typeof s.at !== 'function' || typeof s.spec !== 'object' || s.spec === null) {
+    throw new MinibatchError('BAD_LEARNING_RATE', `learningRate must be a positive number or a schedule (from constant, stepDecay, exponentialDecay, cosineDecay or linearWarmup), got ${show(v)}. Use a number such as 0.01`);
+  }
+  return s as Schedule;
+}
+
+/** Refuses a factory's options argument that is not an object (null, a string such as 'adam'). */
+export function checkOptionsObject(factory: string, o: unknown, example: string): void {
+  if (o === undefined) return;
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) {
+    throw new MinibatchError('BAD_ARGUMENT', `${factory}(options): options must be an object such as ${factory}(${example}), got ${show(o)}`);
+  }
 }
 
 function lr(v: unknown): number {

@@ -1,5 +1,6 @@
 // Stochastic gradient descent with optional (Nesterov) momentum and weight decay, as torch.optim.SGD.
 import { checkNumber } from '../core/check.js';
+import { checkOptionsObject } from './schedule.js';
 import { MinibatchError } from '../core/errors.js';
 import { Optimizer, type LearningRate, type OptimizerSpec } from './optimizer.js';
 
@@ -24,7 +25,7 @@ export interface SgdOptions {
  *     g  <- g + mu b_t  (nesterov)   or   g <- b_t    (classic momentum)
  *     p  <- p - lr_t g
  */
-export function sgd(o: SgdOptions): Sgd { return new Sgd(o); }
+export function sgd(o: SgdOptions): Sgd { checkOptionsObject('sgd', o ?? null, '{ learningRate: 0.01 }'); return new Sgd(o); }
 
 export class Sgd extends Optimizer {
   readonly spec: Extract<OptimizerSpec, { type: 'sgd' }>;

@@ -2,7 +2,7 @@
 
 /** Escapes the five characters that are special in HTML text and attribute values. */
 export function escapeHtml(text: string): string {
-  return text
+  return neutraliseBidi(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -62,4 +62,28 @@ export function formatMeanSd(mean: number, sd: number, digits = 3): string {
 /** The label a batch size goes by in legends and tables: "32", or "full (768)" for full batch. */
 export function batchLabel(batchSize: number, requested: number | 'full'): string {
   return requested === 'full' ? `full (${batchSize})` : String(batchSize);
+}
+
+/** Bidirectional embedding, override and isolate controls (U+202A-202E, U+2066-2069). */
+const BIDI = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * Text with every bidirectional control replaced by a visible `[U+202E]`-style tag, so a label
+ * cannot reorder what the report shows around it (display spoofing, "Trojan Source").
+ */
+export function neutraliseBidi(text: string): string {
+  return text.replace(BIDI, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase()}]`);
+}
+
+/** A deep copy of a JSON-like value with neutraliseBidi applied to every string in it. */
+export function neutraliseBidiDeep<T>(value: T): T {
+  if (typeof value === 'string') return neutraliseBidi(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => neutraliseBidiDeep(v)) as T;
+  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+    const out: Record<string, unknown> = {};
+    // defineProperty, not assignment: a '__proto__' key in a loaded results.json stays plain data.
+    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: neutraliseBidiDeep(v), enumerable: true, writable: true, configurable: true });
+    return out as T;
+  }
+  return value;
 }

@@ -9,9 +9,12 @@ export function recommendationHtml(result: StudyResult): string {
   const key = batchKeys(result.compare).find((k) => k.batchSize === r.batchSize);
   const size = key ? batchLabel(key.batchSize, key.requested) : String(r.batchSize);
   const evidence = r.evidence.map((e) => `<li>${esc(e)}</li>`).join('');
+  const choice = r.none === 'diverged' ? '<p class="choice warn"><strong>No recommendation: every run diverged.</strong> The charts and the table show where each run failed.</p>'
+    : r.none === 'cancelled' ? '<p class="choice warn"><strong>No recommendation: the sweep was cancelled before any run finished.</strong></p>'
+      : `<p class="choice">Use batch size <strong>${esc(size)}</strong> with learning rate <strong>${esc(formatNumber(r.learningRate))}</strong>.</p>`;
   return `<section class="recommend" id="recommendation">
 <h2>Recommendation</h2>
-<p class="choice">Use batch size <strong>${esc(size)}</strong> with learning rate <strong>${esc(formatNumber(r.learningRate))}</strong>.</p>
+${choice}
 ${evidence ? `<ul class="evidence">${evidence}</ul>` : ''}
 <p class="compared"><strong>What was compared:</strong> ${esc(r.compared)}</p>
 </section>`;

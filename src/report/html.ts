@@ -1,7 +1,7 @@
 // The report page: a StudyResult -> one self-contained, script-free, phone-readable index.html.
 import type { StudyResult } from '../experiments/records.js';
 import { NOISE_SECTION, SECTIONS, studyCharts, studyTune, type ReportChart } from './charts.js';
-import { escapeHtml as esc, formatNumber } from './format.js';
+import { escapeHtml as esc, formatNumber, neutraliseBidiDeep } from './format.js';
 import { noiseNoteHtml, noiseSummaryHtml, recommendationHtml, setupHtml, summaryTableHtml } from './html-parts.js';
 import { renderSvg } from './render-svg.js';
 import { FONT_STACK } from './theme.js';
@@ -57,7 +57,9 @@ export interface ReportOptions {
  * every string from the result is HTML-escaped. Deterministic: the same result (or the same
  * result read back from its results.json) gives byte-identical HTML.
  */
-export async function renderReport(result: StudyResult, options: ReportOptions = {}): Promise<{ html: string }> {
+export async function renderReport(raw: StudyResult, options: ReportOptions = {}): Promise<{ html: string }> {
+  // Labels (column, class, data set names) reach the page and its SVG: no bidi controls in either.
+  const result = neutraliseBidiDeep(raw);
   const charts = studyCharts(result);
   const figures = new Map<string, string>();
   for (const chart of charts) figures.set(chart.id, await figureHtml(chart, options.onWarning));

@@ -73,7 +73,7 @@ const tune = z.looseObject({
 } satisfies Shape<TuneResult>);
 
 const summaryRow = z.looseObject({
-  batchSize: positiveInt, requested, learningRate: positive,
+  batchSize: positiveInt, requested, learningRate: measured,
   finalValLoss: spread, finalValMetric: spread,
   secondsToTarget: spread, examplesToTarget: spread, updatesToTarget: spread,
   distanceToFullBatch: spread.optional(),
@@ -111,7 +111,8 @@ const lrRange = z.looseObject({
 } satisfies Shape<LrRangeResult>);
 
 const recommendation = z.looseObject({
-  batchSize: positiveInt, learningRate: positive, evidence: z.array(z.string()), compared: z.string(),
+  batchSize: positiveInt, learningRate: measured, evidence: z.array(z.string()), compared: z.string(),
+  none: z.enum(['diverged', 'cancelled']).optional(),
 } satisfies Shape<Recommendation>);
 
 const noiseMethod = z.enum(['exact', 'two-batch']);
@@ -186,6 +187,7 @@ export const studyResultSchema = z.looseObject({
   recommendation,
   noise: noise.optional(),
   seconds: nonNegative,
+  partial: z.boolean().optional(),
 } satisfies Shape<StudyResult>);
 
 // Compile-time check that what the schema outputs is a StudyResult.

@@ -42,7 +42,7 @@ describe('evaluate and predict with bad model files or mismatched data', { concu
   after(() => cleanup());
 
   it('a model file that does not exist', async () => {
-    assertFails(await evaluate('nosuch.json'), 2, /cannot read model file nosuch\.json: no such file/);
+    assertFails(await evaluate('nosuch.json'), 2, /--model 'nosuch\.json' does not exist/);
   });
 
   it('a truncated model file', async () => {
@@ -134,6 +134,6 @@ describe('divergence and output files', () => {
 
   it('--out in a folder that does not exist is exit 2 with the path named', async () => {
     const r = await runCli(['train', '--data', 'synthetic:linear', '--epochs', '1', '--out', join('nosuchdir', 'm.json'), '--quiet'], { cwd: dir });
-    assertFails(r, 2, /could not write nosuchdir\/m\.json/, /folder exists/);
+    assertFails(r, 2, /--out 'nosuchdir\/m\.json': the folder .*nosuchdir does not exist/);
   });
 });

@@ -52,7 +52,7 @@ describe('minibatch train --resume', () => {
     assert.ok(cut.sent, 'progress appeared');
     assert.equal(cut.status, 130, cut.stderr);
     assert.match(cut.stderr, /SIGINT received/);
-    assert.match(cut.stderr, /checkpoint saved to .*part\.json\.ckpt\.json; run the same command with --resume/);
+    assert.match(cut.stderr, /checkpoint saved to .*part\.json\.ckpt\.json; .*run the same command with --resume/);
     const partial = JSON.parse(cut.stdout) as TrainJson;
     assert.equal(partial.stopped, 'aborted');
     assert.ok(partial.epochs < 30, `stopped after ${partial.epochs} of 30 epochs`);

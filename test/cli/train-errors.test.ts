@@ -21,10 +21,10 @@ const OPTION_CASES: Case[] = [
   { name: '--mode stochastic with --batch-size 8', args: [...LINEAR, '--mode', 'stochastic', '--batch-size', '8'], patterns: [/--mode stochastic/, /contradicts --batch-size 8/] },
   { name: '--mode minibatch with --batch-size full', args: [...LINEAR, '--mode', 'minibatch', '--batch-size', 'full'], patterns: [/--mode minibatch contradicts --batch-size full/] },
   { name: 'an unknown --mode', args: [...LINEAR, '--mode', 'sometimes'], patterns: [/--mode must be batch, stochastic or minibatch, got 'sometimes'/] },
-  { name: '--batch-size 0', args: [...LINEAR, '--batch-size', '0'], patterns: [/--batch-size must be a whole number from 1 up, or 'full', got '0'/] },
+  { name: '--batch-size 0', args: [...LINEAR, '--batch-size', '0'], patterns: [/--batch-size must be a whole number from 1 to 1000000000, or 'full', got '0'/] },
   { name: '--batch-size -3', args: [...LINEAR, '--batch-size', '-3'], patterns: [/--batch-size must be a whole number .* got '-3'/] },
   { name: '--batch-size 2.5', args: [...LINEAR, '--batch-size', '2.5'], patterns: [/--batch-size must be a whole number .* got '2\.5'/] },
-  { name: '--epochs 0', args: [...LINEAR, '--epochs', '0'], patterns: [/--epochs must be a whole number >= 1, got '0'/] },
+  { name: '--epochs 0', args: [...LINEAR, '--epochs', '0'], patterns: [/--epochs must be a whole number from 1 to 1000000000, got '0'/] },
   { name: '--lr 0', args: [...LINEAR, '--lr', '0'], patterns: [/--lr must be a number > 0, got '0'/] },
   { name: '--lr nan', args: [...LINEAR, '--lr', 'nan'], patterns: [/--lr must be a number > 0, got 'nan'/] },
   { name: '--validation 1.5', args: [...LINEAR, '--validation', '1.5'], patterns: [/--validation must be a number >= 0 and <= 0\.9, got '1\.5'/] },
@@ -37,7 +37,7 @@ const OPTION_CASES: Case[] = [
 /** Models that do not fit the data. */
 const MODEL_CASES: Case[] = [
   { name: 'an unknown --model', args: [...LINEAR, '--model', 'tree'], patterns: [/--model must be linear, logistic, softmax or mlp:W1,W2,\.\.\. \(hidden widths\), got 'tree'/] },
-  { name: '--model mlp without widths', args: [...LINEAR, '--model', 'mlp:'], patterns: [/--model mlp:.*hidden layer widths as whole numbers, e\.g\. --model mlp:12,8/] },
+  { name: '--model mlp without widths', args: [...LINEAR, '--model', 'mlp:'], patterns: [/--model mlp:.*hidden layer widths as whole numbers .*e\.g\. --model mlp:12,8/] },
   { name: '--model logistic on a numeric target', args: [...LINEAR, '--model', 'logistic'], patterns: [/--model logistic needs a target with 2 classes/, /--model linear/] },
   {
     name: '--model logistic on iris (3 classes)', args: [...IRIS, '--model', 'logistic'], skip: skipUnless('iris.csv'),

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  examplesToTarget, geometricSpread, relativeDistance, secondsToTarget, summarise, updatesToTarget,
+  bestValLoss, examplesToTarget, geometricSpread, relativeDistance, secondsToTarget, summarise, updatesToTarget,
 } from '../../src/experiments/summary.js';
 import { logGrid } from '../../src/experiments/tune.js';
 import type { Point } from '../../src/experiments/records.js';
@@ -43,6 +43,13 @@ describe('time to target', () => {
   });
   it('is NaN when the target is never reached', () => {
     assert.ok(Number.isNaN(secondsToTarget(points, 0.1)));
+  });
+
+  it('never counts the starting point (0 updates) as reaching the target (issue 12, item 6)', () => {
+    const start = [pt(0, 0.2), pt(100, 0.6), pt(200, 0.25)];
+    assert.equal(updatesToTarget(start, 0.3), 20);
+    assert.ok(Number.isNaN(secondsToTarget([pt(0, 0.2), pt(100, 0.6)], 0.3)));
+    assert.equal(bestValLoss(start), 0.25);
   });
 });
 

@@ -82,7 +82,7 @@ describe('results.json', () => {
   it('names a missing required field', () => {
     const json = JSON.parse(studyResultJson(studyFixture())) as { recommendation: Record<string, unknown> };
     delete json.recommendation['learningRate'];
-    rejects(json, /field recommendation\.learningRate: .*expected number.*got nothing \(the field is missing\)/);
+    rejects(json, /field recommendation\.learningRate: .*expected (a )?number.*got nothing \(the field is missing\)/);
   });
 
   it('rejects impossible values such as a zero batch size', () => {

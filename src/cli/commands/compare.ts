@@ -6,7 +6,8 @@ import { parseIntArg, parseNumberArg } from '../numbers.js';
 import { runCommand, UsageError } from '../run-command.js';
 import { sweepProgress } from '../sweep-progress.js';
 import { writeReportFiles } from '../report-files.js';
-import { printRecommendation } from '../sweep-output.js';
+import { printRecommendation, sweepExitStatus } from '../sweep-output.js';
+import { checkOutDir } from '../out-path.js';
 import { cancelOnSignals, withTrialJournal } from '../signals.js';
 import { VERSION } from '../../core/version.js';
 import { compare } from '../../experiments/compare.js';
@@ -35,14 +36,16 @@ Examples:
       const budget = o.budgetSeconds !== undefined ? { seconds: parseNumberArg('--budget-seconds', o.budgetSeconds, 0, Infinity, false) }
         : { epochs: parseIntArg('--epochs', o.epochs ?? '10', 1) };
       const lr = o.lr === 'tuned' ? 'tuned' as const : parseNumberArg('--lr', o.lr, 0, Infinity, false);
+      const batchSizes = parseBatchSizes(o.batchSizes); const seeds = parseIntArg('--seeds', o.seeds, 1, 100);
+      checkOutDir('--out', o.out);
       const s = await setUpSweep(o);
       const progress = sweepProgress(o.quiet === true);
       const cancel = cancelOnSignals();
       const t0 = performance.now();
       try {
         const cmp = await withTrialJournal(o.out, o.resume === true, o.quiet === true, () => compare(s.spec, s.train, {
-          validationData: s.val, optimizer: s.optimizer, batchSizes: parseBatchSizes(o.batchSizes), learningRate: lr, budget,
-          seeds: parseIntArg('--seeds', o.seeds, 1, 100), ...(s.workers !== undefined ? { workers: s.workers } : {}),
+          validationData: s.val, optimizer: s.optimizer, batchSizes, learningRate: lr, budget,
+          seeds, ...(s.workers !== undefined ? { workers: s.workers } : {}),
           signal: cancel.signal, onProgress: (d, t, r) => progress.onProgress('compare', d, t, r),
         }));
         progress.stop();
@@ -51,6 +54,7 @@ Examples:
           validationData: s.val, optimizer: s.optimizer, seconds: (performance.now() - t0) / 1000,
         });
         printRecommendation(result, await writeReportFiles(o.out, result), o.json === true, o.quiet === true);
+        sweepExitStatus(result, o.out, o.quiet === true);
       } finally {
         progress.stop(); cancel.dispose();
       }

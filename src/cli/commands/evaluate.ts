@@ -1,6 +1,7 @@
 // `minibatch evaluate`: loss and metrics of a saved model on a data set.
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.js';
+import { checkInFile } from '../in-path.js';
 import { loadForModel } from '../model-data.js';
 import { formatMetrics, formatNumber } from '../format.js';
 import { loadModel } from '../../platform/node/model-file.js';
@@ -21,6 +22,7 @@ Examples:
   minibatch evaluate --model pima.json --data ../shared/datasets/pima-indians-diabetes.csv
   minibatch evaluate --model mnist.json --data mnist --json`)
     .action((o: EvaluateOpts) => runCommand(async () => {
+      checkInFile('--model', o.model, 'a model file written by minibatch train --out');
       const model = await loadModel(o.model);
       const data = await loadForModel(model, { data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing }, false);
       const ev = evaluate(model, data);

@@ -1,6 +1,7 @@
 // `minibatch predict`: predictions of a saved model, written as CSV with row numbers.
 import type { Command } from 'commander';
 import { runCommand, UsageError } from '../run-command.js';
+import { checkInFile } from '../in-path.js';
 import { loadForModel } from '../model-data.js';
 import { csvLine } from '../format.js';
 import { writeFileAtomic } from '../../platform/node/atomic-file.js';
@@ -25,6 +26,7 @@ Examples:
       if (o.missing === 'drop') {
         throw new UsageError('predict --missing drop would renumber the rows, so a prediction would no longer name its input row; use --missing mean, or remove the incomplete rows from the file first');
       }
+      checkInFile('--model', o.model, 'a model file written by minibatch train --out');
       const model = await loadModel(o.model);
       const data = await loadForModel(model, { data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing, canDrop: false }, true);
       const csv = predictionsCsv(model, data.x, data.length);

@@ -6,7 +6,8 @@ import { parseIntArg, parseNumberArg } from '../numbers.js';
 import { runCommand } from '../run-command.js';
 import { sweepProgress } from '../sweep-progress.js';
 import { writeReportFiles } from '../report-files.js';
-import { printRecommendation } from '../sweep-output.js';
+import { printRecommendation, sweepExitStatus } from '../sweep-output.js';
+import { checkOutDir } from '../out-path.js';
 import { VERSION } from '../../core/version.js';
 import { study } from '../../experiments/study.js';
 import { cancelOnSignals, withTrialJournal } from '../signals.js';
@@ -40,14 +41,16 @@ Examples:
   minibatch study --data mnist --batch-sizes 16,32,64,128 --seeds 2 --out mnist-report
   minibatch study --data data.csv --init tfjs-model/model.json --epochs 10   # batch size for an imported model`)
     .action((o: StudyOpts) => runCommand(async () => {
+      const batchSizes = parseBatchSizes(o.batchSizes); const epochs = parseIntArg('--epochs', o.epochs, 1); const seeds = parseIntArg('--seeds', o.seeds, 1, 100);
+      checkOutDir('--out', o.out);
       const s = await setUpSweep(o);
       const progress = sweepProgress(o.quiet === true);
       const cancel = cancelOnSignals();
       let announced = false;
       try {
         const result = await withTrialJournal(o.out, o.resume === true, o.quiet === true, () => study(s.source ?? s.spec, s.train, {
-          validationData: s.val, optimizer: s.optimizer, batchSizes: parseBatchSizes(o.batchSizes),
-          epochs: parseIntArg('--epochs', o.epochs, 1), seeds: parseIntArg('--seeds', o.seeds, 1, 100),
+          validationData: s.val, optimizer: s.optimizer, batchSizes,
+          epochs, seeds,
           ...(o.lr !== undefined ? { learningRate: parseNumberArg('--lr', o.lr, 0, Infinity, false) } : {}),
           ...(s.workers !== undefined ? { workers: s.workers } : {}),
           signal: cancel.signal, noiseScale: o.noiseScale,
@@ -63,6 +66,7 @@ Examples:
         progress.stop();
         const files = await writeReportFiles(o.out, result);
         printRecommendation(result, files, o.json === true, o.quiet === true);
+        sweepExitStatus(result, o.out, o.quiet === true);
         const p = result.noise?.prediction;
         if (p && o.quiet !== true) {
           process.stderr.write([`Beside it, the noise-scale model: batch size ${p.batchSize}, learning rate ${p.learningRate.toPrecision(3)} (B_simple/B_crit ${p.agreement})`, ...p.evidence.map((e) => `  - ${e}`), ''].join('\n'));

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { cancelOnSignals } from '../signals.js';
 import { MinibatchError } from '../../core/errors.js';
 import { loadDataArg } from '../data-arg.js';
-import { buildModel, defaultModelName, taskOf } from '../model-arg.js';
+import { buildModel, checkModelMemory, defaultModelName, taskOf } from '../model-arg.js';
+import { checkOutFile } from '../out-path.js';
 import { buildOptimizer, defaultLearningRate, learningRateWithWarmup, OPTIMIZER_NAMES, type OptimizerName } from '../optimizer-arg.js';
 import { resolveBatchSize } from '../batch-arg.js';
 import { parseChoice, parseIntArg, parseNumberArg } from '../numbers.js';
@@ -25,12 +26,14 @@ import type { Dataset } from '../../data/dataset.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import { evaluate } from '../../train/evaluate.js';
 import { loadInit } from '../init-model.js';
+import { loadCheckpoint, type Checkpoint } from '../../train/checkpoint.js';
+import { checkInFile } from '../in-path.js';
 
 interface TrainOpts {
   data: string; target?: string; model?: string; activation: string; batchSize?: string; mode?: string;
-  epochs: string; optimizer: string; lr?: string; warmup: string; validation: string; seed: string;
+  epochs: string; optimizer: string; lr?: string; warmup: string; validation?: string; seed: string;
   scale: string; missing: string; out?: string; json?: boolean; quiet?: boolean; dropLast?: boolean;
-  init?: string; patience?: string; checkpoint?: string; checkpointEvery: string; resume?: boolean; stream?: boolean; bufferRows: string; cache?: string;
+  init?: string; delimiter?: string; categorical?: string; patience?: string; checkpoint?: string; checkpointEvery: string; resume?: boolean; stream?: boolean; bufferRows: string; cache?: string;
 }
 
 export function registerTrain(program: Command): void {
@@ -48,10 +51,12 @@ export function registerTrain(program: Command): void {
     .option('--optimizer <name>', OPTIMIZER_NAMES.join(' | '), 'sgd')
     .option('--lr <rate>', 'learning rate (default 0.01; 0.001 for adam)')
     .option('--warmup <updates>', 'linear learning-rate warmup over this many updates', '0')
-    .option('--validation <fraction>', 'share of rows held out for validation (0 for none)', '0.2')
+    .option('--validation <fraction>', 'share of rows held out for validation (0 for none; default 0.2)')
     .option('--patience <epochs>', 'stop early after this many epochs without a better validation loss')
     .option('--scale <method>', 'feature scaling fitted on the training split: standardize | minmax | none', 'standardize')
     .option('--missing <how>', 'missing values (?): error | drop | mean', 'error')
+    .option('--delimiter <char>', "CSV field separator: one character such as ';' or '|', or tab (default ',')")
+    .option('--categorical <columns>', 'comma-separated columns to one-hot encode even though they hold numbers')
     .option('--seed <n>', 'seed of initialisation, split and shuffling', '1')
     .option('--out <file>', 'save the trained model (JSON) to this file')
     .option('--checkpoint <file>', 'save a checkpoint here (default with --out: <out>.ckpt.json)')
@@ -75,17 +80,18 @@ Examples:
 async function train(o: TrainOpts): Promise<void> {
   const seed = parseIntArg('--seed', o.seed, 0);
   const epochs = parseIntArg('--epochs', o.epochs, 1);
-  const valFraction = parseNumberArg('--validation', o.validation, 0, 0.9);
+  const valFraction = parseNumberArg('--validation', o.validation ?? '0.2', 0, 0.9);
   const batchSize = resolveBatchSize(o.mode, o.batchSize);
   const optName = o.optimizer as OptimizerName;
   const lr = o.lr === undefined ? defaultLearningRate(optName) : parseNumberArg('--lr', o.lr, 0, Infinity, false);
   const optimizer = buildOptimizer(o.optimizer, learningRateWithWarmup(lr, parseIntArg('--warmup', o.warmup, 0)));
   const activation = parseChoice('--activation', o.activation, ACTIVATIONS);
   const scale = parseChoice('--scale', o.scale, SCALING_METHODS);
+  checkTrainOptions(o);
 
   if (o.stream && o.init !== undefined) throw new UsageError('--init cannot be combined with --stream yet; drop one of them');
   if (o.stream) return trainStream(o, { seed, epochs, batchSize, optimizer, activation, scale });
-  const loaded = await loadDataArg({ data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing, seed });
+  const loaded = await loadDataArg({ data: o.data, ...(o.target !== undefined ? { target: o.target } : {}), missing: o.missing, seed, delimiter: o.delimiter, categorical: o.categorical });
   const task = taskOf(loaded);
   const init = o.init !== undefined ? await loadInit(o.init, loaded, o.data, task, o.model) : undefined;
   const raw = init?.raw ?? loaded;
@@ -96,11 +102,12 @@ async function train(o: TrainOpts): Promise<void> {
   const trainData = applyScaling(parts.train, scaling);
   const valData = parts.test ? applyScaling(parts.test, scaling) : undefined;
   const modelName = o.init !== undefined ? `init:${o.init}` : o.model ?? defaultModelName(task);
+  if (!init) checkModelMemory(modelName, trainData.numFeatures, task, batchSize === 'full' ? trainData.length : Math.min(batchSize, trainData.length), o.optimizer);
   const model = init?.model ?? buildModel(modelName, trainData, task, activation, seed);
 
   const ckptPath = o.checkpoint ?? (o.out !== undefined ? `${o.out}.ckpt.json` : undefined);
   if (o.resume && ckptPath === undefined) throw new UsageError('--resume needs the checkpoint to continue from: give --checkpoint <file> or the --out of the interrupted run');
-  const resumeFrom = o.resume ? await existingCheckpoint(ckptPath!, o.quiet === true) : undefined;
+  const resumeFrom = o.resume ? await existingCheckpoint(ckptPath!, o.quiet === true, { seed, batchSize: trainData.length === 0 ? 0 : batchSize === 'full' ? trainData.length : Math.min(batchSize, trainData.length) }) : undefined;
   const cancel = cancelOnSignals('saving a checkpoint at the end of this epoch');
   const progress = createProgress(epochs, 'epoch', o.quiet === true);
   const every = Math.max(1, Math.ceil(epochs / 20));
@@ -122,7 +129,9 @@ async function train(o: TrainOpts): Promise<void> {
   } finally {
     progress.stop(); cancel.dispose();
   }
-  if (history.stopped === 'aborted') process.exitCode = 130;
+  // An interrupted run never replaces --out: its state is in the checkpoint, to be resumed.
+  const aborted = history.stopped === 'aborted';
+  if (aborted) process.exitCode = 130;
   model.meta = {
     features: raw.features, targets: raw.targets, ...(raw.classNames ? { classNames: raw.classNames } : {}), scaling,
     training: {
@@ -130,23 +139,26 @@ async function train(o: TrainOpts): Promise<void> {
       optimizer: optimizer.spec, seed, validation: valFraction, dropLast: o.dropLast === true,
     },
   };
-  if (o.out) await saveModel(model, o.out);
+  if (o.out && !aborted) await saveModel(model, o.out);
   const final = history.records[history.records.length - 1];
   if (!final) throw new MinibatchError('CANCELLED', `training was interrupted before the first batch${ckptPath !== undefined ? `; run the same command with --resume to continue from ${ckptPath}` : ''}`);
   const valEval = valData ? evaluate(model, valData) : undefined;
   if (!o.quiet) {
     process.stderr.write(`trained ${modelName} on ${history.trainExamples} rows: batch size ${history.batchSize}, ${history.batchesPerEpoch} updates per epoch, ${final.epoch} epochs in ${final.trainSeconds.toFixed(2)} s${history.stopped ? ` (stopped: ${history.stopped})` : ''}\n`);
     if (valEval) process.stderr.write(`validation (${valEval.examples} rows): loss ${formatNumber(valEval.loss)} ${Object.entries(formatMetrics(valEval.metrics)).map(([k, v]) => `${k} ${v}`).join(' ')}\n`);
-    if (o.out) process.stderr.write(`model saved to ${o.out}\n`);
-    if (history.stopped === 'aborted') process.stderr.write(ckptPath !== undefined ? `interrupted: checkpoint saved to ${ckptPath}; run the same command with --resume to continue\n` : 'interrupted (no checkpoint: give --out or --checkpoint to be able to resume)\n');
+    if (o.out && !aborted) process.stderr.write(`model saved to ${o.out}\n`);
+    if (aborted) {
+      const kept = o.out !== undefined ? `; ${o.out} was not written (nor replaced)` : '';
+      process.stderr.write(ckptPath !== undefined ? `interrupted: checkpoint saved to ${ckptPath}${kept}; run the same command with --resume to continue\n` : 'interrupted (no checkpoint: give --out or --checkpoint to be able to resume)\n');
+    }
   }
   if (o.json) {
     process.stdout.write(JSON.stringify({
       command: 'train', data: o.data, model: modelName, batchSize: history.batchSize, epochs: final.epoch,
       final: { trainLoss: final.trainLoss, metrics: final.metrics, ...(valEval ? { valLoss: valEval.loss, valMetrics: valEval.metrics } : {}) },
-      stopped: history.stopped ?? null, modelPath: o.out ?? null, history: history.records,
+      stopped: history.stopped ?? null, modelPath: aborted ? null : o.out ?? null, history: history.records,
     }) + '\n');
-  } else if (o.quiet !== true && !o.out) {
+  } else if (o.quiet !== true && !o.out && !aborted) {
     process.stderr.write('(use --out model.json to keep the model)\n');
   }
 }
@@ -177,17 +189,40 @@ async function trainStream(o: TrainOpts, a: { seed: number; epochs: number; batc
     });
     model.meta = { features: source.features, targets: source.targets, ...(source.classNames ? { classNames: source.classNames } : {}), scaling,
       training: { data: o.data, model: modelName, batchSize: a.batchSize, epochs: a.epochs, epochsRun: h.records.length, optimizer: a.optimizer.spec, seed: a.seed, stream: true } };
-    if (o.out) await saveModel(model, o.out);
-    if (!o.quiet) process.stderr.write(`streamed ${source.rows} rows per epoch at ${((h.records.length * source.rows) / ((performance.now() - t0) / 1000)).toFixed(0)} rows/s${o.out ? `; model saved to ${o.out}` : ''}\n`);
-    if (o.json) process.stdout.write(JSON.stringify({ command: 'train', stream: true, data: o.data, model: modelName, batchSize: h.batchSize, rows: source.rows, stopped: h.stopped ?? null, modelPath: o.out ?? null, history: h.records }) + '\n');
+    const aborted = h.stopped === 'aborted';
+    if (aborted) process.exitCode = 130;
+    if (o.out && !aborted) await saveModel(model, o.out);
+    if (!o.quiet && aborted) process.stderr.write(`interrupted: --stream runs cannot be resumed${o.out ? `; ${o.out} was not written (nor replaced)` : ''}\n`);
+    if (!o.quiet && !aborted) process.stderr.write(`streamed ${source.rows} rows per epoch at ${((h.records.length * source.rows) / ((performance.now() - t0) / 1000)).toFixed(0)} rows/s${o.out ? `; model saved to ${o.out}` : ''}\n`);
+    if (o.json) process.stdout.write(JSON.stringify({ command: 'train', stream: true, data: o.data, model: modelName, batchSize: h.batchSize, rows: source.rows, stopped: h.stopped ?? null, modelPath: aborted ? null : o.out ?? null, history: h.records }) + '\n');
   } finally {
     cancel.dispose();
   }
 }
 
-/** The checkpoint to resume from, or undefined (with a note) when the interrupted run never wrote one. */
-async function existingCheckpoint(path: string, quiet: boolean): Promise<string | undefined> {
-  if (existsSync(path)) return path;
+/** Option combinations refused before any data is read, and output paths checked for writability. */
+function checkTrainOptions(o: TrainOpts): void {
+  if (o.cache !== undefined && !o.stream) throw new UsageError('--cache works only with --stream (it caches the streamed CSV); add --stream or drop --cache');
+  if (o.stream && o.validation !== undefined) throw new UsageError('--stream trains without a validation split, so --validation does not apply; drop --validation and evaluate on a held-out file with minibatch evaluate');
+  if (o.stream && o.patience !== undefined) throw new UsageError('--patience needs a validation split, which --stream does not make; drop --patience');
+  if (o.out !== undefined) checkOutFile('--out', o.out);
+  if (o.checkpoint !== undefined) checkOutFile('--checkpoint', o.checkpoint);
+  if (o.cache !== undefined) checkOutFile('--cache', o.cache);
+}
+
+/**
+ * The checkpoint to resume from, or undefined (with a note) when the interrupted run never wrote
+ * one. A checkpoint of a run with another --seed or --batch-size is refused naming that option
+ * (the seed also picks the validation split, so the library would only see "other data").
+ */
+async function existingCheckpoint(path: string, quiet: boolean, now: { seed: number; batchSize: number }): Promise<Checkpoint | undefined> {
+  if (existsSync(path)) {
+    checkInFile('--checkpoint', path, 'a checkpoint written by minibatch train');
+    const cp = await loadCheckpoint(path);
+    if (cp.run.seed !== now.seed) throw new UsageError(`--seed ${now.seed} differs from the --seed ${cp.run.seed} of the interrupted run saved in ${path}; resume with --seed ${cp.run.seed}, or start over without --resume`);
+    if (cp.run.batchSize !== now.batchSize) throw new UsageError(`this run's batch size ${now.batchSize} (--batch-size or --mode) differs from the batch size ${cp.run.batchSize} of the interrupted run saved in ${path}; resume with --batch-size ${cp.run.batchSize}, or start over without --resume`);
+    return cp;
+  }
   if (!quiet) process.stderr.write(`no checkpoint at ${path} yet: starting from the beginning\n`);
   return undefined;
 }

@@ -7,6 +7,8 @@ import { parseBatchSizes } from '../batch-arg.js';
 import { parseIntArg, parseNumberArg } from '../numbers.js';
 import { runCommand, UsageError } from '../run-command.js';
 import { sweepProgress } from '../sweep-progress.js';
+import { sweepExitStatus } from '../sweep-output.js';
+import { checkOutDir } from '../out-path.js';
 import { cancelOnSignals, withTrialJournal } from '../signals.js';
 import { formatNumber } from '../format.js';
 import { writeFileAtomic } from '../../platform/node/atomic-file.js';
@@ -34,14 +36,17 @@ Examples:
     .action((o: TuneOpts) => runCommand(async () => {
       if (o.method !== 'halving' && o.method !== 'grid') throw new UsageError(`--method must be halving or grid, got '${o.method}'`);
       if (o.resume && o.out === undefined) throw new UsageError('--resume needs the --out folder of the interrupted run (its trials.jsonl)');
+      const batchSizes = parseBatchSizes(o.batchSizes); const epochs = parseIntArg('--epochs', o.epochs, 1); const seeds = parseIntArg('--seeds', o.seeds, 1, 100);
+      const learningRates = o.lrs !== undefined ? parseLrGrid(o.lrs) : undefined;
+      if (o.out !== undefined) checkOutDir('--out', o.out);
       const s = await setUpSweep(o);
       const progress = sweepProgress(o.quiet === true);
       const cancel = cancelOnSignals();
       try {
         const run = (): Promise<TuneResult> => tune(s.spec, s.train, {
-          validationData: s.val, optimizer: s.optimizer, batchSizes: parseBatchSizes(o.batchSizes),
-          ...(o.lrs !== undefined ? { learningRates: parseLrGrid(o.lrs) } : {}), method: o.method as 'halving' | 'grid',
-          budget: { epochs: parseIntArg('--epochs', o.epochs, 1) }, seeds: parseIntArg('--seeds', o.seeds, 1, 100),
+          validationData: s.val, optimizer: s.optimizer, batchSizes,
+          ...(learningRates !== undefined ? { learningRates } : {}), method: o.method as 'halving' | 'grid',
+          budget: { epochs }, seeds,
           ...(s.workers !== undefined ? { workers: s.workers } : {}),
           signal: cancel.signal, onProgress: (d, t, r) => progress.onProgress('tune', d, t, r),
         });
@@ -53,6 +58,7 @@ Examples:
         }
         if (o.json) process.stdout.write(JSON.stringify(result) + '\n');
         if (!o.quiet) printTune(result, o.out);
+        sweepExitStatus(result, o.out, o.quiet === true);
       } finally {
         progress.stop(); cancel.dispose();
       }

@@ -68,3 +68,5 @@ export { noiseCharts, NOISE_SECTION } from './report/charts.js';
 export { createBackend, defaultBackend, MODELLED_COSTS, type BackendKind, type BackendOptions } from './kernels/select.js';
 export { WasmBackend } from './kernels/wasm/wasm-backend.js';
 export { accumulateLoss, STAT, STAT_SIZE } from './nn/losses.js';
+export { redisExecutor, startTrialWorker, redactUrl, type RedisExecutor, type RedisExecutorOptions, type TrialWorker, type TrialWorkerOptions } from './platform/node/queue/index.js';
+export type { JobExecutor, JobHooks } from './experiments/job-executor.js';

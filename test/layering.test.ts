@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { join, posix, relative, sep } from 'node:path';
 
 /** Lowest first: a file may import its own layer and anything below it. */
-const LAYERS = ['core', 'kernels', 'data', 'optim', 'nn', 'train', 'experiments', 'report', 'cli', 'index'];
+const LAYERS = ['core', 'kernels', 'data', 'optim', 'nn', 'train', 'experiments', 'report', 'platform', 'cli', 'index'];
 
 /** The layer of a path relative to src/ ('cli/main.ts' -> 'cli', 'index.ts' -> 'index'). */
 function layerOf(path: string): string {

@@ -13,6 +13,7 @@ import { registerLrFind } from './commands/lr-find.js';
 import { registerReport } from './commands/report.js';
 import { registerNoise } from './commands/noise.js';
 import { registerProfile } from './commands/profile.js';
+import { registerWorker } from './commands/worker.js';
 
 const program = new Command();
 program.name('minibatch')
@@ -31,6 +32,7 @@ registerLrFind(program);
 registerReport(program);
 registerNoise(program);
 registerProfile(program);
+registerWorker(program);
 program.addHelpText('after', `
 Examples:
   minibatch study                                  # the main job on the built-in mnist digits

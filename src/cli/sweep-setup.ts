@@ -10,16 +10,20 @@ import { split } from '../data/split.js';
 import type { ModelSpec } from '../nn/model.js';
 import { ACTIVATIONS } from '../nn/models.js';
 import type { OptimizerSpec } from '../optim/optimizer.js';
+import { redisExecutor, type RedisExecutor } from '../platform/node/queue/coordinator.js';
 
 /** Options every sweep command takes. */
 export interface SweepArgs {
   data: string; target?: string; model?: string; activation: string; optimizer: string;
   validation: string; seed: string; scale?: string; missing: string; workers?: string;
+  redis?: string; resume?: boolean; quiet?: boolean;
 }
 
 export interface SweepSetup {
   train: Dataset; val: Dataset; spec: ModelSpec; optimizer: OptimizerSpec;
   modelName: string; datasetName: string; workers?: number;
+  /** With --redis: the trials run on `minibatch worker` processes (the command closes it). */
+  executor?: RedisExecutor;
 }
 
 /** Declares the shared options on a command (data, model, optimizer, split, scaling, workers). */
@@ -34,7 +38,8 @@ export function addSweepOptions<T extends { option(flags: string, desc: string, 
     .option('--scale <method>', 'standardize | minmax | none (default: standardize for CSV files, none for built-ins)')
     .option('--missing <how>', 'missing values (?): error | drop | mean', 'error')
     .option('--seed <n>', 'seed of the split and of model initialisation', '1')
-    .option('--workers <n>', 'worker threads for parallel trials (default: one per core)');
+    .option('--workers <n>', 'worker threads for parallel trials (default: one per core)')
+    .option('--redis <url>', 'run the trials on `minibatch worker` processes through this Redis (see docs/distributed.md)');
 }
 
 /**
@@ -59,5 +64,6 @@ export async function setUpSweep(a: SweepArgs): Promise<SweepSetup> {
   return {
     train, val, spec, optimizer, modelName, datasetName: a.data,
     ...(a.workers !== undefined ? { workers: parseIntArg('--workers', a.workers, 1, 256) } : {}),
+    ...(a.redis !== undefined ? { executor: redisExecutor({ url: a.redis, resume: a.resume === true, log: (l) => { if (!a.quiet) process.stderr.write(`redis: ${l}\n`); } }) } : {}),
   };
 }

@@ -42,7 +42,7 @@ Examples:
       try {
         const cmp = await withTrialJournal(o.out, o.resume === true, o.quiet === true, () => compare(s.spec, s.train, {
           validationData: s.val, optimizer: s.optimizer, batchSizes: parseBatchSizes(o.batchSizes), learningRate: lr, budget,
-          seeds: parseIntArg('--seeds', o.seeds, 1, 100), ...(s.workers !== undefined ? { workers: s.workers } : {}),
+          seeds: parseIntArg('--seeds', o.seeds, 1, 100), ...(s.workers !== undefined ? { workers: s.workers } : {}), ...(s.executor ? { executor: s.executor } : {}),
           signal: cancel.signal, onProgress: (d, t, r) => progress.onProgress('compare', d, t, r),
         }));
         progress.stop();
@@ -52,7 +52,7 @@ Examples:
         });
         printRecommendation(result, await writeReportFiles(o.out, result), o.json === true, o.quiet === true);
       } finally {
-        progress.stop(); cancel.dispose();
+        progress.stop(); cancel.dispose(); await s.executor?.close();
       }
     }));
 }

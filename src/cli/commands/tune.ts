@@ -42,7 +42,7 @@ Examples:
           validationData: s.val, optimizer: s.optimizer, batchSizes: parseBatchSizes(o.batchSizes),
           ...(o.lrs !== undefined ? { learningRates: parseLrGrid(o.lrs) } : {}), method: o.method as 'halving' | 'grid',
           budget: { epochs: parseIntArg('--epochs', o.epochs, 1) }, seeds: parseIntArg('--seeds', o.seeds, 1, 100),
-          ...(s.workers !== undefined ? { workers: s.workers } : {}),
+          ...(s.workers !== undefined ? { workers: s.workers } : {}), ...(s.executor ? { executor: s.executor, promotion: 'asynchronous' as const } : {}),
           signal: cancel.signal, onProgress: (d, t, r) => progress.onProgress('tune', d, t, r),
         });
         const result = o.out !== undefined ? await withTrialJournal(o.out, o.resume === true, o.quiet === true, run) : await run();
@@ -54,7 +54,7 @@ Examples:
         if (o.json) process.stdout.write(JSON.stringify(result) + '\n');
         if (!o.quiet) printTune(result, o.out);
       } finally {
-        progress.stop(); cancel.dispose();
+        progress.stop(); cancel.dispose(); await s.executor?.close();
       }
     }));
 }

@@ -1,0 +1,117 @@
+// A trial worker: takes trial jobs from the BullMQ queue, runs them with the local trial code, reports points.
+import { Redis } from 'ioredis';
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { MinibatchError } from '../../../core/errors.js';
+import { optimizerAt } from '../../../experiments/optimizer-spec.js';
+import { modelForSeed, TrialRunner, warmUp } from '../../../experiments/trial.js';
+import { checkDataFitsModel } from '../../../train/metrics.js';
+import { SplitCache } from './data-store.js';
+import { checkPayload, DEFAULT_QUEUE, encodeJson, PREFIX, resultsKey, type CheckedPayload } from './protocol.js';
+import { parseRedisUrl, redactSecret } from './redis-url.js';
+
+export interface TrialWorkerOptions {
+  /** redis://[:password@]host[:port][/db] or rediss://... */
+  url: string;
+  /** TLS options for rediss:// (ca, cert, key, rejectUnauthorized...). */
+  tls?: TlsOptions;
+  /** Queue name (default 'trials'); coordinator and workers must agree. */
+  queue?: string;
+  /** Milliseconds a job's lock lasts without renewal: a worker silent that long has stalled. Default 30000. */
+  lockDuration?: number;
+  /** Milliseconds between checks for stalled jobs (those go back to the queue). Default 30000. */
+  stalledInterval?: number;
+  /** Times a job may stall before it fails. Default 3. */
+  maxStalledCount?: number;
+  /** One line per event (job taken, finished, failed, connection trouble); the password never appears. */
+  log?(line: string): void;
+}
+
+/** A running worker. */
+export interface TrialWorker {
+  /** The Redis URL with the password redacted. */
+  readonly display: string;
+  /** Trials finished by this worker. */
+  readonly finished: number;
+  /** Stops: a trial in progress goes back to the queue for another worker (or this one later). */
+  close(): Promise<void>;
+}
+
+const SLICE_MS = 100;
+
+/**
+ * Starts a worker that runs one trial at a time (start one process per core for more). Each
+ * job's payload is validated (zod) first; a payload that is not a valid trial, or whose model
+ * does not fit the data, fails at once as unrecoverable (never retried). The data set is
+ * fetched once per content hash and cached. The trial runs in slices of ~0.1 s so the job's
+ * lock is renewed and every evaluation point is reported as job progress; the finished record
+ * is stored in the sweep's results hash before the job completes, so nothing finished is
+ * lost if this process dies. The worker reads and writes no file.
+ */
+export async function startTrialWorker(o: TrialWorkerOptions): Promise<TrialWorker> {
+  const target = parseRedisUrl(o.url, o.tls);
+  const secret = target.options.password;
+  const log = (line: string): void => o.log?.(redactSecret(line, secret));
+  const redis = new Redis({ ...target.options, lazyConnect: false });
+  redis.on('error', (e: Error) => log(`redis ${target.display}: ${e.message}`));
+  const cache = new SplitCache(redis);
+  const warmed = new Set<string>();
+  let stopping = false; let finished = 0;
+
+  const processor = async (job: Job, token?: string): Promise<string> => {
+    const p = checkPayload(job.data);
+    if (typeof p === 'string') { log(`job ${job.id}: ${p}`); throw new UnrecoverableError(p); }
+    const data = await cache.get(p.data);
+    const runner = build(p, data);
+    log(`job ${job.id}: batch ${p.job.settings.requested}, lr ${p.job.settings.learningRate}, seed ${p.job.settings.seed}`);
+    // TODO(H1): restore from the snapshot stored under snapshotKey(p.sweep, p.trial), when present,
+    // with TrialRunner.restore(); until then a rerun starts from the beginning (same bits).
+    let sent = runner.result().points.length;
+    await job.updateProgress(encodeJson(runner.result().points[0]));
+    for (;;) {
+      const done = runner.advance(performance.now() + SLICE_MS);
+      const points = runner.result().points;
+      for (; sent < points.length; sent++) await job.updateProgress(encodeJson(points[sent]));
+      if (done) break;
+      // TODO(H1): every few seconds, store runner.snapshot() under snapshotKey(p.sweep, p.trial).
+      if (stopping && token) { await job.moveToWait(token); throw new WaitingError(); }
+      await new Promise((r) => setImmediate(r));
+    }
+    const record = encodeJson(runner.result());
+    await redis.hset(resultsKey(p.sweep), p.trial, record);
+    finished++;
+    return 'stored';
+  };
+
+  const build = (p: CheckedPayload, data: Awaited<ReturnType<SplitCache['get']>>): TrialRunner => {
+    try {
+      const model = modelForSeed(p.job.model, p.job.settings.seed, p.job.varyInit);
+      checkDataFitsModel(model, data.train, 'training data');
+      checkDataFitsModel(model, data.val, 'validation data');
+      const opt = optimizerAt(p.job.optimizer, p.job.settings.learningRate);
+      if (!warmed.has(p.data)) { warmUp(modelForSeed(p.job.model, 0, false), optimizerAt(p.job.optimizer, 1e-3), data.train, data.val); warmed.add(p.data); }
+      return new TrialRunner(model, opt, data.train, data.val, p.job.settings);
+    } catch (err) {
+      if (err instanceof MinibatchError) throw new UnrecoverableError(`bad trial: ${err.message}`);
+      throw err;
+    }
+  };
+
+  const worker = new Worker(o.queue ?? DEFAULT_QUEUE, processor, {
+    connection: target.options, prefix: PREFIX, concurrency: 1,
+    lockDuration: o.lockDuration ?? 30_000, stalledInterval: o.stalledInterval ?? 30_000, maxStalledCount: o.maxStalledCount ?? 3,
+  });
+  worker.on('error', (e) => log(`worker: ${e.message}`));
+  worker.on('completed', (job) => log(`job ${job.id}: finished`));
+  worker.on('failed', (job, e) => log(`job ${job?.id ?? '?'}: failed: ${e.message}`));
+  await worker.waitUntilReady();
+  return {
+    display: target.display,
+    get finished() { return finished; },
+    async close() {
+      stopping = true;
+      await worker.close();
+      redis.disconnect();
+    },
+  };
+}

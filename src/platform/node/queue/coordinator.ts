@@ -67,7 +67,11 @@ export function redisExecutor(o: RedisExecutorOptions): RedisExecutor {
     redis.on('error', (e: Error) => { last = redactSecret(e.message, secret); log(`redis ${target.display}: ${last}`); });
     const limit = o.connectTimeoutMs ?? 10_000;
     const timeout = new Promise<never>((_, rej) => setTimeout(() => rej(new MinibatchError('IO', `cannot reach Redis at ${target.display} within ${limit / 1000} s (${last}); check the --redis URL, the password and that redis-server runs`)), limit).unref());
-    await Promise.race([redis.ping(), timeout]).catch((e: unknown) => { redis.disconnect(); throw e; });
+    await Promise.race([redis.ping(), timeout]).catch((e: unknown) => {
+      redis.disconnect();
+      if (e instanceof MinibatchError) throw e;
+      throw new MinibatchError('IO', `cannot use Redis at ${target.display}: ${redactSecret((e as Error).message, secret)}; check the --redis URL and its password`);
+    });
     const queue = new Queue(name, { connection: target.options, prefix: PREFIX });
     const events = new QueueEvents(name, { connection: target.options, prefix: PREFIX });
     queue.on('error', (e: Error) => log(`queue: ${e.message}`));

@@ -11,6 +11,8 @@ import { blobs } from '../../src/data/synthetic.js';
 import { compare } from '../../src/experiments/compare.js';
 import { mlp } from '../../src/nn/models.js';
 import { redisExecutor } from '../../src/platform/node/queue/coordinator.js';
+import { splitHash } from '../../src/platform/node/queue/data-store.js';
+import { splitForSweep } from '../../src/experiments/setup.js';
 import { CLI, redisMissing, startRedis, startWorker, until, withoutTimings, type RedisServer, type WorkerProcess } from './redis.js';
 
 const missing = redisMissing();
@@ -90,9 +92,40 @@ describe('distributed sweeps survive faults', { skip: missing }, () => {
     } finally { await exec.close(); }
   });
 
+  it('a worker sent SIGTERM mid-trial hands the trial back and exits 0; another finishes it', async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    const c = startWorker(redis.url); workers.push(c);
+    await until(() => c.log().includes('waiting for trials'), 20_000, 'the worker');
+    workers.push(startWorker(redis.url));
+    const { data, spec, options } = slow();
+    let stopped: Promise<number | null> | undefined;
+    const exec = redisExecutor({ url: redis.url, onPoint: (_s, p) => { if (!stopped && p.examplesSeen > 0 && /job .*batch 2/.test(c.log())) stopped = c.stop('SIGTERM'); } });
+    try {
+      assert.deepEqual(withoutTimings(await compare(spec, data, { ...options, executor: exec })), local);
+      assert.equal(await stopped, 0);
+      assert.match(c.log(), /SIGTERM: handing any running trial back/);
+    } finally { await exec.close(); }
+  });
+
+  it('a forged data set fails the sweep once, unrecoverable, naming the reason', async () => {
+    const data = blobs({ rows: 50, features: 8, classes: 3, seed: 99 });
+    const spec = mlp({ layers: [8, 3], output: 'softmax', seed: 1 }).spec;
+    const split = splitForSweep(data, { validationSplit: 0.2 });
+    const r = new Redis(redis.port, '127.0.0.1');
+    await r.hset(`minibatch:data:${splitHash(split)}`, {
+      shape: JSON.stringify({ trainRows: 40, valRows: 10, features: 8, targets: 1 }),
+      trainX: Buffer.alloc(40 * 8 * 4, 1), trainY: Buffer.alloc(40 * 4), valX: Buffer.alloc(10 * 8 * 4), valY: Buffer.alloc(10 * 4),
+    });
+    const exec = redisExecutor({ url: redis.url });
+    try {
+      await assert.rejects(compare(spec, data, { batchSizes: [8], learningRate: 0.1, epochs: 1, seeds: 1, executor: exec, validationSplit: 0.2 }),
+        /will not be retried: bad data set: .*damaged or forged/);
+    } finally { await exec.close(); r.disconnect(); }
+  });
+
   it('the coordinator SIGKILLed and rerun with --resume takes the finished trials from Redis', async () => {
     const out = mkdtempSync(join(tmpdir(), 'minibatch-resume-'));
-    const args = ['compare', '--data', 'synthetic:blobs', '--model', 'mlp:32,32', '--batch-sizes', '1,2', '--lr', '0.01', '--epochs', '12', '--seeds', '3', '--out', out, '--redis', redis.url];
+    const args = ['compare', '--data', 'synthetic:blobs', '--model', 'mlp:32,32', '--batch-sizes', '1,2', '--lr', '0.01', '--epochs', '6', '--seeds', '3', '--out', out, '--redis', redis.url];
     try {
       const r = new Redis(redis.port, '127.0.0.1');
       await r.flushall();
@@ -110,7 +143,7 @@ describe('distributed sweeps survive faults', { skip: missing }, () => {
       const reused = Number(/(\d+) trials already finished in Redis, reused/.exec(second.stderr)?.[1] ?? 0);
       assert.ok(reused >= 2, second.stderr);
       const localOut = join(out, 'local');
-      const third = await runCli(['compare', '--data', 'synthetic:blobs', '--model', 'mlp:32,32', '--batch-sizes', '1,2', '--lr', '0.01', '--epochs', '12', '--seeds', '3', '--out', localOut, '--workers', '2', '--quiet']);
+      const third = await runCli(['compare', '--data', 'synthetic:blobs', '--model', 'mlp:32,32', '--batch-sizes', '1,2', '--lr', '0.01', '--epochs', '6', '--seeds', '3', '--out', localOut, '--workers', '2', '--quiet']);
       assert.equal(third.status, 0, third.stderr);
       // The recommendation picks the fastest batch size to the target, a timing: it is left out.
       const res = (dir: string): unknown => withoutTimings({ ...JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')), recommendation: undefined });

@@ -61,7 +61,11 @@ export async function startTrialWorker(o: TrialWorkerOptions): Promise<TrialWork
   const processor = async (job: Job, token?: string): Promise<string> => {
     const p = checkPayload(job.data);
     if (typeof p === 'string') { log(`job ${job.id}: ${p}`); throw new UnrecoverableError(p); }
-    const data = await cache.get(p.data);
+    const data = await cache.get(p.data).catch((e: unknown) => {
+      // A damaged or forged data set fails the same way on every try; a missing one may yet be stored.
+      if (e instanceof MinibatchError && e.code !== 'NOT_FOUND') throw new UnrecoverableError(`bad data set: ${e.message}`);
+      throw e;
+    });
     const runner = build(p, data);
     log(`job ${job.id}: batch ${p.job.settings.requested}, lr ${p.job.settings.learningRate}, seed ${p.job.settings.seed}`);
     // TODO(H1): restore from the snapshot stored under snapshotKey(p.sweep, p.trial), when present,

@@ -37,7 +37,7 @@ describe('tune with asynchronous promotion on worker processes', { skip: redisMi
   after(async () => { await Promise.all(workers.map((w) => w.stop())); await redis?.dispose(); });
 
   it('finds the same best cell as the synchronous local search on a seeded problem', async () => {
-    const data = blobs({ rows: 300, features: 4, classes: 3, seed: 11 });
+    const data = blobs({ rows: 200, features: 4, classes: 3, seed: 11 });
     const spec = mlp({ layers: [4, 8, 3], output: 'softmax', seed: 2 }).spec;
     const o = { batchSizes: [8, 64] as Array<number | 'full'>, learningRates: [0.003, 0.03, 0.3, 3], budget: { epochs: 9 }, method: 'halving' as const };
     const local = await tune(spec, data, { ...o, workers: 1 });

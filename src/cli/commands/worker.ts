@@ -24,8 +24,10 @@ export function registerWorker(program: Command): void {
     .option('--tls-ca <file>', 'PEM file of the certificate authority for rediss://')
     .option('--quiet', 'no log lines on stderr')
     .addHelpText('after', `
-Start workers on every machine, then run a sweep with the same --redis URL:
-  ${REDIS_ENV}=redis://:secret@10.0.0.5:6379 minibatch worker --concurrency 4
+Examples:
+  minibatch worker --redis redis://127.0.0.1:6379
+  MINIBATCH_REDIS_URL=redis://:secret@10.0.0.5:6379 minibatch worker --concurrency 4
+then, on any machine, a sweep with the same URL:
   minibatch study --data data.csv --redis redis://:secret@10.0.0.5:6379
 A worker needs only the URL: the data comes through Redis. SIGTERM or Ctrl-C hands a running
 trial back to the queue and exits. See docs/distributed.md.`)

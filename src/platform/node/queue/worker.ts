@@ -6,7 +6,7 @@ import { MinibatchError } from '../../../core/errors.js';
 import { optimizerAt } from '../../../experiments/optimizer-spec.js';
 import { modelForSeed, TrialRunner, warmUp } from '../../../experiments/trial.js';
 import { checkDataFitsModel } from '../../../train/metrics.js';
-import { SplitCache } from './data-store.js';
+import { SplitCache, type SplitRows } from './data-store.js';
 import { checkPayload, DEFAULT_QUEUE, encodeJson, PREFIX, resultsKey, type CheckedPayload } from './protocol.js';
 import { parseRedisUrl, redactSecret } from './redis-url.js';
 
@@ -50,58 +50,11 @@ const SLICE_MS = 100;
  */
 export async function startTrialWorker(o: TrialWorkerOptions): Promise<TrialWorker> {
   const target = parseRedisUrl(o.url, o.tls);
-  const secret = target.options.password;
-  const log = (line: string): void => o.log?.(redactSecret(line, secret));
-  const redis = new Redis({ ...target.options, lazyConnect: false });
+  const log = (line: string): void => o.log?.(redactSecret(line, target.options.password));
+  const redis = new Redis(target.options);
   redis.on('error', (e: Error) => log(`redis ${target.display}: ${e.message}`));
-  const cache = new SplitCache(redis);
-  const warmed = new Set<string>();
-  let stopping = false; let finished = 0;
-
-  const processor = async (job: Job, token?: string): Promise<string> => {
-    const p = checkPayload(job.data);
-    if (typeof p === 'string') { log(`job ${job.id}: ${p}`); throw new UnrecoverableError(p); }
-    const data = await cache.get(p.data).catch((e: unknown) => {
-      // A damaged or forged data set fails the same way on every try; a missing one may yet be stored.
-      if (e instanceof MinibatchError && e.code !== 'NOT_FOUND') throw new UnrecoverableError(`bad data set: ${e.message}`);
-      throw e;
-    });
-    const runner = build(p, data);
-    log(`job ${job.id}: batch ${p.job.settings.requested}, lr ${p.job.settings.learningRate}, seed ${p.job.settings.seed}`);
-    // TODO(H1): restore from the snapshot stored under snapshotKey(p.sweep, p.trial), when present,
-    // with TrialRunner.restore(); until then a rerun starts from the beginning (same bits).
-    let sent = runner.result().points.length;
-    await job.updateProgress(encodeJson(runner.result().points[0]));
-    for (;;) {
-      const done = runner.advance(performance.now() + SLICE_MS);
-      const points = runner.result().points;
-      for (; sent < points.length; sent++) await job.updateProgress(encodeJson(points[sent]));
-      if (done) break;
-      // TODO(H1): every few seconds, store runner.snapshot() under snapshotKey(p.sweep, p.trial).
-      if (stopping && token) { await job.moveToWait(token); throw new WaitingError(); }
-      await new Promise((r) => setImmediate(r));
-    }
-    const record = encodeJson(runner.result());
-    await redis.hset(resultsKey(p.sweep), p.trial, record);
-    finished++;
-    return 'stored';
-  };
-
-  const build = (p: CheckedPayload, data: Awaited<ReturnType<SplitCache['get']>>): TrialRunner => {
-    try {
-      const model = modelForSeed(p.job.model, p.job.settings.seed, p.job.varyInit);
-      checkDataFitsModel(model, data.train, 'training data');
-      checkDataFitsModel(model, data.val, 'validation data');
-      const opt = optimizerAt(p.job.optimizer, p.job.settings.learningRate);
-      if (!warmed.has(p.data)) { warmUp(modelForSeed(p.job.model, 0, false), optimizerAt(p.job.optimizer, 1e-3), data.train, data.val); warmed.add(p.data); }
-      return new TrialRunner(model, opt, data.train, data.val, p.job.settings);
-    } catch (err) {
-      if (err instanceof MinibatchError) throw new UnrecoverableError(`bad trial: ${err.message}`);
-      throw err;
-    }
-  };
-
-  const worker = new Worker(o.queue ?? DEFAULT_QUEUE, processor, {
+  const ctx: Context = { redis, cache: new SplitCache(redis), warmed: new Set(), log, stopping: false, finished: 0 };
+  const worker = new Worker(o.queue ?? DEFAULT_QUEUE, (job: Job, token?: string) => runTrial(ctx, job, token), {
     connection: target.options, prefix: PREFIX, concurrency: 1,
     lockDuration: o.lockDuration ?? 30_000, stalledInterval: o.stalledInterval ?? 30_000, maxStalledCount: o.maxStalledCount ?? 3,
   });
@@ -111,11 +64,57 @@ export async function startTrialWorker(o: TrialWorkerOptions): Promise<TrialWork
   await worker.waitUntilReady();
   return {
     display: target.display,
-    get finished() { return finished; },
+    get finished() { return ctx.finished; },
     async close() {
-      stopping = true;
+      ctx.stopping = true;
       await worker.close();
       redis.disconnect();
     },
   };
+}
+
+interface Context { redis: Redis; cache: SplitCache; warmed: Set<string>; log(line: string): void; stopping: boolean; finished: number }
+
+/** The processor of one job: validate, fetch the data, train in slices with progress, store the record. */
+async function runTrial(ctx: Context, job: Job, token: string | undefined): Promise<string> {
+  const p = checkPayload(job.data);
+  if (typeof p === 'string') { ctx.log(`job ${job.id}: ${p}`); throw new UnrecoverableError(p); }
+  const data = await ctx.cache.get(p.data).catch((e: unknown) => {
+    // A damaged or forged data set fails the same way on every try; a missing one may yet be stored.
+    if (e instanceof MinibatchError && e.code !== 'NOT_FOUND') throw new UnrecoverableError(`bad data set: ${e.message}`);
+    throw e;
+  });
+  const runner = build(ctx, p, data);
+  ctx.log(`job ${job.id}: batch ${p.job.settings.requested}, lr ${p.job.settings.learningRate}, seed ${p.job.settings.seed}`);
+  // TODO(H1): restore from the snapshot stored under snapshotKey(p.sweep, p.trial), when present,
+  // with TrialRunner.restore(); until then a rerun starts from the beginning (same bits).
+  let sent = runner.result().points.length;
+  await job.updateProgress(encodeJson(runner.result().points[0]));
+  for (;;) {
+    const done = runner.advance(performance.now() + SLICE_MS);
+    const points = runner.result().points;
+    for (; sent < points.length; sent++) await job.updateProgress(encodeJson(points[sent]));
+    if (done) break;
+    // TODO(H1): every few seconds, store runner.snapshot() under snapshotKey(p.sweep, p.trial).
+    if (ctx.stopping && token) { await job.moveToWait(token); throw new WaitingError(); }
+    await new Promise((r) => setImmediate(r));
+  }
+  await ctx.redis.hset(resultsKey(p.sweep), p.trial, encodeJson(runner.result()));
+  ctx.finished++;
+  return 'stored';
+}
+
+/** The trial's runner; a model that does not fit the data, or a spec the library refuses, is unrecoverable. */
+function build(ctx: Context, p: CheckedPayload, data: SplitRows): TrialRunner {
+  try {
+    const model = modelForSeed(p.job.model, p.job.settings.seed, p.job.varyInit);
+    checkDataFitsModel(model, data.train, 'training data');
+    checkDataFitsModel(model, data.val, 'validation data');
+    const opt = optimizerAt(p.job.optimizer, p.job.settings.learningRate);
+    if (!ctx.warmed.has(p.data)) { warmUp(modelForSeed(p.job.model, 0, false), optimizerAt(p.job.optimizer, 1e-3), data.train, data.val); ctx.warmed.add(p.data); }
+    return new TrialRunner(model, opt, data.train, data.val, p.job.settings);
+  } catch (err) {
+    if (err instanceof MinibatchError) throw new UnrecoverableError(`bad trial: ${err.message}`);
+    throw err;
+  }
 }

@@ -77,3 +77,5 @@ export { denseStack, foldScaling, type DenseLayer, type DenseStack, type DenseAc
 export { toTfjs, TFJS_WEIGHTS_FILE, type TfjsArtifacts } from './interop/tfjs-export.js';
 export { modelFromTfjs, isTfjsModelJson, tfjsWeightPaths } from './interop/tfjs-import.js';
 export { toOnnx, ONNX_OPSET, ONNX_INPUT, ONNX_OUTPUT } from './interop/onnx-export.js';
+export { redisExecutor, startTrialWorker, redactUrl, type RedisExecutor, type RedisExecutorOptions, type TrialWorker, type TrialWorkerOptions } from './platform/node/queue/index.js';
+export type { JobExecutor, JobHooks } from './experiments/job-executor.js';

@@ -15,6 +15,7 @@ import { registerReport } from './commands/report.js';
 import { registerNoise } from './commands/noise.js';
 import { registerProfile } from './commands/profile.js';
 import { registerExport } from './commands/export.js';
+import { registerWorker } from './commands/worker.js';
 
 const program = new Command();
 program.name('minibatch')
@@ -34,6 +35,7 @@ registerReport(program);
 registerNoise(program);
 registerProfile(program);
 registerExport(program);
+registerWorker(program);
 program.addHelpText('after', `
 Examples:
   minibatch study                                  # the main job on the built-in mnist digits

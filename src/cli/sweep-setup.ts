@@ -13,6 +13,7 @@ import type { OptimizerSpec } from '../optim/optimizer.js';
 import type { ModelSource } from '../experiments/setup.js';
 import { copies, loadInit } from './init-model.js';
 import { UsageError } from './run-command.js';
+import { redisExecutor, type RedisExecutor } from '../platform/node/queue/coordinator.js';
 
 /** Options every sweep command takes. */
 export interface SweepArgs {
@@ -21,6 +22,7 @@ export interface SweepArgs {
   /** A model to start every run from (study --init); its scaling replaces --scale. */
   init?: string;
   delimiter?: string; categorical?: string;
+  redis?: string; resume?: boolean; quiet?: boolean;
 }
 
 export interface SweepSetup {
@@ -28,6 +30,8 @@ export interface SweepSetup {
   modelName: string; datasetName: string; workers?: number;
   /** With --init: copies of that model (same weights every run; the seed varies only the shuffling). */
   source?: ModelSource;
+  /** With --redis: the trials run on `minibatch worker` processes (the command closes it). */
+  executor?: RedisExecutor;
 }
 
 /** Declares the shared options on a command (data, model, optimizer, split, scaling, workers). */
@@ -44,7 +48,8 @@ export function addSweepOptions<T extends { option(flags: string, desc: string, 
     .option('--delimiter <char>', "CSV field separator: one character such as ';' or '|', or tab (default ',')")
     .option('--categorical <columns>', 'comma-separated columns to one-hot encode even though they hold numbers')
     .option('--seed <n>', 'seed of the split and of model initialisation', '1')
-    .option('--workers <n>', 'worker threads for parallel trials (default: one per core)');
+    .option('--workers <n>', 'worker threads for parallel trials (default: one per core)')
+    .option('--redis <url>', 'run the trials on `minibatch worker` processes through this Redis (see docs/distributed.md)');
 }
 
 /**
@@ -72,5 +77,6 @@ export async function setUpSweep(a: SweepArgs): Promise<SweepSetup> {
   return {
     train, val, spec, optimizer, modelName, datasetName: a.data, ...(init ? { source: copies(init.model) } : {}),
     ...(a.workers !== undefined ? { workers: parseIntArg('--workers', a.workers, 1, 256) } : {}),
+    ...(a.redis !== undefined ? { executor: redisExecutor({ url: a.redis, resume: a.resume === true, log: (l) => { if (!a.quiet) process.stderr.write(`redis: ${l}\n`); } }) } : {}),
   };
 }

@@ -5,6 +5,7 @@ import type { Model, ModelSpec } from '../nn/model.js';
 import type { Optimizer, OptimizerSpec } from '../optim/optimizer.js';
 import { factoryOfChoice, specOfChoice } from './optimizer-spec.js';
 import { defaultWorkers, TrialPool, trialThreads } from './pool.js';
+import { runOnJobExecutor } from './job-executor.js';
 import type { MetricName, RunRecord } from './records.js';
 import { isSpecSource, probeModel, type ModelSource, type ProgressCallback, type SplitData, type SweepOptions, type TrialLabel } from './setup.js';
 import { currentJournal, journalContext, trialKey, type TrialJournal } from './sweep-journal.js';
@@ -70,6 +71,11 @@ export function createExecutor(source: ModelSource, data: SplitData, o: SweepOpt
   const journal = (o as { journal?: TrialJournal }).journal ?? currentJournal();
   const journaled = (e: Executor): Executor => (journal && spec && optSpec
     ? withJournal(e, journal, journalContext(spec, optSpec, o.varyInit ?? true, data)) : e);
+  if (o.executor) {
+    if (!spec || !optSpec) throw new MinibatchError('BAD_ARGUMENT', `executor ${o.executor.name} needs the model as a ModelSpec and an optimizer an OptimizerSpec can rebuild (sgd, rmsprop, adam): jobs are plain data`);
+    const remote = o.executor; const varyInit = o.varyInit ?? true;
+    return journaled({ ...base, workers, close: async () => {}, run: (settings, progress, signal) => runOnJobExecutor(remote, settings.map((s) => ({ model: spec, optimizer: optSpec, varyInit, settings: s })), data, progress, signal) });
+  }
   if (workers > 1 && trialThreads()) { // without threads (no platform installed) trials run here: same results
     if (!spec) throw new MinibatchError('BAD_ARGUMENT', `workers: ${workers} needs the model as a ModelSpec (functions cannot cross threads): pass model.spec, or workers: 1`);
     if (!optSpec) throw new MinibatchError('BAD_ARGUMENT', `workers: ${workers} needs an optimizer an OptimizerSpec can rebuild (sgd, rmsprop, adam): pass its spec, or workers: 1`);

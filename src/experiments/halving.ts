@@ -102,3 +102,54 @@ export async function successiveHalving(
   }
   return { history, partial: false };
 }
+
+/**
+ * Asynchronous successive halving (ASHA; Li et al. 2018, "A System for Massively Parallel
+ * Hyperparameter Tuning") over the same plan as successiveHalving: every cell of rung 0 is
+ * submitted at once and a cell is promoted to rung r + 1 as soon as it ranks among the best
+ * floor(d / eta) of the d cells of its group that have finished rung r (all of the plan's
+ * survivors once the rung is complete), never more than the plan's count for that rung. So no
+ * worker idles waiting for a rung to finish. A promotion is final: a cell promoted early on
+ * partial evidence keeps its slot even if later results rank it below the synchronous cut,
+ * which is how the choices can differ from successiveHalving (see docs/distributed.md).
+ * `train` must accept concurrent calls; the order of completions decides early promotions.
+ */
+export async function asyncSuccessiveHalving(
+  cellCount: number, groupOf: (i: number) => number, maxEpochs: number, eta: number,
+  train: (cell: number, epochs: number, rung: number) => Promise<RungScore | undefined>,
+): Promise<HalvingTrace> {
+  const groupSizes: number[] = [];
+  for (let i = 0; i < cellCount; i++) { const g = groupOf(i); groupSizes[g] = (groupSizes[g] ?? 0) + 1; }
+  const plan = halvingPlan(Array.from(groupSizes, (k) => k ?? 0), maxEpochs, eta);
+  const history: HalvingTrace['history'] = Array.from({ length: cellCount }, () => []);
+  const finished = new Map<string, number[]>(); const promoted = new Map<string, Set<number>>();
+  const pending = new Set<Promise<void>>();
+  let partial = false;
+  const scoreAt = (r: number) => (i: number): RungScore => history[i]!.find((h) => h.rung === r)!.score;
+  const promote = (r: number, g: number): void => {
+    if (partial || r + 1 >= plan.length) return;
+    const quota = plan[r + 1]!.cellsPerGroup[g] ?? 0;
+    const done = finished.get(`${r}:${g}`) ?? [];
+    const up = promoted.get(`${r}:${g}`) ?? new Set<number>(); promoted.set(`${r}:${g}`, up);
+    const complete = done.length >= (plan[r]!.cellsPerGroup[g] ?? 0);
+    const k = complete ? quota : Math.min(quota, Math.floor(done.length / eta));
+    for (const c of rankCells(done, scoreAt(r)).slice(0, k)) {
+      if (up.size >= quota) break;
+      if (!up.has(c)) { up.add(c); launch(c, r + 1); }
+    }
+  };
+  const launch = (cell: number, r: number): void => {
+    const p = train(cell, plan[r]!.epochs, r).then((score) => {
+      if (!score) { partial = true; return; }
+      history[cell]!.push({ rung: r, epochs: plan[r]!.epochs, score });
+      const g = groupOf(cell); const key = `${r}:${g}`;
+      finished.set(key, [...(finished.get(key) ?? []), cell]);
+      promote(r, g);
+    });
+    pending.add(p);
+    void p.finally(() => pending.delete(p)).catch(() => {});
+  };
+  for (let i = 0; i < cellCount; i++) launch(i, 0);
+  while (pending.size > 0) await Promise.race(pending);
+  return { history, partial };
+}

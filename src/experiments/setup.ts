@@ -5,6 +5,7 @@ import type { Dataset } from '../data/dataset.js';
 import { splitIndices } from '../data/split.js';
 import { Model, type ModelSpec } from '../nn/model.js';
 import { checkDataFitsModel } from '../train/metrics.js';
+import type { JobExecutor } from './job-executor.js';
 import type { OptimizerChoice } from './optimizer-spec.js';
 import type { Budget } from './trial.js';
 
@@ -41,6 +42,8 @@ export interface SweepOptions {
   divergenceFactor?: number;
   /** Worker threads: 1 runs in this thread. Default os.availableParallelism() for a ModelSpec, 1 for a function. */
   workers?: number;
+  /** Runs the trials elsewhere (e.g. redisExecutor: worker processes on other machines) instead of on `workers` threads. */
+  executor?: JobExecutor;
   /** Stops starting trials and ends running ones; the result holds what finished, marked partial. */
   signal?: AbortSignal;
   onProgress?: ProgressCallback;

@@ -44,6 +44,8 @@ export interface StudyOptions {
   splitSeed?: number;
   /** Worker threads. Default one per core. */
   workers?: number;
+  /** Runs the tuning and comparison trials elsewhere (see SweepOptions.executor). */
+  executor?: SweepOptions['executor'];
   /** Skip the learning-rate range test and tuning: compare at this one rate. */
   learningRate?: number;
   signal?: AbortSignal;
@@ -84,7 +86,7 @@ export async function study(source: ModelSource, data: Dataset, o: StudyOptions 
   const shared = {
     optimizer, splitSeed: o.splitSeed ?? 1,
     ...(o.validationData ? { validationData: o.validationData } : { validationSplit: o.validationSplit ?? 0.2 }),
-    ...(o.workers !== undefined ? { workers: o.workers } : {}), ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.workers !== undefined ? { workers: o.workers } : {}), ...(o.executor ? { executor: o.executor } : {}), ...(o.signal ? { signal: o.signal } : {}),
   };
   const progress = (stage: StudyStage) => (done: number, total: number, running: readonly TrialLabel[]) => o.onProgress?.(stage, done, total, running);
 

@@ -4,7 +4,7 @@ import { MinibatchError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import type { OptimizerSpec } from '../optim/optimizer.js';
 import { createExecutor, Progress, type Executor } from './executor.js';
-import { halvingPlan, rankCells, successiveHalving, type RungScore } from './halving.js';
+import { asyncSuccessiveHalving, halvingPlan, rankCells, successiveHalving, type RungScore } from './halving.js';
 import type { RunRecord, TuneCell, TuneResult } from './records.js';
 import { fitScaling } from './scaling.js';
 import { checkLearningRate, seedList, splitForSweep, uniqueBatchSizes, type ModelSource, type SweepOptions } from './setup.js';
@@ -30,6 +30,11 @@ export interface TuneOptions extends SweepOptions {
    * (short rungs then favour small batches, which make more updates per epoch).
    */
   brackets?: 'per-batch-size' | 'global';
+  /**
+   * 'synchronous' (default) waits for every cell of a rung before choosing survivors;
+   * 'asynchronous' promotes cells as results arrive (ASHA), for executors with many workers.
+   */
+  promotion?: 'synchronous' | 'asynchronous';
 }
 
 /** `count` rates spaced evenly in log: min (max/min)^(i/(count-1)), i = 0..count-1. */
@@ -104,7 +109,9 @@ export async function tuneWith(exec: Executor, o: TuneOptions, progress: Progres
   };
   const trace = method === 'grid'
     ? await gridSearch(cells.length, epochs, train)
-    : await successiveHalving(cells.length, (i) => cells[i]!.group, epochs, eta, train);
+    : checkOneOf('promotion', o.promotion ?? 'synchronous', ['synchronous', 'asynchronous']) === 'asynchronous'
+      ? await asyncSuccessiveHalving(cells.length, (i) => cells[i]!.group, epochs, eta, async (c, e) => (await train([c], e))[0])
+      : await successiveHalving(cells.length, (i) => cells[i]!.group, epochs, eta, train);
   return assemble(exec, cells, latest, trace, { method, brackets, seeds, lrs, epochs, eta, sizes: sizes.map((s) => s.requested) });
 }
 

@@ -45,7 +45,7 @@ Examples:
       try {
         const cmp = await withTrialJournal(o.out, o.resume === true, o.quiet === true, () => compare(s.spec, s.train, {
           validationData: s.val, optimizer: s.optimizer, batchSizes, learningRate: lr, budget,
-          seeds, ...(s.workers !== undefined ? { workers: s.workers } : {}),
+          seeds, ...(s.workers !== undefined ? { workers: s.workers } : {}), ...(s.executor ? { executor: s.executor } : {}),
           signal: cancel.signal, onProgress: (d, t, r) => progress.onProgress('compare', d, t, r),
         }));
         progress.stop();
@@ -56,7 +56,7 @@ Examples:
         printRecommendation(result, await writeReportFiles(o.out, result), o.json === true, o.quiet === true);
         sweepExitStatus(result, o.out, o.quiet === true);
       } finally {
-        progress.stop(); cancel.dispose();
+        progress.stop(); cancel.dispose(); await s.executor?.close();
       }
     }));
 }

@@ -52,7 +52,7 @@ Examples:
           validationData: s.val, optimizer: s.optimizer, batchSizes,
           epochs, seeds,
           ...(o.lr !== undefined ? { learningRate: parseNumberArg('--lr', o.lr, 0, Infinity, false) } : {}),
-          ...(s.workers !== undefined ? { workers: s.workers } : {}),
+          ...(s.workers !== undefined ? { workers: s.workers } : {}), ...(s.executor ? { executor: s.executor } : {}),
           signal: cancel.signal, noiseScale: o.noiseScale,
           onProgress: (stage, done, total, running) => {
             progress.onProgress(stage, done, total, running);
@@ -72,7 +72,7 @@ Examples:
           process.stderr.write([`Beside it, the noise-scale model: batch size ${p.batchSize}, learning rate ${p.learningRate.toPrecision(3)} (B_simple/B_crit ${p.agreement})`, ...p.evidence.map((e) => `  - ${e}`), ''].join('\n'));
         }
       } finally {
-        progress.stop(); cancel.dispose();
+        progress.stop(); cancel.dispose(); await s.executor?.close();
       }
     }));
 }

@@ -47,7 +47,7 @@ Examples:
           validationData: s.val, optimizer: s.optimizer, batchSizes,
           ...(learningRates !== undefined ? { learningRates } : {}), method: o.method as 'halving' | 'grid',
           budget: { epochs }, seeds,
-          ...(s.workers !== undefined ? { workers: s.workers } : {}),
+          ...(s.workers !== undefined ? { workers: s.workers } : {}), ...(s.executor ? { executor: s.executor, promotion: 'asynchronous' as const } : {}),
           signal: cancel.signal, onProgress: (d, t, r) => progress.onProgress('tune', d, t, r),
         });
         const result = o.out !== undefined ? await withTrialJournal(o.out, o.resume === true, o.quiet === true, run) : await run();
@@ -60,7 +60,7 @@ Examples:
         if (!o.quiet) printTune(result, o.out);
         sweepExitStatus(result, o.out, o.quiet === true);
       } finally {
-        progress.stop(); cancel.dispose();
+        progress.stop(); cancel.dispose(); await s.executor?.close();
       }
     }));
 }

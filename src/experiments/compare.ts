@@ -8,7 +8,11 @@ import {
   checkBudget, checkLearningRate, defaultEvalEvery, seedList, splitForSweep, uniqueBatchSizes,
   probeModel, type ModelSource, type SweepOptions, type SplitData,
 } from './setup.js';
-import { bestValLoss, examplesToTarget, relativeDistance, secondsToTarget, summarise, updatesToTarget } from './summary.js';
+import { examplesToTarget, relativeDistance, secondsToTarget, summarise, updatesToTarget } from './summary.js';
+import { chooseTarget } from './target.js';
+import type { ThroughputProfile } from './throughput.js';
+import { pricingProfile } from './price-profile.js';
+import { pricedTimes } from './time-to-target.js';
 import type { Budget, TrialSettings } from './trial.js';
 import { tuneWith, type TuneOptions } from './tune.js';
 import { convexOptimum } from './optimum.js';
@@ -31,8 +35,14 @@ export interface CompareOptions extends SweepOptions {
   seeds?: number | number[];
   /** Examples between evaluations. Default: 20-40 points per run (see defaultEvalEvery). */
   evalEvery?: number;
-  /** The validation loss runs are timed to. Default: 1.1 x the lowest validation loss any run reached. */
+  /** The validation loss runs are timed to. Default: within 2 % of the best final validation loss (see chooseTarget). */
   targetLoss?: number;
+  /**
+   * Prices of an update by batch size: a profile to use (e.g. measured earlier, or a fixed one in
+   * tests), false for none (time to target is then only the measured wall time). Default: a
+   * pricingProfile of the compared batch sizes, timed after the sweep (7 interleaved rounds, median).
+   */
+  throughput?: ThroughputProfile | false;
 }
 
 /**
@@ -43,9 +53,11 @@ export interface CompareOptions extends SweepOptions {
  * Summary per batch size, over seeds: final validation loss and metric; seconds, examples and
  * updates until the validation loss first reached the target; and for convex models the relative
  * distance ||w - w_full|| / ||w_full|| of each run's final weights from the full-batch run's
- * (same seed) - near 0 when both converged to the one optimum. The default target is
- * max over non-diverged runs of (min over the run's points of valLoss): the loosest loss every
- * non-diverged run reached, so each has a time to target. Diverged runs stop and are kept.
+ * (same seed) - near 0 when both converged to the one optimum. The default target is within
+ * 2 % of the best final validation loss over all runs and seeds, never one the untrained model
+ * meets (see chooseTarget). Time to target is priced: exact updates to the target x seconds per
+ * update from a throughput profile timed after the sweep (see pricedTimes); the measured wall
+ * time is kept beside it. Diverged runs stop and are kept.
  */
 export async function compare(makeModel: ModelSource, data: Dataset, options: CompareOptions = {}): Promise<CompareResult> {
   const o = options;
@@ -75,9 +87,15 @@ export async function compare(makeModel: ModelSource, data: Dataset, options: Co
     progress.addTotal(settings.length);
     const out = await exec.run(settings, progress, o.signal);
     const runs = out.runs.filter((r): r is RunRecord => r !== undefined);
-    const targetLoss = target ?? nearBest(runs);
+    const chosen = chooseTarget(runs, target);
+    const targetLoss = chosen.loss;
     const optimum = exec.convex ? optimumOf(makeModel, split, seeds[0]!, runs, n) : undefined;
-    const summary = sizes.map((s, i) => summariseBatchSize(runs, s, lrs[i]!, targetLoss, exec.convex ? n : undefined));
+    const profile = o.throughput === false || out.partial ? undefined
+      : o.throughput ?? pricingProfile(probeModel(makeModel, seeds[0]!, split), split.train, sizes.map((s) => s.batchSize), o.optimizer ? { optimizer: o.optimizer } : {});
+    const summary = sizes.map((s, i) => ({
+      ...summariseBatchSize(runs, s, lrs[i]!, targetLoss, exec.convex ? n : undefined),
+      ...pricedTimes(runs.filter((r) => r.batchSize === s.batchSize), s.batchSize, targetLoss, profile, seeds[0]!),
+    }));
     if (optimum) {
       summary.forEach((row) => {
         row.distanceToOptimum = summarise(runs.filter((r) => r.batchSize === row.batchSize)
@@ -87,7 +105,7 @@ export async function compare(makeModel: ModelSource, data: Dataset, options: Co
     return {
       kind: 'compare', metric: exec.metric, batchSizes: sizes.map((s) => s.requested), seeds, runs, summary,
       ...(optimum ? { optimum: { converged: optimum.converged, iterations: optimum.iterations, loss: optimum.loss, gradNorm: optimum.gradNorm, startGradNorm: optimum.startGradNorm } } : {}),
-      targetLoss, targetRule: target === undefined ? 'near-best' : 'given',
+      targetLoss, targetRule: chosen.kind, target: chosen, ...(profile ? { throughput: profile } : {}),
       ...describe(exec, budget, evalEvery, tuned), ...(out.partial ? { partial: true } : {}),
     };
   } finally {
@@ -130,18 +148,6 @@ function optimumOf(source: ModelSource, split: SplitData, seed: number, runs: re
   return convexOptimum(model, split.train);
 }
 
-/**
- * The default target: within 10 % of the lowest validation loss any run reached,
- * 1.1 x min over runs of their best validation loss. A batch size that never gets that close
- * has no time to target (NaN), which is itself evidence; the loosest best of all runs would be
- * set by the slowest batch size (often full batch) and reached by the others almost at once.
- */
-export const TARGET_FACTOR = 1.1;
-function nearBest(runs: readonly RunRecord[]): number {
-  const bests = runs.filter((r) => !r.diverged && r.points.length > 0).map((r) => bestValLoss(r.points));
-  return bests.length ? TARGET_FACTOR * Math.min(...bests) : NaN;
-}
-
 function summariseBatchSize(
   all: readonly RunRecord[], s: { requested: number | 'full'; batchSize: number }, learningRate: number, target: number, fullRows: number | undefined,
 ): CompareResult['summary'][number] {
@@ -181,6 +187,6 @@ function emptyResult(
   return {
     kind: 'compare', metric: exec.metric, batchSizes: sizes.map((s) => s.requested), seeds, runs: [],
     summary: sizes.map((s) => summariseBatchSize([], s, tuned.bestPerBatchSize.find((b) => b.batchSize === s.batchSize)?.learningRate ?? NaN, NaN, undefined)),
-    targetLoss: NaN, targetRule: 'near-best', ...describe(exec, budget, evalEvery, tuned), partial: true,
+    targetLoss: NaN, targetRule: 'none', ...describe(exec, budget, evalEvery, tuned), partial: true,
   };
 }

@@ -8,7 +8,7 @@ import { lrRangeTest } from './lr-range.js';
 import { DEFAULT_OPTIMIZER } from './optimizer-spec.js';
 import { criticalBatch, fitCriticalBatch } from './critical-batch.js';
 import { noiseScale, noiseScaleTracker } from './noise-scale.js';
-import { noisePrediction, recommend } from './recommend.js';
+import { crossCheck, noisePrediction, recommend } from './recommend.js';
 import type { CompareResult, NoiseStudy, Recommendation, StudyResult } from './records.js';
 import { splitForSweep, type SweepOptions, type TrialLabel } from './setup.js';
 import { throughputProfile } from './throughput.js';
@@ -69,7 +69,8 @@ export interface StudyOptions {
  *    among those within noise of the best final metric;
  * 4. (unless `noiseScale: false`) the noise-scale stage (see noiseStage): B_simple over a
  *    training run, B_crit from the learning curves, the throughput profile, and the
- *    noise-scale model's predicted time to target, set beside the recommendation of stage 3.
+ *    noise-scale model's predicted time to target, a cross-check of stage 3's one
+ *    recommendation (recommendation.crossCheck), not a second verdict.
  */
 export async function study(spec: ModelSpec, data: Dataset, o: StudyOptions = {}): Promise<StudyResult> {
   const clock = o.clock ?? (() => performance.now());
@@ -138,6 +139,8 @@ export function studyResult(
 ): StudyResult {
   const tuned = parts.tune ?? parts.compare.tune;
   const recommendation = recommend(tuned, parts.compare, parts.lrRange);
+  const check = parts.noise ? crossCheck(recommendation, parts.noise.prediction) : undefined;
+  if (check) recommendation.crossCheck = check;
   const classes = data.classCount();
   return {
     schema: 'minibatch-study/1',

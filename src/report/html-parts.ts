@@ -38,7 +38,7 @@ export function setupHtml(result: StudyResult): string {
     ['Batch sizes', esc(batchKeys(c).map((k) => k.label).join(', '))],
     ['Seeds', esc(c.seeds.join(', '))],
     ['Budget', esc(budgetText(c))],
-    ['Target loss', `${esc(formatNumber(c.targetLoss))} (${c.targetRule === 'near-best' ? '1.1 \u00d7 the lowest validation loss any run reached; every batch size is timed to reach it' : 'the validation loss every batch size is timed to reach'})`],
+    ['Target loss', `${esc(formatNumber(c.targetLoss))} (${c.target ? esc(c.target.rule) : c.targetRule === 'near-best' ? '1.1 \u00d7 the lowest validation loss any run reached; every batch size is timed to reach it' : 'the validation loss every batch size is timed to reach'})`],
     ['Study time', esc(formatSeconds(result.seconds))],
   );
   return `<section id="setup"><h2>What was run</h2><dl class="setup">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl></section>`;

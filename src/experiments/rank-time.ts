@@ -1,0 +1,55 @@
+// Ranking batch sizes by time to target: priced time (exact updates x profiled seconds/update), ties by final loss.
+import type { CompareResult } from './records.js';
+
+type Row = CompareResult['summary'][number];
+
+/** Priced times within this factor of the fastest are a tie (the profile's repeat-to-repeat spread under load). */
+export const TIE_FACTOR = 1.2;
+
+export interface TimeRanking {
+  /** The fastest row, or undefined when no row reached the target. */
+  chosen: Row | undefined;
+  /** What was ranked: the priced time when every candidate has one, else the measured wall time. */
+  basis: 'priced' | 'wall' | 'none';
+  /** Rows tied with the fastest (within TIE_FACTOR), the chosen one included; length 1 when no tie. */
+  tied: Row[];
+  /** The time ranked, per row. */
+  time: (r: Row) => number;
+}
+
+/**
+ * The median over seeds of a time to target, a seed that never reached the target counting as
+ * infinitely slow (so the median is finite only when at least half the seeds reached it).
+ */
+export function medianTime(values: readonly number[]): number {
+  const v = values.map((x) => (Number.isNaN(x) ? Infinity : x)).sort((a, b) => a - b);
+  if (v.length === 0) return NaN;
+  const m = v.length >> 1;
+  const med = v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+  return Number.isFinite(med) ? med : NaN;
+}
+
+/**
+ * The fastest of `pool` to the target. Time is the priced time to target (per seed, updates to
+ * target x the profile's seconds per update) when the pool's rows have one, else the measured
+ * wall time (results without a profile); a row's time is its median over seeds, a seed that
+ * never reached the target counting as infinitely slow. Rows within TIE_FACTOR of the fastest are
+ * tied, and the tie goes to the lowest mean final validation loss, then to the fewest updates to
+ * target: counts that do not depend on the machine, so a tie cannot flip with its load.
+ */
+export function rankByTime(pool: readonly Row[]): TimeRanking {
+  const priced = pool.some((r) => Number.isFinite(r.pricedSecondsToTarget?.mean));
+  const time = priced ? (r: Row): number => medianTime(r.pricedSecondsToTarget?.values ?? []) : (r: Row): number => medianTime(r.secondsToTarget.values);
+  const timed = pool.filter((r) => Number.isFinite(time(r)));
+  if (timed.length === 0) return { chosen: undefined, basis: 'none', tied: [], time };
+  const fastest = Math.min(...timed.map(time));
+  const tied = timed.filter((r) => time(r) <= TIE_FACTOR * fastest);
+  const chosen = tied.reduce((x, y) => (better(y, x) ? y : x));
+  return { chosen, basis: priced ? 'priced' : 'wall', tied, time };
+}
+
+function better(a: Row, b: Row): boolean {
+  const la = a.finalValLoss.mean; const lb = b.finalValLoss.mean;
+  if (la !== lb) return la < lb;
+  return a.updatesToTarget.mean < b.updatesToTarget.mean;
+}

@@ -12,6 +12,8 @@ import { examplesToTarget, relativeDistance, secondsToTarget, summarise, updates
 import { chooseTarget } from './target.js';
 import type { ThroughputProfile } from './throughput.js';
 import { pricingProfile } from './price-profile.js';
+import { Model } from '../nn/model.js';
+import { createBackend } from '../kernels/select.js';
 import { pricedTimes } from './time-to-target.js';
 import type { Budget, TrialSettings } from './trial.js';
 import { tuneWith, type TuneOptions } from './tune.js';
@@ -91,7 +93,7 @@ export async function compare(makeModel: ModelSource, data: Dataset, options: Co
     const targetLoss = chosen.loss;
     const optimum = exec.convex ? optimumOf(makeModel, split, seeds[0]!, runs, n) : undefined;
     const profile = o.throughput === false || out.partial ? undefined
-      : o.throughput ?? pricingProfile(probeModel(makeModel, seeds[0]!, split), split.train, sizes.map((s) => s.batchSize), o.optimizer ? { optimizer: o.optimizer } : {});
+      : o.throughput ?? pricingProfile(pricingModel(probeModel(makeModel, seeds[0]!, split), exec.workers), split.train, reachedSizes(sizes, runs, targetLoss), o.optimizer ? { optimizer: o.optimizer } : {});
     const summary = sizes.map((s, i) => ({
       ...summariseBatchSize(runs, s, lrs[i]!, targetLoss, exec.convex ? n : undefined),
       ...pricedTimes(runs.filter((r) => r.batchSize === s.batchSize), s.batchSize, targetLoss, profile, seeds[0]!),
@@ -111,6 +113,25 @@ export async function compare(makeModel: ModelSource, data: Dataset, options: Co
   } finally {
     await exec.close();
   }
+}
+
+/**
+ * The model the profile times: trials on worker threads run their kernels on one thread each,
+ * so with workers > 1 the probe is rebuilt on a one-thread backend of the same kind (the main
+ * thread's default splits large products over threads, a different speed than the trials had).
+ */
+function pricingModel(probe: Model, workers: number): Model {
+  if (workers <= 1 || probe.backend.name === 'js') return probe;
+  const kind = probe.backend.name.startsWith('wasm') ? 'wasm' : 'auto';
+  const m = new Model(probe.spec, createBackend(kind, { threads: 1 }));
+  m.params.set(probe.params);
+  return m;
+}
+
+/** The batch sizes with a seed that reached the target (only their time needs a price; all when none did). */
+function reachedSizes(sizes: ReadonlyArray<{ batchSize: number }>, runs: readonly RunRecord[], target: number): number[] {
+  const hit = sizes.filter((s) => runs.some((r) => r.batchSize === s.batchSize && !r.diverged && examplesToTarget(r.points, target) > 0));
+  return (hit.length > 0 ? hit : sizes).map((s) => s.batchSize);
 }
 
 /**

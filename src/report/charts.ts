@@ -90,7 +90,6 @@ export function compareSummaryCharts(compare: CompareResult): ReportChart[] {
       spec: secondsToTargetSpec(compare),
     });
   }
-  out.push(...scalingCharts(compare));
   const dist = has((s) => s.distanceToFullBatch ?? s.distanceToOptimum) ? distanceSpec(compare) : undefined;
   if (dist) {
     const opt = compare.optimum;
@@ -199,6 +198,7 @@ export function studyCharts(result: StudyResult): ReportChart[] {
   const all = [
     ...compareCurveCharts(result.compare),
     ...compareSummaryCharts(result.compare),
+    ...scalingCharts(result.compare),
     ...(studyTune(result) ? tuneCharts(studyTune(result)!) : []),
     ...(result.lrRange ? lrRangeCharts(result.lrRange) : []),
     ...(result.noise ? noiseCharts(result.noise) : []),

@@ -42,7 +42,7 @@ export interface CompareOptions extends SweepOptions {
   /**
    * Prices of an update by batch size: a profile to use (e.g. measured earlier, or a fixed one in
    * tests), false for none (time to target is then only the measured wall time). Default: a
-   * pricingProfile of the compared batch sizes, timed after the sweep (7 interleaved rounds, median).
+   * pricingProfile of the compared batch sizes, timed after the sweep (9 interleaved rounds, the fastest per batch size).
    */
   throughput?: ThroughputProfile | false;
 }

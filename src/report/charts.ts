@@ -85,7 +85,7 @@ export function compareSummaryCharts(compare: CompareResult): ReportChart[] {
     out.push({
       id: 'seconds-to-target', section: 'by-batch-size', title: 'Seconds to reach the target loss',
       caption: priced
-        ? `Time until the validation loss first fell to ${formatNumber(compare.targetLoss)}, priced: the exact number of updates to the first evaluation at or below it, times this machine's seconds per update at that batch size from the throughput profile (timed after the sweep, median of ${compare.throughput?.repeats ?? '?'} repeats). The counts are the same for a seed on any machine, so only the profile depends on the machine's load. Lower is faster; "not reached" means no seed got there within the budget.`
+        ? `Time until the validation loss first fell to ${formatNumber(compare.targetLoss)}, priced: the exact number of updates to the first evaluation at or below it, times this machine's seconds per update at that batch size from the throughput profile (timed after the sweep on one kernel thread as the trials ran, the fastest of ${compare.throughput?.repeats ?? '?'} interleaved rounds). The counts are the same for a seed on any machine, so only the profile depends on the machine's load. Lower is faster; "not reached" means no seed got there within the budget.`
         : `Training seconds until the validation loss first fell to ${formatNumber(compare.targetLoss)} (read at evaluation points, so up to one interval late). Lower is faster; "not reached" means no seed got there within the budget.`,
       spec: secondsToTargetSpec(compare),
     });

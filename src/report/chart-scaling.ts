@@ -36,18 +36,22 @@ function seedDots(compare: CompareResult): Array<{ batchSize: number; steps: num
 export function updatesToTargetSpec(compare: CompareResult, fit: CriticalBatchResult = scalingFit(compare)): TopLevelSpec | undefined {
   const pts = criticalPoints(compare, compare.targetLoss).filter((p) => p.reached > 0 && pos(p.steps));
   if (pts.length === 0 || !Number.isFinite(compare.targetLoss)) return undefined;
-  const b0 = pts[0]!; const sizes = compare.summary.map((s) => s.batchSize);
-  const span = logSpan(Math.min(...sizes), Math.max(...sizes));
-  const lines = span.map((b) => ({ batchSize: b, steps: b0.steps * b0.batchSize / b, kind: 'perfect scaling' }));
-  if (pos(fit.sMin) && Number.isFinite(fit.bCrit)) lines.push(...span.map((b) => ({ batchSize: b, steps: fit.sMin * (1 + fit.bCrit / b), kind: `fit S_min (1 + ${formatNumber(fit.bCrit)}/B)` })));
+  const b0 = pts[0]!; const reached = pts.map((p) => p.batchSize);
+  const span = logSpan(Math.min(...reached) / 2, Math.max(...reached) * 2);
+  const perfect = span.map((b) => ({ batchSize: b, steps: b0.steps * b0.batchSize / b }));
+  const fitted = pos(fit.sMin) && Number.isFinite(fit.bCrit) ? span.map((b) => ({ batchSize: b, steps: fit.sMin * (1 + fit.bCrit / b) })) : [];
   const x = { field: 'batchSize', type: 'quantitative' as const, title: 'batch size (log scale)', scale: { type: 'log' as const, nice: false }, axis: { format: '~s' } };
   const y = { field: 'steps', type: 'quantitative' as const, title: 'updates to target (log)', scale: { type: 'log' as const }, axis: { format: '~s' } };
-  const kinds = [...new Set(lines.map((l) => l.kind))];
+  const label = (rows: Array<{ batchSize: number; steps: number }>, text: string, color: string, dy: number): Layers[number] => ({
+    data: { values: [{ ...rows[rows.length - 1]!, text }] }, mark: { type: 'text', align: 'right', dy, color }, encoding: { x, y, text: { field: 'text' } },
+  });
   const layers: Layers = [
-    { data: { values: lines }, mark: { type: 'line', strokeWidth: 2, clip: true }, encoding: { x, y, color: { field: 'kind', type: 'nominal', title: null, scale: { domain: kinds, range: [GREY, ORANGE] } }, strokeDash: { field: 'kind', type: 'nominal', legend: null, scale: { domain: kinds, range: [[6, 4], [1, 0]] } } } },
+    { data: { values: perfect }, mark: { type: 'line', strokeWidth: 2, strokeDash: [6, 4], color: GREY }, encoding: { x, y } },
+    label(perfect, 'perfect scaling', '#555', 14),
     { data: { values: seedDots(compare) }, mark: { type: 'point', filled: true, size: 30, color: GREY, opacity: 0.6 }, encoding: { x, y } },
     { data: { values: pts.map((p) => ({ batchSize: p.batchSize, steps: p.steps })) }, mark: { type: 'point', filled: true, size: 90, color: BLUE }, encoding: { x, y } },
   ];
+  if (fitted.length) layers.splice(2, 0, { data: { values: fitted }, mark: { type: 'line', strokeWidth: 2, color: ORANGE }, encoding: { x, y } }, label(fitted, `S_min (1 + ${formatNumber(fit.bCrit)}/B)`, '#8a5a00', -8));
   return { description: 'updates to the target loss against batch size with perfect scaling and the fitted S_min (1 + B_crit/B)', width: CHART_WIDTH, height: CHART_HEIGHT, config: VL_CONFIG, layer: layers };
 }
 

@@ -37,10 +37,11 @@ describe('scaling charts', () => {
     const spec = updatesToTargetSpec(c)! as { layer: Layer[] };
     const enc = spec.layer[0]!.encoding!;
     assert.equal(enc['x']!.scale!.type, 'log'); assert.equal(enc['y']!.scale!.type, 'log');
-    const lines = spec.layer[0]!.data!.values!;
-    const kinds = new Set(lines.map((l) => l['kind']));
-    assert.ok(kinds.has('perfect scaling') && [...kinds].some((k) => String(k).startsWith('fit S_min')));
-    const perfect = lines.filter((l) => l['kind'] === 'perfect scaling');
+    const texts = spec.layer.flatMap((l) => l.data?.values ?? []).map((v) => v['text']).filter((t) => t !== undefined);
+    assert.deepEqual(texts, ['perfect scaling', `S_min (1 + ${fit.bCrit.toPrecision(3).replace(/\.?0+$/, '')}/B)`]);
+    const perfect = spec.layer[0]!.data!.values!;
+    const sMinLine = spec.layer[2]!.data!.values!;
+    for (const l of sMinLine) assert.ok(Math.abs((l['steps'] as number) - fit.sMin * (1 + fit.bCrit / (l['batchSize'] as number))) < 1e-6);
     for (const l of perfect) assert.ok(Math.abs((l['steps'] as number) * (l['batchSize'] as number) - 900 * 4) < 1e-6, 'S x B constant: doubling the batch halves the updates');
     assert.match(await renderSvg(spec as never), /^<svg/);
   });

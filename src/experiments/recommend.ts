@@ -24,7 +24,7 @@ export function withinNoise(r: Row, best: Row, metric: CompareResult['metric']):
  * of whose seeds diverged (when any such exists). Among them, the one with the least time to the
  * target validation loss (see chooseTarget) wins, where time = updates to target (an exact count,
  * deterministic for a seed) x this machine's seconds per update at that batch size from the
- * throughput profile (see rankByTime; ties within 1.2x go to the lower final loss). The measured
+ * throughput profile (see rankByTime; ties within 1.5x go to the lower final loss). The measured
  * wall time is reported beside it, flagged when the two disagree by more than 2x. Evidence
  * sentences: the target rule, time to target with 90 % bootstrap intervals over seeds, the
  * quality test (or, with fewer than 3 seeds, that no noise claim can be made), stability,

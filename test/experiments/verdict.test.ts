@@ -6,7 +6,7 @@ import { compare } from '../../src/experiments/compare.js';
 import { chooseTarget } from '../../src/experiments/target.js';
 import { pricedTimes } from '../../src/experiments/time-to-target.js';
 import { examplesToTarget, secondsToTarget, summarise, updatesToTarget } from '../../src/experiments/summary.js';
-import { medianTime, rankByTime } from '../../src/experiments/rank-time.js';
+import { medianTime, rankByTime, TIE_FACTOR } from '../../src/experiments/rank-time.js';
 import { Rng } from '../../src/core/rng.js';
 import type { CompareResult, NoisePrediction, Point, RunRecord, ThroughputProfile } from '../../src/experiments/records.js';
 import { logisticRegression } from '../../src/nn/models.js';
@@ -80,11 +80,15 @@ describe('the verdict', () => {
     assert.match(recommend(undefined, c).evidence.join(' '), /disagree by more than 2x/);
   });
 
-  it('treats times within 1.2x as a tie and breaks it by final loss, not by the clock', () => {
+  it('treats times within 1.5x as a tie and breaks it by final loss, not by the clock', () => {
     const c = result(runs(() => 0), profile({ 8: 1e-4, 32: 1.5e-4, 128: 5e-4 }));
     const k = rankByTime(c.summary);
     assert.equal(k.basis, 'priced');
-    assert.ok(k.tied.every((r) => k.time(r) <= 1.2 * Math.min(...c.summary.map(k.time).filter(Number.isFinite))));
+    assert.equal(TIE_FACTOR, 1.5);
+    assert.ok(k.tied.every((r) => k.time(r) <= TIE_FACTOR * Math.min(...c.summary.map(k.time).filter(Number.isFinite))));
+    const tied = rankByTime(result(runs(() => 0), profile({ 8: 1e-4, 32: 1.5e-4, 128: 3.4e-4 })).summary);
+    assert.deepEqual(tied.tied.map((r) => r.batchSize).sort((a, b) => a - b), [32, 128], '128 within 1.5x of 32');
+    assert.equal(tied.chosen!.batchSize, 128, 'the tie goes to the lower final loss (128 ends lower after the same 4000 updates)');
     assert.equal(medianTime([1, NaN, 3]), 3); assert.ok(Number.isNaN(medianTime([1, NaN, NaN])));
   });
 

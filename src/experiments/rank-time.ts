@@ -11,6 +11,14 @@ type Row = CompareResult['summary'][number];
  */
 export const TIE_FACTOR = 1.5;
 
+/**
+ * Priced times under this many seconds are a tie whatever their ratio: there the seconds per
+ * update are microseconds, which a loaded machine's profile cannot rank (ionosphere: batch size
+ * 32 moved 1.9x between runs, Pima 128 2.8x), and a difference of a fraction of 0.1 s of
+ * training matters to nobody waiting for it.
+ */
+export const TIME_FLOOR_SECONDS = 0.1;
+
 export interface TimeRanking {
   /** The fastest row, or undefined when no row reached the target. */
   chosen: Row | undefined;
@@ -38,7 +46,8 @@ export function medianTime(values: readonly number[]): number {
  * The fastest of `pool` to the target. Time is the priced time to target (per seed, updates to
  * target x the profile's seconds per update) when the pool's rows have one, else the measured
  * wall time (results without a profile); a row's time is its median over seeds, a seed that
- * never reached the target counting as infinitely slow. Rows within TIE_FACTOR of the fastest are
+ * never reached the target counting as infinitely slow. Rows within TIE_FACTOR of the fastest
+ * (or, when the fastest is under TIME_FLOOR_SECONDS, all rows under it) are
  * tied, and the tie goes to the lowest mean final validation loss, then to the fewest updates to
  * target: counts that do not depend on the machine, so a tie cannot flip with its load.
  */
@@ -48,7 +57,7 @@ export function rankByTime(pool: readonly Row[]): TimeRanking {
   const timed = pool.filter((r) => Number.isFinite(time(r)));
   if (timed.length === 0) return { chosen: undefined, basis: 'none', tied: [], time };
   const fastest = Math.min(...timed.map(time));
-  const tied = timed.filter((r) => time(r) <= TIE_FACTOR * fastest);
+  const tied = timed.filter((r) => time(r) <= Math.max(TIE_FACTOR * fastest, TIME_FLOOR_SECONDS));
   const chosen = tied.reduce((x, y) => (better(y, x) ? y : x));
   return { chosen, basis: priced ? 'priced' : 'wall', tied, time };
 }

@@ -92,6 +92,14 @@ describe('the verdict', () => {
     assert.equal(medianTime([1, NaN, 3]), 3); assert.ok(Number.isNaN(medianTime([1, NaN, NaN])));
   });
 
+  it('ties every batch size whose priced time is under 0.1 s and picks the lowest final loss', () => {
+    const c = result(runs(() => 0), profile({ 8: 1e-5, 32: 3e-6, 128: 2e-5 }));
+    const rec = recommend(undefined, c);
+    const lowest = [...c.summary].sort((a, b) => a.finalValLoss.mean - b.finalValLoss.mean)[0]!;
+    assert.equal(rec.batchSize, lowest.batchSize);
+    assert.match(rec.evidence.join(' '), /under 0.1 s of priced training, too little for the timings to rank/);
+  });
+
   it('makes no noise claim with fewer than 3 seeds, and states the target rule', () => {
     const two = runs((_b, _s, u) => u).filter((r) => r.seed <= 2);
     const c = { ...result(two, steady), seeds: [1, 2] };

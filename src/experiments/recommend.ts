@@ -88,7 +88,9 @@ function timeSentence(c: CompareResult, r: Row, pool: Row[], k: TimeRanking): st
   }
   const u = r.updatesToTarget; const n = u.values.filter(Number.isFinite).length; const all = u.values.length;
   const of = n < all ? `${n} of ${all} seeds reached it; ` : '';
-  const among = pool.length > 1 ? `the fastest of the ${pool.length} batch sizes whose final validation ${c.metric} is ${kept}` : `the only batch size whose final validation ${c.metric} is ${kept}`;
+  const among = pool.length === 1 ? `the only batch size whose final validation ${c.metric} is ${kept}`
+    : k.tied.length > 1 ? `tied for fastest (see below) among the ${pool.length} batch sizes whose final validation ${c.metric} is ${kept}`
+      : `the fastest of the ${pool.length} batch sizes whose final validation ${c.metric} is ${kept}`;
   const counts = `after ${fmt(u.mean)} updates (${fmt(r.examplesToTarget.mean)} examples; ${of}mean over the ${n} seed${n === 1 ? '' : 's'} that did${interval(r.intervals?.updatesToTarget)})`;
   const time = k.basis === 'priced'
     ? `which this machine's throughput profile prices at ${fmt(k.time(r))} s (median over seeds; ${fmt(r.secondsPerUpdate ?? NaN)} s per update at this batch size; mean ${fmt(r.pricedSecondsToTarget?.mean ?? NaN)} s${interval(r.intervals?.pricedSecondsToTarget, ' s')})`

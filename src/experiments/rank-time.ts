@@ -1,4 +1,4 @@
-// Ranking batch sizes by time to target: priced time (exact updates x profiled seconds/update), ties (within 1.5x) by final loss.
+// Ranking batch sizes by time to target: priced time (exact updates x profiled seconds/update), ties (within 1.5x, or all under 0.1 s) by fewest updates.
 import type { CompareResult } from './records.js';
 
 type Row = CompareResult['summary'][number];
@@ -48,8 +48,11 @@ export function medianTime(values: readonly number[]): number {
  * wall time (results without a profile); a row's time is its median over seeds, a seed that
  * never reached the target counting as infinitely slow. Rows within TIE_FACTOR of the fastest
  * (or, when the fastest is under TIME_FLOOR_SECONDS, all rows under it) are
- * tied, and the tie goes to the lowest mean final validation loss, then to the fewest updates to
- * target: counts that do not depend on the machine, so a tie cannot flip with its load.
+ * tied, and the tie goes to the fewest updates to target (mean over seeds), then to the lowest
+ * mean final validation loss: counts that do not depend on the machine, so a tie cannot flip with
+ * its load. Fewest updates, because at equal time it is the setting that parallel hardware can
+ * speed up further (Shallue et al. 2018), and because the candidates' final quality is already
+ * indistinguishable (choosing by final loss there would rank seed noise).
  */
 export function rankByTime(pool: readonly Row[]): TimeRanking {
   const priced = pool.some((r) => Number.isFinite(r.pricedSecondsToTarget?.mean));
@@ -63,7 +66,7 @@ export function rankByTime(pool: readonly Row[]): TimeRanking {
 }
 
 function better(a: Row, b: Row): boolean {
-  const la = a.finalValLoss.mean; const lb = b.finalValLoss.mean;
-  if (la !== lb) return la < lb;
-  return a.updatesToTarget.mean < b.updatesToTarget.mean;
+  const ua = a.updatesToTarget.mean; const ub = b.updatesToTarget.mean;
+  if (ua !== ub) return ua < ub;
+  return a.finalValLoss.mean < b.finalValLoss.mean;
 }

@@ -24,7 +24,7 @@ export function withinNoise(r: Row, best: Row, metric: CompareResult['metric']):
  * of whose seeds diverged (when any such exists). Among them, the one with the least time to the
  * target validation loss (see chooseTarget) wins, where time = updates to target (an exact count,
  * deterministic for a seed) x this machine's seconds per update at that batch size from the
- * throughput profile (see rankByTime; ties within 1.5x, or all under 0.1 s, go to the lower final loss). The measured
+ * throughput profile (see rankByTime; ties within 1.5x, or all under 0.1 s, go to the fewest updates). The measured
  * wall time is reported beside it, flagged when the two disagree by more than 2x. Evidence
  * sentences: the target rule, time to target with 90 % bootstrap intervals over seeds, the
  * quality test (or, with fewer than 3 seeds, that no noise claim can be made), stability,
@@ -110,7 +110,7 @@ function tieSentence(c: CompareResult, r: Row, k: TimeRanking): string {
   const others = k.tied.filter((x) => x !== r).map(label).join(' and ');
   const all = k.tied.every((x) => k.time(x) <= TIME_FLOOR_SECONDS);
   const why = all ? `also reached the target in under ${TIME_FLOOR_SECONDS} s of priced training, too little for the timings to rank or for the difference to matter` : `${k.tied.length > 2 ? 'were' : 'was'} within ${TIE_FACTOR}x of the fastest time, a tie at the profile's precision`;
-  return `${others} ${why}; the tie went to the lowest final validation loss (${fmt(r.finalValLoss.mean)}).`;
+  return `${others} ${why}; the tie went to the fewest updates to the target (${fmt(r.updatesToTarget.mean)}).`;
 }
 
 function fasterButWorse(c: CompareResult, chosen: Row, rows: Row[], close: Row[], k: TimeRanking): string {

@@ -1,28 +1,51 @@
-// Terminal output of the sweep commands: the recommendation, the per-batch-size summary, the exit status.
+// Terminal output of the sweep commands: the summary table, the evidence, then the one recommendation last.
 import { join } from 'node:path';
 import type { StudyResult } from '../experiments/records.js';
 import { EXIT } from './run-command.js';
 import { formatNumber } from './format.js';
 
-/** Prints the recommendation and summary table to stderr (or JSON to stdout). */
+/** The per-batch-size table: final quality, exact updates to target, priced and measured seconds to it. */
+function summaryTable(result: StudyResult): string[] {
+  const c = result.compare;
+  const metric = c.metric === 'accuracy' ? 'val acc' : 'val mse';
+  const cell = (v: number | undefined, w = 10): string => (v !== undefined && Number.isFinite(v) ? formatNumber(v) : '-').padEnd(w);
+  return [
+    `  batch    lr         val loss   ${metric.padEnd(9)}  updates    priced s   wall s`,
+    ...c.summary.map((s) => {
+      const reached = Number.isFinite(s.updatesToTarget.mean);
+      return `  ${String(s.requested === 'full' ? `full(${s.batchSize})` : s.batchSize).padEnd(8)} ${formatNumber(s.learningRate).padEnd(10)} ${cell(s.finalValLoss.mean)} ${cell(s.finalValMetric.mean)} ${reached ? `${cell(s.updatesToTarget.mean)} ${cell(s.pricedSecondsToTarget?.mean)} ${cell(s.secondsToTarget.mean, 0)}${s.timesDisagree ? ' (>2x off)' : ''}` : 'target not reached'}`;
+    }),
+  ];
+}
+
+/**
+ * Prints the summary table, the evidence and the noise-scale cross-check to stderr (or JSON to
+ * stdout), ending with the one recommendation and the command that opens the report.
+ */
 export function printRecommendation(result: StudyResult, files: string[], json: boolean, quiet: boolean): void {
   const r = result.recommendation; const c = result.compare;
   const partial = result.partial === true || c.partial === true;
   if (json) {
     process.stdout.write(JSON.stringify({
-      recommendation: r.none ? null : r, ...(r.none ? { noRecommendation: r.none, evidence: r.evidence } : {}), files, seconds: result.seconds, partial,
-      summary: c.summary.map((s) => ({ batchSize: s.batchSize, requested: s.requested, learningRate: s.learningRate, finalValLoss: s.finalValLoss.mean, finalValMetric: s.finalValMetric.mean, secondsToTarget: s.secondsToTarget.mean })),
+      recommendation: r.none ? null : r, ...(r.none ? { noRecommendation: r.none, evidence: r.evidence } : {}), target: { loss: c.targetLoss, rule: c.target?.rule ?? c.targetRule }, files, seconds: result.seconds, partial,
+      summary: c.summary.map((s) => ({
+        batchSize: s.batchSize, requested: s.requested, learningRate: s.learningRate, finalValLoss: s.finalValLoss.mean, finalValMetric: s.finalValMetric.mean,
+        updatesToTarget: s.updatesToTarget.mean, examplesToTarget: s.examplesToTarget.mean, secondsPerUpdate: s.secondsPerUpdate ?? null,
+        pricedSecondsToTarget: s.pricedSecondsToTarget?.mean ?? null, secondsToTarget: s.secondsToTarget.mean, timesDisagree: s.timesDisagree ?? false,
+        intervals: s.intervals ?? null,
+      })),
     }) + '\n');
   }
   if (quiet) return;
-  const metric = c.metric === 'accuracy' ? 'val acc' : 'val mse';
-  const head = r.none ? `No recommendation: ${r.none === 'diverged' ? 'every run diverged' : 'no run finished'}` : `Recommendation: batch size ${r.batchSize}, learning rate ${formatNumber(r.learningRate)}`;
+  const html = files.find((f) => f.endsWith('index.html'));
   const lines = [
-    '', head,
-    ...r.evidence.map((e) => `  - ${e}`), `  Compared: ${r.compared}`, '',
-    `  batch    lr         val loss   ${metric.padEnd(9)}  s to target`,
-    ...c.summary.map((s) => `  ${String(s.requested === 'full' ? `full(${s.batchSize})` : s.batchSize).padEnd(8)} ${formatNumber(s.learningRate).padEnd(10)} ${formatNumber(s.finalValLoss.mean).padEnd(10)} ${formatNumber(s.finalValMetric.mean).padEnd(10)} ${Number.isFinite(s.secondsToTarget.mean) ? s.secondsToTarget.mean.toFixed(3) : 'not reached'}`),
-    '', `Report: ${files.join(', ')} (${result.seconds.toFixed(1)} s${partial ? ', cancelled: partial results' : ''})`, '',
+    '', ...summaryTable(result), '',
+    `  Target: ${c.target?.rule ?? formatNumber(c.targetLoss)}`,
+    ...r.evidence.map((e) => `  - ${e}`), `  Compared: ${r.compared}`,
+    ...(r.crossCheck ? [`  Cross-check: ${r.crossCheck.text}.`] : []),
+    `  Files: ${files.join(', ')} (${result.seconds.toFixed(1)} s${partial ? ', cancelled: partial results' : ''})`, '',
+    r.none ? `No recommendation: ${r.none === 'diverged' ? 'every run diverged' : 'no run finished'}` : `Recommendation: batch size ${r.batchSize}, learning rate ${formatNumber(r.learningRate)}`,
+    ...(html ? [`open ${html}`] : []), '',
   ];
   process.stderr.write(lines.join('\n'));
 }

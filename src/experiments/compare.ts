@@ -8,7 +8,13 @@ import {
   checkBudget, checkLearningRate, defaultEvalEvery, seedList, splitForSweep, uniqueBatchSizes,
   probeModel, type ModelSource, type SweepOptions, type SplitData,
 } from './setup.js';
-import { bestValLoss, examplesToTarget, relativeDistance, secondsToTarget, summarise, updatesToTarget } from './summary.js';
+import { examplesToTarget, relativeDistance, secondsToTarget, summarise, updatesToTarget } from './summary.js';
+import { chooseTarget } from './target.js';
+import type { ThroughputProfile } from './throughput.js';
+import { pricingProfile } from './price-profile.js';
+import { Model } from '../nn/model.js';
+import { createBackend } from '../kernels/select.js';
+import { pricedTimes } from './time-to-target.js';
 import type { Budget, TrialSettings } from './trial.js';
 import { tuneWith, type TuneOptions } from './tune.js';
 import { convexOptimum } from './optimum.js';
@@ -31,8 +37,14 @@ export interface CompareOptions extends SweepOptions {
   seeds?: number | number[];
   /** Examples between evaluations. Default: 20-40 points per run (see defaultEvalEvery). */
   evalEvery?: number;
-  /** The validation loss runs are timed to. Default: 1.1 x the lowest validation loss any run reached. */
+  /** The validation loss runs are timed to. Default: within 2 % of the best final validation loss (see chooseTarget). */
   targetLoss?: number;
+  /**
+   * Prices of an update by batch size: a profile to use (e.g. measured earlier, or a fixed one in
+   * tests), false for none (time to target is then only the measured wall time). Default: a
+   * pricingProfile of the compared batch sizes, timed after the sweep (9 interleaved rounds, the fastest per batch size).
+   */
+  throughput?: ThroughputProfile | false;
 }
 
 /**
@@ -43,9 +55,11 @@ export interface CompareOptions extends SweepOptions {
  * Summary per batch size, over seeds: final validation loss and metric; seconds, examples and
  * updates until the validation loss first reached the target; and for convex models the relative
  * distance ||w - w_full|| / ||w_full|| of each run's final weights from the full-batch run's
- * (same seed) - near 0 when both converged to the one optimum. The default target is
- * max over non-diverged runs of (min over the run's points of valLoss): the loosest loss every
- * non-diverged run reached, so each has a time to target. Diverged runs stop and are kept.
+ * (same seed) - near 0 when both converged to the one optimum. The default target is within
+ * 2 % of the best final validation loss over all runs and seeds, never one the untrained model
+ * meets (see chooseTarget). Time to target is priced: exact updates to the target x seconds per
+ * update from a throughput profile timed after the sweep (see pricedTimes); the measured wall
+ * time is kept beside it. Diverged runs stop and are kept.
  */
 export async function compare(makeModel: ModelSource, data: Dataset, options: CompareOptions = {}): Promise<CompareResult> {
   const o = options;
@@ -76,9 +90,15 @@ export async function compare(makeModel: ModelSource, data: Dataset, options: Co
     progress.addTotal(settings.length);
     const out = await exec.run(settings, progress, o.signal);
     const runs = out.runs.filter((r): r is RunRecord => r !== undefined);
-    const targetLoss = target ?? nearBest(runs);
+    const chosen = chooseTarget(runs, target);
+    const targetLoss = chosen.loss;
     const optimum = exec.convex ? optimumOf(makeModel, split, seeds[0]!, runs, n) : undefined;
-    const summary = sizes.map((s, i) => summariseBatchSize(runs, s, lrs[i]!, targetLoss, exec.convex ? n : undefined));
+    const profile = o.throughput === false || out.partial ? undefined
+      : o.throughput ?? pricingProfile(pricingModel(probeModel(makeModel, seeds[0]!, split), exec.workers), split.train, reachedSizes(sizes, runs, targetLoss), o.optimizer ? { optimizer: o.optimizer } : {});
+    const summary = sizes.map((s, i) => ({
+      ...summariseBatchSize(runs, s, lrs[i]!, targetLoss, exec.convex ? n : undefined),
+      ...pricedTimes(runs.filter((r) => r.batchSize === s.batchSize), s.batchSize, targetLoss, profile, seeds[0]!),
+    }));
     if (optimum) {
       summary.forEach((row) => {
         row.distanceToOptimum = summarise(runs.filter((r) => r.batchSize === row.batchSize)
@@ -88,12 +108,31 @@ export async function compare(makeModel: ModelSource, data: Dataset, options: Co
     return {
       kind: 'compare', metric: exec.metric, batchSizes: sizes.map((s) => s.requested), seeds, runs, summary,
       ...(optimum ? { optimum: { converged: optimum.converged, iterations: optimum.iterations, loss: optimum.loss, gradNorm: optimum.gradNorm, startGradNorm: optimum.startGradNorm } } : {}),
-      targetLoss, targetRule: target === undefined ? 'near-best' : 'given',
+      targetLoss, targetRule: chosen.kind, target: chosen, ...(profile ? { throughput: profile } : {}),
       ...describe(exec, budget, evalEvery, tuned), ...(out.partial ? { partial: true } : {}),
     };
   } finally {
     await exec.close();
   }
+}
+
+/**
+ * The model the profile times: trials on worker threads run their kernels on one thread each,
+ * so with workers > 1 the probe is rebuilt on a one-thread backend of the same kind (the main
+ * thread's default splits large products over threads, a different speed than the trials had).
+ */
+function pricingModel(probe: Model, workers: number): Model {
+  if (workers <= 1 || probe.backend.name === 'js') return probe;
+  const kind = probe.backend.name.startsWith('wasm') ? 'wasm' : 'auto';
+  const m = new Model(probe.spec, createBackend(kind, { threads: 1 }));
+  m.params.set(probe.params);
+  return m;
+}
+
+/** The batch sizes with a seed that reached the target (only their time needs a price; all when none did). */
+function reachedSizes(sizes: ReadonlyArray<{ batchSize: number }>, runs: readonly RunRecord[], target: number): number[] {
+  const hit = sizes.filter((s) => runs.some((r) => r.batchSize === s.batchSize && !r.diverged && examplesToTarget(r.points, target) > 0));
+  return (hit.length > 0 ? hit : sizes).map((s) => s.batchSize);
 }
 
 /**
@@ -129,18 +168,6 @@ function optimumOf(source: ModelSource, split: SplitData, seed: number, runs: re
   const full = runs.find((r) => r.batchSize === n && !r.diverged && r.finalParams);
   if (full?.finalParams) model.params.set(full.finalParams);
   return convexOptimum(model, split.train);
-}
-
-/**
- * The default target: within 10 % of the lowest validation loss any run reached,
- * 1.1 x min over runs of their best validation loss. A batch size that never gets that close
- * has no time to target (NaN), which is itself evidence; the loosest best of all runs would be
- * set by the slowest batch size (often full batch) and reached by the others almost at once.
- */
-export const TARGET_FACTOR = 1.1;
-function nearBest(runs: readonly RunRecord[]): number {
-  const bests = runs.filter((r) => !r.diverged && r.points.length > 0).map((r) => bestValLoss(r.points));
-  return bests.length ? TARGET_FACTOR * Math.min(...bests) : NaN;
 }
 
 function summariseBatchSize(
@@ -182,6 +209,6 @@ function emptyResult(
   return {
     kind: 'compare', metric: exec.metric, batchSizes: sizes.map((s) => s.requested), seeds, runs: [],
     summary: sizes.map((s) => summariseBatchSize([], s, tuned?.bestPerBatchSize.find((b) => b.batchSize === s.batchSize)?.learningRate ?? NaN, NaN, undefined)),
-    targetLoss: NaN, targetRule: 'near-best', ...describe(exec, budget, evalEvery, tuned), partial: true,
+    targetLoss: NaN, targetRule: 'none', ...describe(exec, budget, evalEvery, tuned), partial: true,
   };
 }

@@ -6,11 +6,11 @@ import type { CompareResult, Point } from './records.js';
 /** Steps and examples one batch size needed to reach the target loss (mean over the seeds that did). */
 export interface CriticalPoint {
   batchSize: number;
-  /** Updates S to the target (interpolated between evaluation points), mean over seeds. */
+  /** Updates S to the target (first evaluation point at or below it), mean over seeds. */
   steps: number;
   /** Training examples E to the target, mean over seeds. */
   examples: number;
-  /** Training seconds to the target (interpolated likewise), mean over seeds. */
+  /** Measured training seconds to the target, mean over seeds. */
   seconds: number;
   /** Seeds that reached the target, and seeds run. */
   reached: number;
@@ -36,24 +36,16 @@ export interface CriticalBatchResult {
 }
 
 /**
- * The first moment a run's validation loss reached `target`, interpolating linearly (in
- * updates and examples) between the last point above the target and the first at or below
- * it, so batch sizes evaluated at coarse intervals are not penalised by a whole interval.
- * Undefined when the run never reached it.
+ * The first evaluation point after at least one update at which a run's validation loss was at
+ * or below `target`: exact counts of updates and examples (no interpolation, so the same seed
+ * gives the same counts on any machine) and the measured seconds there. The point at 0 updates
+ * never counts. Undefined when the run never reached it.
  */
 export interface Crossing { steps: number; examples: number; seconds: number }
 
 export function crossing(points: readonly Point[], target: number): Crossing | undefined {
-  for (let k = 0; k < points.length; k++) {
-    const p = points[k]!;
-    if (!(p.valLoss <= target)) continue;
-    const q = points[k - 1];
-    if (!q || !(q.valLoss > p.valLoss)) return { steps: p.updates, examples: p.examplesSeen, seconds: p.trainSeconds };
-    const f = (q.valLoss - target) / (q.valLoss - p.valLoss);
-    const at = (a: number, b: number): number => a + f * (b - a);
-    return { steps: at(q.updates, p.updates), examples: at(q.examplesSeen, p.examplesSeen), seconds: at(q.trainSeconds, p.trainSeconds) };
-  }
-  return undefined;
+  const p = points.find((q) => q.updates > 0 && q.valLoss <= target);
+  return p ? { steps: p.updates, examples: p.examplesSeen, seconds: p.trainSeconds } : undefined;
 }
 
 /** Per batch size of a comparison (at its summary learning rate): mean steps and examples to `target`. */

@@ -2,10 +2,15 @@
 import type { CriticalBatchResult } from './critical-batch.js';
 import type { NoiseScaleResult, NoiseTrackCost, NoiseTrackPoint } from './noise-scale.js';
 import type { ThroughputProfile } from './throughput.js';
+import type { TargetChoice } from './target.js';
+import type { PricedTimes } from './time-to-target.js';
 
 export type { CriticalBatchResult, CriticalPoint } from './critical-batch.js';
 export type { NoiseScaleResult, NoiseTrackCost, NoiseTrackPoint } from './noise-scale.js';
 export type { ThroughputProfile, ThroughputRow } from './throughput.js';
+export type { TargetChoice } from './target.js';
+export type { PricedTimes } from './time-to-target.js';
+export type { Interval } from './bootstrap.js';
 
 /** The validation metric a study ranks by: accuracy for classifiers, mse for regression. */
 export type MetricName = 'accuracy' | 'mse';
@@ -62,7 +67,7 @@ export interface CompareResult {
     learningRate: number;
     finalValLoss: Spread;
     finalValMetric: Spread;
-    /** Seconds of training to first reach `targetLoss` (NaN when never reached), over seeds. */
+    /** Measured wall seconds of training to first reach `targetLoss` (NaN when never reached), over seeds. */
     secondsToTarget: Spread;
     examplesToTarget: Spread;
     updatesToTarget: Spread;
@@ -70,11 +75,19 @@ export interface CompareResult {
     distanceToFullBatch?: Spread;
     /** Convex models: relative distance ||w - w*|| / ||w*|| of the final weights from the training-loss optimum w*. */
     distanceToOptimum?: Spread;
-  }>;
+  } & Partial<PricedTimes>>;
   /** The validation loss all batch sizes are timed to reach. */
   targetLoss: number;
-  /** How targetLoss was chosen: given by the caller, or 1.1 x the lowest validation loss any run reached. */
-  targetRule?: 'given' | 'near-best';
+  /**
+   * How targetLoss was chosen: 'near-best-final' (within 2 % of the best final loss over all runs),
+   * 'best-final' (the best final loss: the untrained model met the 2 % target), 'none' (no
+   * meaningful target), 'given'; 'near-best' (1.1 x the lowest loss any run reached) in older files.
+   */
+  targetRule?: 'given' | 'near-best' | 'near-best-final' | 'best-final' | 'none';
+  /** The target with the numbers behind it and the rule in words (see chooseTarget). */
+  target?: TargetChoice;
+  /** This machine's seconds per update by batch size, timed after the sweep in isolation; prices time to target. */
+  throughput?: ThroughputProfile;
   /**
    * Convex models small enough to solve: the full-batch optimum w* of the training loss, found
    * by line-search gradient descent; `converged` false means the gradient did not vanish (e.g.
@@ -178,6 +191,14 @@ export interface Recommendation {
    * any run finished. batchSize and learningRate are then only those of the first batch size.
    */
   none?: 'diverged' | 'cancelled';
+  /** The target rule in words. */
+  target?: string;
+  /** What time to target was ranked by: priced (updates x profiled seconds per update), measured wall time, or nothing reached. */
+  timeBasis?: 'priced' | 'wall' | 'none';
+  /** Seeds per batch size; with fewer than 3 no claim about seed-to-seed noise is made. */
+  seeds?: number;
+  /** The noise-scale model's pick set beside the verdict as a cross-check (not a second verdict). */
+  crossCheck?: { batchSize: number; ratio: number; agree: boolean; text: string };
 }
 
 /** The whole of `minibatch study`, as written to results.json (schema version in `schema`). */

@@ -8,7 +8,7 @@ import { lrRangeTest } from './lr-range.js';
 import { DEFAULT_OPTIMIZER } from './optimizer-spec.js';
 import { criticalBatch, fitCriticalBatch } from './critical-batch.js';
 import { noiseScale, noiseScaleTracker } from './noise-scale.js';
-import { noisePrediction, noRecommendation, recommend } from './recommend.js';
+import { crossCheck, noisePrediction, noRecommendation, recommend } from './recommend.js';
 import type { CompareResult, NoiseStudy, Recommendation, StudyResult } from './records.js';
 import { isSpecSource, splitForSweep, type ModelSource, type SweepOptions, type TrialLabel } from './setup.js';
 import { throughputProfile } from './throughput.js';
@@ -71,9 +71,7 @@ export interface StudyOptions {
  *    among those within noise of the best final metric;
  * 4. (unless `noiseScale: false`) the noise-scale stage (see noiseStage): B_simple over a
  *    training run, B_crit from the learning curves, the throughput profile, and the
- *    noise-scale model's predicted time to target, set beside the recommendation of stage 3.
- * `source` is a ModelSpec (runs may go to worker threads) or a function (seed) => Model, e.g.
- * copies of an imported model so every run starts from its weights (runs in this thread).
+import { crossCheck, noisePrediction, noRecommendation, recommend } from './recommend.js';
  */
 export async function study(source: ModelSource, data: Dataset, o: StudyOptions = {}): Promise<StudyResult> {
   const spec = isSpecSource(source) ? source : source(0).spec;
@@ -159,6 +157,8 @@ export function studyResult(
   const rows = parts.compare.summary.some((r) => Number.isFinite(r.finalValMetric.mean));
   const recommendation = rows ? recommend(tuned, parts.compare, parts.lrRange)
     : noRecommendation(tuned, parts.compare, partial && parts.compare.runs.every((r) => !r.diverged) ? 'cancelled' : 'diverged');
+  const check = parts.noise && !recommendation.none ? crossCheck(recommendation, parts.noise.prediction) : undefined;
+  if (check) recommendation.crossCheck = check;
   const classes = data.classCount();
   return {
     schema: 'minibatch-study/1',

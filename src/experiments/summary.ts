@@ -20,18 +20,19 @@ export function summarise(values: readonly number[]): Spread {
 }
 
 /**
- * The first point after at least one update whose validation loss is at or below `target`, or
- * undefined. The starting point (0 updates) never counts as reaching a target: a run that
- * starts below it has still to show that training keeps it there.
+ * The first evaluation point after at least one update whose validation loss is at or below
+ * `target`, or undefined. The point at 0 updates (the untrained model) never counts: a target
+ * "reached" before training says nothing about the batch size. No interpolation: the answer is
+ * an exact count, late by at most one evaluation interval.
  */
 export function firstPointAtTarget(points: readonly Point[], target: number): Point | undefined {
   return points.find((p) => p.updates > 0 && p.valLoss <= target);
 }
 
 /**
- * Seconds of training (evaluation excluded) until a run's validation loss first reached
- * `target`, read at the run's evaluation points (no interpolation between them, so the
- * answer is late by at most one evaluation interval); NaN when it never did.
+ * Measured seconds of training (evaluation excluded) until a run's validation loss first reached
+ * `target` (see firstPointAtTarget); NaN when it never did. A wall-clock reading: it varies with
+ * the machine's load; the verdict uses the priced time (see pricedTimes) instead.
  */
 export function secondsToTarget(points: readonly Point[], target: number): number {
   return firstPointAtTarget(points, target)?.trainSeconds ?? NaN;

@@ -17,15 +17,17 @@ export function finalMetricSpec(compare: CompareResult): TopLevelSpec {
 }
 
 /**
- * Seconds of training until the validation loss first reached the study's target loss, per
- * batch size: mean over the seeds that reached it, a bar over their range, and "not reached"
- * for batch sizes where no seed did. Log y when the times span more than 1.5 decades.
+ * Seconds until the validation loss first reached the study's target loss, per batch size:
+ * the priced time (updates x profiled seconds per update) when the comparison has it, else the
+ * measured training seconds; mean over the seeds that reached it, a bar over their range, and
+ * "not reached" for batch sizes where no seed did. Log y when the times span more than 1.5 decades.
  */
 export function secondsToTargetSpec(compare: CompareResult): TopLevelSpec {
-  const rows = spreadRows(compare, (s) => s.secondsToTarget);
+  const priced = compare.summary.some((s) => s.pricedSecondsToTarget);
+  const rows = spreadRows(compare, (s) => (priced ? s.pricedSecondsToTarget ?? s.secondsToTarget : s.secondsToTarget));
   const logY = spansDecades(rows.flatMap((r) => [r.min, r.max]));
   return spreadSpec(compare, rows, {
-    yTitle: 'seconds to target' + (logY ? ' (log)' : ''), logY, markMissing: 'not reached',
+    yTitle: (priced ? 'priced seconds to target' : 'seconds to target') + (logY ? ' (log)' : ''), logY, markMissing: 'not reached',
     description: 'training seconds to reach the target validation loss by batch size',
   });
 }

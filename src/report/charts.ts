@@ -6,11 +6,13 @@ import { curveRows, spreadRows } from './chart-data.js';
 import { lossCurveSpec, type CurveAxis } from './chart-curves.js';
 import { distanceSpec, finalMetricSpec, secondsToTargetSpec } from './chart-summary.js';
 import { bestLrSpec, lrRangeSpec, tuneHeatmapSpec } from './chart-tuning.js';
+import { scalingFit, tradeoffSpec, updatesToTargetSpec } from './chart-scaling.js';
 import { formatNumber } from './format.js';
 
 export { lossCurveSpec, type CurveAxis } from './chart-curves.js';
 export { distanceSpec, finalMetricSpec, secondsToTargetSpec } from './chart-summary.js';
 export { bestLrSpec, lrRangeSpec, tuneHeatmapSpec } from './chart-tuning.js';
+export { tradeoffSpec, updatesToTargetSpec } from './chart-scaling.js';
 
 /** One chart of the report: a stable id, its section, a title, a "how to read" caption, the spec. */
 export interface ReportChart {
@@ -78,10 +80,13 @@ export function compareSummaryCharts(compare: CompareResult): ReportChart[] {
       spec: finalMetricSpec(compare),
     });
   }
-  if (has((s) => s.secondsToTarget)) {
+  if (has((s) => s.pricedSecondsToTarget ?? s.secondsToTarget)) {
+    const priced = compare.summary.some((s) => s.pricedSecondsToTarget);
     out.push({
       id: 'seconds-to-target', section: 'by-batch-size', title: 'Seconds to reach the target loss',
-      caption: `Training seconds until the validation loss first fell to ${formatNumber(compare.targetLoss)} (read at evaluation points, so up to one interval late). Lower is faster; "not reached" means no seed got there within the budget.`,
+      caption: priced
+        ? `Time until the validation loss first fell to ${formatNumber(compare.targetLoss)}, priced: the exact number of updates to the first evaluation at or below it, times this machine's seconds per update at that batch size from the throughput profile (timed after the sweep on one kernel thread as the trials ran, the fastest of ${compare.throughput?.repeats ?? '?'} interleaved rounds). The counts are the same for a seed on any machine, so only the profile depends on the machine's load. Lower is faster; "not reached" means no seed got there within the budget.`
+        : `Training seconds until the validation loss first fell to ${formatNumber(compare.targetLoss)} (read at evaluation points, so up to one interval late). Lower is faster; "not reached" means no seed got there within the budget.`,
       spec: secondsToTargetSpec(compare),
     });
   }
@@ -96,6 +101,29 @@ export function compareSummaryCharts(compare: CompareResult): ReportChart[] {
         ? `How far each batch size's final weights are from the minimiser w* of the training loss, relative to its size: ||w - w*|| / ||w*||, with the bar over seeds. w* was found by full-batch gradient descent with line search (${opt.iterations} steps, gradient norm ${formatNumber(opt.gradNorm)} from ${formatNumber(opt.startGradNorm)}${opt.converged ? ', converged' : ', NOT converged: the loss may have no finite minimiser, e.g. separable classes'}). A convex model has one optimum: distances near 0 mean the batch size converged to it; a floor that grows as the batch shrinks is the gradient noise of small batches at this learning rate.`
         : 'How far each batch size\'s final weights are from the full-batch run\'s, relative to the size of those: ||w - w_full|| / ||w_full||, with the bar over seeds. A convex model has one optimum, so a large distance means the runs have not converged to it yet, or that gradient noise keeps small-batch weights moving around it unless the learning rate is lowered. (The optimum itself was not computed: the problem is too large for a quick full-batch solve.)',
       spec: dist,
+    });
+  }
+  return out;
+}
+
+/** Updates to target by batch size and the E-S trade-off (none when no batch size reached the target). */
+export function scalingCharts(compare: CompareResult): ReportChart[] {
+  const fit = scalingFit(compare); const out: ReportChart[] = [];
+  const bc = Number.isFinite(fit.bCrit) ? `B_crit = ${formatNumber(fit.bCrit)}` : `no B_crit (${fit.note ?? 'no fit'})`;
+  const steps = updatesToTargetSpec(compare, fit);
+  if (steps) {
+    out.push({
+      id: 'updates-to-target', section: 'by-batch-size', title: 'Updates to the target by batch size',
+      caption: `Both axes logarithmic (Shallue et al. 2018). Blue dots: updates to the target, mean over the seeds that reached it (grey: each seed). Dashed: perfect scaling, where doubling the batch halves the updates. Orange: the fit S = S_min (1 + B_crit/B) of McCandlish et al. (2018), ${bc}. Batch sizes on the dashed line use every extra example fully; where the dots flatten towards S_min, larger batches buy few fewer updates.`,
+      spec: steps,
+    });
+  }
+  const tradeoff = tradeoffSpec(compare, fit);
+  if (tradeoff) {
+    out.push({
+      id: 'examples-vs-updates', section: 'by-batch-size', title: 'Examples against updates to the target (the E-S trade-off)',
+      caption: `Each dot is a batch size: the examples and the updates it needed to reach the target (mean over seeds). The orange curve is the fitted trade-off (S/S_min - 1)(E/E_min - 1) = 1 and the green diamond ${bc}, where S = 2 S_min and E = 2 E_min. Left of it (larger batches) each halving of the updates costs about twice the examples; right of it (smaller batches) more updates save few examples.`,
+      spec: tradeoff,
     });
   }
   return out;
@@ -170,6 +198,7 @@ export function studyCharts(result: StudyResult): ReportChart[] {
   const all = [
     ...compareCurveCharts(result.compare),
     ...compareSummaryCharts(result.compare),
+    ...scalingCharts(result.compare),
     ...(studyTune(result) ? tuneCharts(studyTune(result)!) : []),
     ...(result.lrRange ? lrRangeCharts(result.lrRange) : []),
     ...(result.noise ? noiseCharts(result.noise) : []),

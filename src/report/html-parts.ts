@@ -15,8 +15,10 @@ export function recommendationHtml(result: StudyResult): string {
   return `<section class="recommend" id="recommendation">
 <h2>Recommendation</h2>
 ${choice}
+${r.target ? `<p class="compared"><strong>Target:</strong> ${esc(r.target)}.</p>` : ''}
 ${evidence ? `<ul class="evidence">${evidence}</ul>` : ''}
 <p class="compared"><strong>What was compared:</strong> ${esc(r.compared)}</p>
+${r.crossCheck ? `<p class="compared"><strong>Cross-check:</strong> ${esc(r.crossCheck.text)}.</p>` : ''}
 </section>`;
 }
 
@@ -41,7 +43,7 @@ export function setupHtml(result: StudyResult): string {
     ['Batch sizes', esc(batchKeys(c).map((k) => k.label).join(', '))],
     ['Seeds', esc(c.seeds.join(', '))],
     ['Budget', esc(budgetText(c))],
-    ['Target loss', `${esc(formatNumber(c.targetLoss))} (${c.targetRule === 'near-best' ? '1.1 \u00d7 the lowest validation loss any run reached; every batch size is timed to reach it' : 'the validation loss every batch size is timed to reach'})`],
+    ['Target loss', `${esc(formatNumber(c.targetLoss))} (${c.target ? esc(c.target.rule) : c.targetRule === 'near-best' ? '1.1 \u00d7 the lowest validation loss any run reached; every batch size is timed to reach it' : 'the validation loss every batch size is timed to reach'})`],
     ['Study time', esc(formatSeconds(result.seconds))],
   );
   return `<section id="setup"><h2>What was run</h2><dl class="setup">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl></section>`;
@@ -76,7 +78,8 @@ function describeOptimizer(opt: unknown): string {
 export function summaryTableHtml(compare: CompareResult, recommended: number): string {
   const hasDist = compare.summary.some((s) => s.distanceToFullBatch);
   const hasOpt = compare.summary.some((s) => s.distanceToOptimum);
-  const head = ['batch size', 'learning rate', 'final val loss', `final val ${compare.metric}`, 'seconds to target',
+  const priced = compare.summary.some((s) => s.pricedSecondsToTarget);
+  const head = ['batch size', 'learning rate', 'final val loss', `final val ${compare.metric}`, ...(priced ? ['priced seconds to target'] : []), priced ? 'wall seconds to target' : 'seconds to target',
     'examples to target', 'updates to target', ...(hasDist ? ['distance to full batch'] : []), ...(hasOpt ? ['distance to optimum'] : []), 'diverged runs'];
   const body = batchKeys(compare).map((k) => {
     const s = compare.summary.find((x) => x.batchSize === k.batchSize && x.requested === k.requested);
@@ -87,6 +90,7 @@ export function summaryTableHtml(compare: CompareResult, recommended: number): s
     const cells = [
       k.label, formatNumber(s.learningRate), formatMeanSd(s.finalValLoss.mean, s.finalValLoss.sd),
       formatMeanSd(s.finalValMetric.mean, s.finalValMetric.sd),
+      ...(priced ? [reached && s.pricedSecondsToTarget ? `${formatMeanSd(s.pricedSecondsToTarget.mean, s.pricedSecondsToTarget.sd)}${s.timesDisagree ? ' (wall >2x off)' : ''}` : 'not reached'] : []),
       reached ? `${formatMeanSd(s.secondsToTarget.mean, s.secondsToTarget.sd)}${of}` : 'not reached',
       reached ? formatCount(s.examplesToTarget.mean) : '\u2014', reached ? formatCount(s.updatesToTarget.mean) : '\u2014',
       ...(hasDist ? [s.distanceToFullBatch ? formatMeanSd(s.distanceToFullBatch.mean, s.distanceToFullBatch.sd) : '\u2014'] : []),
@@ -96,7 +100,7 @@ export function summaryTableHtml(compare: CompareResult, recommended: number): s
     const cls = k.batchSize === recommended ? ' class="chosen"' : '';
     return `<tr${cls}>${cells.map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`;
   }).join('\n');
-  return `<p class="table-note">Each batch size at its learning rate: mean \u00b1 sd over seeds. The highlighted row is the recommendation. Seconds, examples and updates to the target loss are averaged over the seeds that reached it.</p>
+  return `<p class="table-note">Each batch size at its learning rate: mean \u00b1 sd over seeds. The highlighted row is the recommendation. Seconds, examples and updates to the target loss are averaged over the seeds that reached it; priced seconds are the exact updates to the target times this machine's seconds per update from the throughput profile (what the recommendation ranks), wall seconds what the clock read during the sweep.</p>
 <div class="table-wrap"><table>
 <thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead>
 <tbody>
@@ -111,13 +115,13 @@ ${body}
 export function noiseSummaryHtml(result: StudyResult): string {
   const n = result.noise; if (!n) return '';
   const p = n.prediction;
-  const same = p.batchSize === result.recommendation.batchSize;
-  const head = same
-    ? `The noise-scale model agrees: batch size <strong>${esc(String(p.batchSize))}</strong> has the least predicted time to the target.`
-    : `The noise-scale model would pick batch size <strong>${esc(String(p.batchSize))}</strong> with learning rate <strong>${esc(formatNumber(p.learningRate))}</strong>${p.warmupSteps ? ` and ${esc(formatCount(p.warmupSteps))} warmup updates` : ''}; the measured comparison above stays the main recommendation.`;
+  const check = result.recommendation.crossCheck;
+  const head = check
+    ? `${esc(check.text[0]!.toUpperCase() + check.text.slice(1))}. The measured comparison above is the recommendation; this model only checks it.`
+    : `The noise-scale model could not be calibrated (no batch size reached the target), so it checks nothing here.`;
   return `
 <section class="recommend" id="noise-model">
-<h2>Beside it: the noise-scale model</h2>
+<h2>Cross-check: the noise-scale model</h2>
 <p class="choice">${head}</p>
 <ul class="evidence">${p.evidence.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>
 </section>`;

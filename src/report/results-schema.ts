@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type {
   CompareResult, CriticalBatchResult, CriticalPoint, LrRangeResult, NoisePrediction, NoiseScaleResult, NoiseStudy, NoiseTrackCost,
   NoiseTrackPoint, Point, PredictionRow, Recommendation, RunRecord, Spread, StudyResult, ThroughputProfile, ThroughputRow, TuneCell, TuneResult,
+  Interval, TargetChoice,
 } from '../experiments/records.js';
 
 /** The schema version this code writes and reads. */
@@ -72,12 +73,30 @@ const tune = z.looseObject({
   partial: z.boolean().optional(),
 } satisfies Shape<TuneResult>);
 
+const throughputRow = z.looseObject({
+  batchSize: positiveInt, secondsPerUpdate: nonNegative, examplesPerSecond: measured, updatesPerRepeat: positiveInt, batchBytes: count,
+} satisfies Shape<ThroughputRow>);
+
+const throughput = z.looseObject({
+  kind: z.literal('throughput'), backend: z.string(), rows: z.array(throughputRow), peakExamplesPerSecond: measured,
+  knee: measured, kneeFraction: positive, fixedBytes: count, repeats: positiveInt, seconds: nonNegative,
+} satisfies Shape<ThroughputProfile>);
+
+const interval = z.looseObject({
+  lo: measured, hi: measured, level: measured, resamples: count, n: count,
+} satisfies Shape<Interval>);
+
 const summaryRow = z.looseObject({
   batchSize: positiveInt, requested, learningRate: measured,
   finalValLoss: spread, finalValMetric: spread,
   secondsToTarget: spread, examplesToTarget: spread, updatesToTarget: spread,
   distanceToFullBatch: spread.optional(),
   distanceToOptimum: spread.optional(),
+  secondsPerUpdate: measured.optional(), pricedSecondsToTarget: spread.optional(), reached: count.optional(), finished: count.optional(),
+  wallOverPriced: measured.optional(), timesDisagree: z.boolean().optional(),
+  intervals: z.looseObject({
+    pricedSecondsToTarget: interval, updatesToTarget: interval, finalValLoss: interval, finalValMetric: interval,
+  }).optional(),
 } satisfies Shape<CompareResult['summary'][number]>);
 
 const compare = z.looseObject({
@@ -85,7 +104,12 @@ const compare = z.looseObject({
   batchSizes: z.array(requested), seeds: z.array(seed), runs: z.array(run),
   summary: z.array(summaryRow),
   targetLoss: measured,
-  targetRule: z.enum(['given', 'near-best']).optional(),
+  targetRule: z.enum(['given', 'near-best', 'near-best-final', 'best-final', 'none']).optional(),
+  target: z.looseObject({
+    loss: measured, kind: z.enum(['near-best-final', 'best-final', 'given', 'none']), margin: measured, bestFinal: measured,
+    untrained: measured, meaningful: z.boolean(), rule: z.string(),
+  } satisfies Shape<TargetChoice>).optional(),
+  throughput: throughput.optional(),
   optimum: z.object({ converged: z.boolean(), iterations: z.number(), loss: measured, gradNorm: measured, startGradNorm: measured }).optional(),
   budget: z.union([
     z.looseObject({ epochs: positive }), z.looseObject({ examples: positiveInt }), z.looseObject({ seconds: positive }),
@@ -113,6 +137,8 @@ const lrRange = z.looseObject({
 const recommendation = z.looseObject({
   batchSize: positiveInt, learningRate: measured, evidence: z.array(z.string()), compared: z.string(),
   none: z.enum(['diverged', 'cancelled']).optional(),
+  target: z.string().optional(), timeBasis: z.enum(['priced', 'wall', 'none']).optional(), seeds: count.optional(),
+  crossCheck: z.looseObject({ batchSize: positiveInt, ratio: measured, agree: z.boolean(), text: z.string() }).optional(),
 } satisfies Shape<Recommendation>);
 
 const noiseMethod = z.enum(['exact', 'two-batch']);
@@ -140,15 +166,6 @@ const critical = z.looseObject({
   targetLoss: measured, points: z.array(criticalPoint), sMin: measured, eMin: measured, bCrit: measured,
   rmsRelError: measured, method: z.string(), note: z.string().optional(),
 } satisfies Shape<CriticalBatchResult>);
-
-const throughputRow = z.looseObject({
-  batchSize: positiveInt, secondsPerUpdate: nonNegative, examplesPerSecond: measured, updatesPerRepeat: positiveInt, batchBytes: count,
-} satisfies Shape<ThroughputRow>);
-
-const throughput = z.looseObject({
-  kind: z.literal('throughput'), backend: z.string(), rows: z.array(throughputRow), peakExamplesPerSecond: measured,
-  knee: measured, kneeFraction: positive, fixedBytes: count, repeats: positiveInt, seconds: nonNegative,
-} satisfies Shape<ThroughputProfile>);
 
 const predictionRow = z.looseObject({
   batchSize: positiveInt, steps: measured, secondsPerUpdate: measured, seconds: measured,

@@ -47,9 +47,10 @@ function pt(updates: number, examplesSeen: number, valLoss: number, trainSeconds
 }
 
 describe('crossing and criticalBatch', () => {
-  it('interpolates linearly between the last point above the target and the first at or below it', () => {
+  it('reads exact counts at the first point at or below the target, never interpolated, never at 0 updates', () => {
     const c = crossing([pt(0, 0, 2), pt(10, 100, 1), pt(20, 200, 0.5)], 0.75)!;
-    assert.deepEqual([c.steps, c.examples, +c.seconds.toFixed(12)], [15, 150, 0.15]);
+    assert.deepEqual([c.steps, c.examples], [20, 200]);
+    assert.equal(crossing([pt(0, 0, 0.1), pt(10, 100, 1)], 0.5), undefined);
     assert.equal(crossing([pt(0, 0, 2)], 0.5), undefined);
   });
 

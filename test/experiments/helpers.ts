@@ -38,7 +38,7 @@ export function linearData(rows: number, features = 3, seed = 5, noise = 0.1): D
   return Dataset.fromArrays(x, y, { features: Array.from({ length: features }, (_, j) => `f${j}`) });
 }
 
-const TIMING = new Set(['trainSeconds', 'secondsToTarget', 'workers']);
+const TIMING = new Set(['trainSeconds', 'secondsToTarget', 'workers', 'pricedSecondsToTarget', 'secondsPerUpdate', 'wallOverPriced', 'timesDisagree', 'throughput']);
 
 /** A JSON copy of a record without its wall-clock fields (and the worker count). */
 export function withoutTiming(v: unknown): unknown {

@@ -30,7 +30,7 @@ describe('renderReport', () => {
 
   it('holds one inline <svg> per chart and every chart title', () => {
     const charts = studyCharts(result);
-    assert.equal(charts.length, 14);
+    assert.equal(charts.length, 16);
     assert.equal(html.split('<svg').length - 1, charts.length);
     for (const c of charts) assert.ok(html.includes(`<h3>${c.title}</h3>`), `missing chart title ${c.title}`);
     assert.equal(html.split('How to read this chart:').length - 1, charts.length);
@@ -68,7 +68,7 @@ describe('renderReport', () => {
   it('leaves out the tuning and range-test charts when the study has none', async () => {
     const bare = { ...studyFixture(), tune: undefined, lrRange: undefined };
     const out = (await renderReport(bare)).html;
-    assert.equal(out.split('<svg').length - 1, 11);
+    assert.equal(out.split('<svg').length - 1, 13);
     assert.ok(!out.includes('id="learning-rate"'));
   });
 

@@ -67,10 +67,6 @@ Examples:
         const files = await writeReportFiles(o.out, result);
         printRecommendation(result, files, o.json === true, o.quiet === true);
         sweepExitStatus(result, o.out, o.quiet === true);
-        const p = result.noise?.prediction;
-        if (p && o.quiet !== true) {
-          process.stderr.write([`Beside it, the noise-scale model: batch size ${p.batchSize}, learning rate ${p.learningRate.toPrecision(3)} (B_simple/B_crit ${p.agreement})`, ...p.evidence.map((e) => `  - ${e}`), ''].join('\n'));
-        }
       } finally {
         progress.stop(); cancel.dispose(); await s.executor?.close();
       }

@@ -35,13 +35,13 @@ export type { EarlyStoppingOptions } from './train/early-stopping.js';
 export { saveModel, loadModel } from './platform/node/model-file.js';
 export { compare, learningRateFor, type CompareOptions } from './experiments/compare.js';
 export { tune, logGrid, defaultLearningRates, type TuneOptions } from './experiments/tune.js';
-export { lrRangeTest, type LrRangeOptions } from './experiments/lr-range.js';
-export { recommend } from './experiments/recommend.js';
+export { lrRangeTest, type LrRangeOptions } from './experiments/probes/lr-range.js';
+export { recommend } from './experiments/analysis/recommend.js';
 export { study, studyResult, type StudyOptions, type StudyStage } from './experiments/study.js';
-export { summarise } from './experiments/summary.js';
-export { optimizerFromSpec, type OptimizerChoice } from './experiments/optimizer-spec.js';
-export type { ModelSource, SweepOptions, TrialLabel, ProgressCallback } from './experiments/setup.js';
-export type { Budget } from './experiments/trial.js';
+export { summarise } from './experiments/analysis/summary.js';
+export { optimizerFromSpec, type OptimizerChoice } from './experiments/run/optimizer-spec.js';
+export type { ModelSource, SweepOptions, TrialLabel, ProgressCallback } from './experiments/run/setup.js';
+export type { Budget } from './experiments/run/trial.js';
 export type {
   Point, RunRecord, Spread, CompareResult, TuneCell, TuneResult, LrRangeResult, Recommendation, StudyResult, MetricName,
 } from './experiments/records.js';
@@ -55,7 +55,7 @@ export { scalingFromStats, type RowSource, type StreamCsvOptions, type ColumnSta
 export { streamCsv, MAX_STREAM_LINE } from './platform/node/stream-csv.js';
 export { writeBinaryCache, openBinaryCache } from './platform/node/binary-cache.js';
 export { SweepJournal, withSweepJournal } from './platform/node/sweep-journal.js';
-export type { TrialJournal } from './experiments/sweep-journal.js';
+export type { TrialJournal } from './experiments/run/sweep-journal.js';
 export type { OptimizerState } from './optim/optimizer.js';
 export type { SamplerState } from './data/batch-sampler.js';
 export type { RngState } from './core/rng.js';
@@ -63,10 +63,10 @@ export { PerExample, perExampleGradient, type GradientMoments } from './nn/per-e
 export {
   noiseScale, noiseScaleTracker, NoiseScaleEma, defaultTwoBatchSizes,
   type NoiseMethod, type NoiseScaleOptions, type NoiseScaleResult, type NoiseTrackOptions, type NoiseTrackPoint, type NoiseTrackCost, type NoiseTracker,
-} from './experiments/noise-scale.js';
-export { criticalBatch, criticalPoints, fitCriticalBatch, crossing, fitSMin, predictedSteps, type CriticalBatchResult, type CriticalPoint } from './experiments/critical-batch.js';
-export { throughputProfile, powersOfTwo, batchBytes, kneeOf, secondsPerUpdateAt, type ThroughputOptions, type ThroughputProfile, type ThroughputRow } from './experiments/throughput.js';
-export { noisePrediction, type NoisePredictionInput } from './experiments/recommend.js';
+} from './experiments/probes/noise-scale.js';
+export { criticalBatch, criticalPoints, fitCriticalBatch, crossing, fitSMin, predictedSteps, type CriticalBatchResult, type CriticalPoint } from './experiments/analysis/critical-batch.js';
+export { throughputProfile, powersOfTwo, batchBytes, kneeOf, secondsPerUpdateAt, type ThroughputOptions, type ThroughputProfile, type ThroughputRow } from './experiments/probes/throughput.js';
+export { noisePrediction, type NoisePredictionInput } from './experiments/analysis/recommend.js';
 export { noiseStage } from './experiments/study.js';
 export type { NoiseStudy, NoisePrediction, PredictionRow } from './experiments/records.js';
 export { noiseCharts, NOISE_SECTION } from './report/charts.js';
@@ -78,4 +78,4 @@ export { toTfjs, TFJS_WEIGHTS_FILE, type TfjsArtifacts } from './interop/tfjs-ex
 export { modelFromTfjs, isTfjsModelJson, tfjsWeightPaths } from './interop/tfjs-import.js';
 export { toOnnx, ONNX_OPSET, ONNX_INPUT, ONNX_OUTPUT } from './interop/onnx-export.js';
 export { redisExecutor, startTrialWorker, redactUrl, type RedisExecutor, type RedisExecutorOptions, type TrialWorker, type TrialWorkerOptions } from './platform/node/queue/index.js';
-export type { JobExecutor, JobHooks } from './experiments/job-executor.js';
+export type { JobExecutor, JobHooks } from './experiments/run/job-executor.js';

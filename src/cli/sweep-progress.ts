@@ -1,6 +1,6 @@
 // Progress of a sweep on stderr: trials done, running and time left, per stage.
 import { createProgress, type Progress } from './progress.js';
-import type { TrialLabel } from '../experiments/setup.js';
+import type { TrialLabel } from '../experiments/run/setup.js';
 
 /**
  * A progress callback for sweeps: a bar per stage on a terminal, otherwise a line whenever

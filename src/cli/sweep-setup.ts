@@ -10,7 +10,7 @@ import { split } from '../data/split.js';
 import type { ModelSpec } from '../nn/model.js';
 import { ACTIVATIONS } from '../nn/models.js';
 import type { OptimizerSpec } from '../optim/optimizer.js';
-import type { ModelSource } from '../experiments/setup.js';
+import type { ModelSource } from '../experiments/run/setup.js';
 import { copies, loadInit } from './init-model.js';
 import { UsageError } from './run-command.js';
 import { redisExecutor, type RedisExecutor } from '../platform/node/queue/coordinator.js';

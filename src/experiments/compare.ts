@@ -2,22 +2,22 @@
 import { checkInt, checkNumber, show } from '../core/check.js';
 import { MinibatchError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
-import { createExecutor, Progress, type Executor } from './executor.js';
+import { createExecutor, Progress, type Executor } from './run/executor.js';
 import type { CompareResult, RunRecord, TuneResult } from './records.js';
 import {
   checkBudget, checkLearningRate, defaultEvalEvery, seedList, splitForSweep, uniqueBatchSizes,
   probeModel, type ModelSource, type SweepOptions, type SplitData,
-} from './setup.js';
-import { examplesToTarget, relativeDistance, secondsToTarget, summarise, updatesToTarget } from './summary.js';
-import { chooseTarget } from './target.js';
-import type { ThroughputProfile } from './throughput.js';
-import { pricingProfile } from './price-profile.js';
+} from './run/setup.js';
+import { examplesToTarget, relativeDistance, secondsToTarget, summarise, updatesToTarget } from './analysis/summary.js';
+import { chooseTarget } from './analysis/target.js';
+import type { ThroughputProfile } from './probes/throughput.js';
+import { pricingProfile } from './probes/price-profile.js';
 import { Model } from '../nn/model.js';
 import { createBackend } from '../kernels/select.js';
-import { pricedTimes } from './time-to-target.js';
-import type { Budget, TrialSettings } from './trial.js';
+import { pricedTimes } from './analysis/time-to-target.js';
+import type { Budget, TrialSettings } from './run/trial.js';
 import { tuneWith, type TuneOptions } from './tune.js';
-import { convexOptimum } from './optimum.js';
+import { convexOptimum } from './probes/optimum.js';
 
 export interface CompareOptions extends SweepOptions {
   /** Default [1, 8, 32, 128, 'full']; sizes that resolve to the same rows run once. */

@@ -1,16 +1,11 @@
 // The plain records experiments return and the report draws: points, runs, tuning cells, studies.
-import type { CriticalBatchResult } from './critical-batch.js';
-import type { NoiseScaleResult, NoiseTrackCost, NoiseTrackPoint } from './noise-scale.js';
-import type { ThroughputProfile } from './throughput.js';
-import type { TargetChoice } from './target.js';
-import type { PricedTimes } from './time-to-target.js';
+import type { NoiseScaleResult, NoiseTrackCost, NoiseTrackPoint } from './probes/noise-scale.js';
+import type { ThroughputProfile } from './probes/throughput.js';
+import type { Interval } from './analysis/bootstrap.js';
 
-export type { CriticalBatchResult, CriticalPoint } from './critical-batch.js';
-export type { NoiseScaleResult, NoiseTrackCost, NoiseTrackPoint } from './noise-scale.js';
-export type { ThroughputProfile, ThroughputRow } from './throughput.js';
-export type { TargetChoice } from './target.js';
-export type { PricedTimes } from './time-to-target.js';
-export type { Interval } from './bootstrap.js';
+export type { NoiseScaleResult, NoiseTrackCost, NoiseTrackPoint } from './probes/noise-scale.js';
+export type { ThroughputProfile, ThroughputRow } from './probes/throughput.js';
+export type { Interval } from './analysis/bootstrap.js';
 
 /** The validation metric a study ranks by: accuracy for classifiers, mse for regression. */
 export type MetricName = 'accuracy' | 'mse';
@@ -273,4 +268,73 @@ export interface NoiseStudy {
   prediction: NoisePrediction;
   /** Seconds the noise-scale stages took. */
   seconds: number;
+}
+
+/** Steps and examples one batch size needed to reach the target loss (mean over the seeds that did). */
+export interface CriticalPoint {
+  batchSize: number;
+  /** Updates S to the target (first evaluation point at or below it), mean over seeds. */
+  steps: number;
+  /** Training examples E to the target, mean over seeds. */
+  examples: number;
+  /** Measured training seconds to the target, mean over seeds. */
+  seconds: number;
+  /** Seeds that reached the target, and seeds run. */
+  reached: number;
+  runs: number;
+}
+
+/** The fitted trade-off S = S_min (1 + B_crit / B), E = E_min (1 + B / B_crit). */
+export interface CriticalBatchResult {
+  targetLoss: number;
+  points: CriticalPoint[];
+  /** Fewest steps any batch size could need (the limit B -> infinity). NaN without a fit. */
+  sMin: number;
+  /** Fewest examples any batch size could need (the limit B -> 0). */
+  eMin: number;
+  /** B_crit = E_min / S_min. */
+  bCrit: number;
+  /** Root mean square of the relative residuals (S_fit - S) / S over the fitted points. */
+  rmsRelError: number;
+  /** How the fit was made, in words. */
+  method: string;
+  /** Why there is no fit, when there is none. */
+  note?: string;
+}
+
+/** The chosen target with the numbers it came from and the rule in words. */
+export interface TargetChoice {
+  /** The validation loss every batch size is timed to reach (NaN when no target is meaningful). */
+  loss: number;
+  /** 'near-best-final': (1 + margin) x the best final loss; 'best-final': the stricter best final loss itself; 'given'. */
+  kind: 'near-best-final' | 'best-final' | 'given' | 'none';
+  /** The margin actually used (0 for the stricter fallback). */
+  margin: number;
+  /** Lowest over settings (batch size, learning rate) of the mean final validation loss over their finished seeds. */
+  bestFinal: number;
+  /** Lowest validation loss of an untrained model (the points at 0 updates), over seeds. */
+  untrained: number;
+  /** False when even the untrained model met the target: time to it would say nothing. */
+  meaningful: boolean;
+  /** The rule in a sentence, for the report and --json. */
+  rule: string;
+}
+
+/** The priced time-to-target fields of one batch size's summary row. */
+export interface PricedTimes {
+  /** Seconds per update at this batch size from the throughput profile (NaN without a profile). */
+  secondsPerUpdate: number;
+  /** Per seed: updates to the target x secondsPerUpdate (NaN for a seed that never reached it). */
+  pricedSecondsToTarget: Spread;
+  /** Non-diverged seeds that reached the target, and non-diverged seeds. */
+  reached: number;
+  finished: number;
+  /** Mean measured wall seconds to target / mean priced seconds (NaN when either is missing). */
+  wallOverPriced: number;
+  /** True when wallOverPriced is beyond DISAGREE_FACTOR either way. */
+  timesDisagree: boolean;
+  /** Seeded bootstrap intervals over seeds (see bootstrapMean). */
+  intervals: {
+    pricedSecondsToTarget: Interval; updatesToTarget: Interval; finalValLoss: Interval; finalValMetric: Interval;
+  };
 }

@@ -4,17 +4,17 @@ import type { Dataset } from '../data/dataset.js';
 import type { ModelSpec } from '../nn/model.js';
 import type { OptimizerSpec } from '../optim/optimizer.js';
 import { compare } from './compare.js';
-import { lrRangeTest } from './lr-range.js';
-import { DEFAULT_OPTIMIZER } from './optimizer-spec.js';
-import { criticalBatch, fitCriticalBatch } from './critical-batch.js';
-import { noiseScale, noiseScaleTracker } from './noise-scale.js';
-import { crossCheck, noisePrediction, noRecommendation, recommend } from './recommend.js';
+import { lrRangeTest } from './probes/lr-range.js';
+import { DEFAULT_OPTIMIZER } from './run/optimizer-spec.js';
+import { criticalBatch, fitCriticalBatch } from './analysis/critical-batch.js';
+import { noiseScale, noiseScaleTracker } from './probes/noise-scale.js';
+import { crossCheck, noisePrediction, noRecommendation, recommend } from './analysis/recommend.js';
 import type { CompareResult, NoiseStudy, Recommendation, StudyResult } from './records.js';
-import { isSpecSource, splitForSweep, type ModelSource, type SweepOptions, type TrialLabel } from './setup.js';
-import { throughputProfile } from './throughput.js';
-import { modelForSeed } from './trial.js';
+import { isSpecSource, splitForSweep, type ModelSource, type SweepOptions, type TrialLabel } from './run/setup.js';
+import { throughputProfile } from './probes/throughput.js';
+import { modelForSeed } from './run/trial.js';
 import { logGrid, tune } from './tune.js';
-import { optimizerAt } from './optimizer-spec.js';
+import { optimizerAt } from './run/optimizer-spec.js';
 import { fit } from '../train/fit.js';
 import { DivergenceError, MinibatchError } from '../core/errors.js';
 
@@ -71,7 +71,7 @@ export interface StudyOptions {
  *    among those within noise of the best final metric;
  * 4. (unless `noiseScale: false`) the noise-scale stage (see noiseStage): B_simple over a
  *    training run, B_crit from the learning curves, the throughput profile, and the
-import { crossCheck, noisePrediction, noRecommendation, recommend } from './recommend.js';
+import { crossCheck, noisePrediction, noRecommendation, recommend } from './analysis/recommend.js';
  */
 export async function study(source: ModelSource, data: Dataset, o: StudyOptions = {}): Promise<StudyResult> {
   const spec = isSpecSource(source) ? source : source(0).spec;

@@ -3,13 +3,13 @@ import { checkInt, checkOneOf, show } from '../core/check.js';
 import { MinibatchError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import type { OptimizerSpec } from '../optim/optimizer.js';
-import { createExecutor, Progress, type Executor } from './executor.js';
-import { asyncSuccessiveHalving, halvingPlan, rankCells, successiveHalving, type RungScore } from './halving.js';
+import { createExecutor, Progress, type Executor } from './run/executor.js';
+import { asyncSuccessiveHalving, halvingPlan, rankCells, successiveHalving, type RungScore } from './analysis/halving.js';
 import type { RunRecord, TuneCell, TuneResult } from './records.js';
-import { fitScaling } from './scaling.js';
-import { checkLearningRate, seedList, splitForSweep, uniqueBatchSizes, type ModelSource, type SweepOptions } from './setup.js';
-import { summarise } from './summary.js';
-import type { TrialSettings } from './trial.js';
+import { fitScaling } from './analysis/scaling.js';
+import { checkLearningRate, seedList, splitForSweep, uniqueBatchSizes, type ModelSource, type SweepOptions } from './run/setup.js';
+import { summarise } from './analysis/summary.js';
+import type { TrialSettings } from './run/trial.js';
 
 export interface TuneOptions extends SweepOptions {
   /** Default [1, 8, 32, 128, 'full']. */

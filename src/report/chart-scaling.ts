@@ -1,6 +1,6 @@
 // Vega-Lite specs of the batch-size scaling curves: updates to target by batch size, and the examples-updates trade-off.
 import type { TopLevelSpec } from 'vega-lite';
-import { criticalBatch, criticalPoints, fitCriticalBatch, type CriticalBatchResult } from '../experiments/critical-batch.js';
+import { criticalBatch, criticalPoints, fitCriticalBatch, type CriticalBatchResult } from '../experiments/analysis/critical-batch.js';
 import type { CompareResult } from '../experiments/records.js';
 import { formatNumber } from './format.js';
 import { CHART_HEIGHT, CHART_WIDTH, VL_CONFIG } from './theme.js';

@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { blobs } from '../../src/data/synthetic.js';
-import { asyncSuccessiveHalving, successiveHalving, type RungScore } from '../../src/experiments/halving.js';
+import { asyncSuccessiveHalving, successiveHalving, type RungScore } from '../../src/experiments/analysis/halving.js';
 import { tune } from '../../src/experiments/tune.js';
 import { mlp } from '../../src/nn/models.js';
 import { redisExecutor } from '../../src/platform/node/queue/coordinator.js';

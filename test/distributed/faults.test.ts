@@ -12,7 +12,7 @@ import { compare } from '../../src/experiments/compare.js';
 import { mlp } from '../../src/nn/models.js';
 import { redisExecutor } from '../../src/platform/node/queue/coordinator.js';
 import { splitHash } from '../../src/platform/node/queue/data-store.js';
-import { splitForSweep } from '../../src/experiments/setup.js';
+import { splitForSweep } from '../../src/experiments/run/setup.js';
 import { CLI, redisMissing, startRedis, startWorker, until, withoutTimings, type RedisServer, type WorkerProcess } from './redis.js';
 
 const missing = redisMissing();

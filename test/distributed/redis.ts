@@ -94,10 +94,17 @@ export async function until(cond: () => boolean | Promise<boolean>, ms = 20_000,
 }
 
 /** A deep copy of a result without wall-clock fields (seconds, secondsToTarget, trainSeconds...). */
+/**
+ * Fields read off a clock besides the `...seconds...` ones: the throughput profile a sweep times on
+ * its own machine, and what is derived from it (wall against priced time, and the recommendation,
+ * which ranks priced time to target).
+ */
+const TIMED = new Set(['throughput', 'wallOverPriced', 'timesDisagree', 'recommendation', 'crossCheck']);
+
 export function withoutTimings(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutTimings);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).filter(([k]) => !/seconds/i.test(k)).map(([k, x]) => [k, withoutTimings(x)]));
+    return Object.fromEntries(Object.entries(v).filter(([k]) => !/seconds/i.test(k) && !TIMED.has(k)).map(([k, x]) => [k, withoutTimings(x)]));
   }
   return v;
 }

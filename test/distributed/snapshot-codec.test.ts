@@ -1,8 +1,8 @@
 // The trial snapshot codec of the distributed worker: a mid-run snapshot through a string resumes to the same bits.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TrialRunner, type TrialSettings } from '../../src/experiments/trial.js';
-import { splitForSweep } from '../../src/experiments/setup.js';
+import { TrialRunner, type TrialSettings } from '../../src/experiments/run/trial.js';
+import { splitForSweep } from '../../src/experiments/run/setup.js';
 import { mlp } from '../../src/nn/models.js';
 import { adam } from '../../src/optim/adam.js';
 import { decodeSnapshot, encodeSnapshot } from '../../src/platform/node/queue/snapshot-codec.js';

@@ -1,9 +1,9 @@
 // Tests of the seeded bootstrap intervals over seeds.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bootstrapDifference, bootstrapMean } from '../../src/experiments/bootstrap.js';
-import { compareQuality } from '../../src/experiments/quality.js';
-import { summarise } from '../../src/experiments/summary.js';
+import { bootstrapDifference, bootstrapMean } from '../../src/experiments/analysis/bootstrap.js';
+import { compareQuality } from '../../src/experiments/analysis/quality.js';
+import { summarise } from '../../src/experiments/analysis/summary.js';
 
 describe('bootstrapMean', () => {
   it('gives the same interval for the same seed, inside the range of the values, around the mean', () => {

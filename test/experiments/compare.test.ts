@@ -4,7 +4,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { compare, learningRateFor } from '../../src/experiments/compare.js';
 import type { CompareResult, TuneResult } from '../../src/experiments/records.js';
-import { splitForSweep } from '../../src/experiments/setup.js';
+import { splitForSweep } from '../../src/experiments/run/setup.js';
 import { fit } from '../../src/train/fit.js';
 import { linearRegression, logisticRegression, mlp, modelFromSpec } from '../../src/nn/models.js';
 import { sgd } from '../../src/optim/sgd.js';

@@ -2,10 +2,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';
-import { criticalBatch, crossing, fitCriticalBatch, fitSMin, predictedSteps, type CriticalPoint } from '../../src/experiments/critical-batch.js';
-import { noisePrediction } from '../../src/experiments/recommend.js';
+import { criticalBatch, crossing, fitCriticalBatch, fitSMin, predictedSteps, type CriticalPoint } from '../../src/experiments/analysis/critical-batch.js';
+import { noisePrediction } from '../../src/experiments/analysis/recommend.js';
 import type { CompareResult, Point, RunRecord } from '../../src/experiments/records.js';
-import { summarise } from '../../src/experiments/summary.js';
+import { summarise } from '../../src/experiments/analysis/summary.js';
 
 /** Points generated from the model: S = S_min (1 + B_crit / B), E = B S, times a seeded noise factor. */
 function synthetic(sMin: number, bCrit: number, sizes: number[], noise: number, seed = 1): CriticalPoint[] {

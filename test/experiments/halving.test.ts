@@ -1,7 +1,7 @@
 // Tests of successive halving: the rung plan, the survivors it keeps, and a real small tune.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { halvingPlan, rankCells, selectSurvivors, successiveHalving, type RungScore } from '../../src/experiments/halving.js';
+import { halvingPlan, rankCells, selectSurvivors, successiveHalving, type RungScore } from '../../src/experiments/analysis/halving.js';
 import { tune } from '../../src/experiments/tune.js';
 import { logisticRegression } from '../../src/nn/models.js';
 import { MinibatchError } from '../../src/core/errors.js';

@@ -1,7 +1,7 @@
 // Tests of the learning-rate range test: the ramp, the stopping rule, and a stable, sensible suggestion.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { lrRangeTest, LR_RANGE_RULE } from '../../src/experiments/lr-range.js';
+import { lrRangeTest, LR_RANGE_RULE } from '../../src/experiments/probes/lr-range.js';
 import { linearRegression, logisticRegression } from '../../src/nn/models.js';
 import { MinibatchError } from '../../src/core/errors.js';
 import { blobs, linearData } from './helpers.js';

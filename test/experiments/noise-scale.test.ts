@@ -8,7 +8,7 @@ import { Dataset } from '../../src/data/dataset.js';
 import { loadCsv } from '../../src/platform/node/csv-file.js';
 import { applyScaling, fitScaling } from '../../src/data/scaling.js';
 import { linearRegression, logisticRegression } from '../../src/nn/models.js';
-import { NoiseScaleEma, noiseScale, noiseScaleTracker } from '../../src/experiments/noise-scale.js';
+import { NoiseScaleEma, noiseScale, noiseScaleTracker } from '../../src/experiments/probes/noise-scale.js';
 import { fit } from '../../src/train/fit.js';
 import { sgd } from '../../src/optim/sgd.js';
 

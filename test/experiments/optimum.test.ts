@@ -1,7 +1,7 @@
 // convexOptimum: full-batch descent with line search reaches the least-squares and logistic optima.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { convexOptimum } from '../../src/experiments/optimum.js';
+import { convexOptimum } from '../../src/experiments/probes/optimum.js';
 import { linearRegression, logisticRegression } from '../../src/nn/models.js';
 import { blobs, linearData } from './helpers.js';
 

@@ -1,11 +1,11 @@
 // Tests of the recommendation: fastest to target among batch sizes within noise of the best metric.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { recommend, withinNoise } from '../../src/experiments/recommend.js';
+import { recommend, withinNoise } from '../../src/experiments/analysis/recommend.js';
 import { compare } from '../../src/experiments/compare.js';
-import { lrRangeTest } from '../../src/experiments/lr-range.js';
+import { lrRangeTest } from '../../src/experiments/probes/lr-range.js';
 import type { CompareResult } from '../../src/experiments/records.js';
-import { summarise } from '../../src/experiments/summary.js';
+import { summarise } from '../../src/experiments/analysis/summary.js';
 import { logisticRegression } from '../../src/nn/models.js';
 import { MinibatchError } from '../../src/core/errors.js';
 import { blobs } from './helpers.js';

@@ -1,7 +1,7 @@
 // Tests of the learning-rate scaling fit: it recovers known exponents and names the rule.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitScaling } from '../../src/experiments/scaling.js';
+import { fitScaling } from '../../src/experiments/analysis/scaling.js';
 import { Rng } from '../../src/core/rng.js';
 
 const sizes = [1, 8, 32, 128, 512];

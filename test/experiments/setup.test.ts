@@ -1,8 +1,8 @@
 // Tests of the sweep plumbing: evaluation intervals, batch sizes, seeds, budgets, optimizers from specs.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkBudget, defaultEvalEvery, seedList, splitForSweep, uniqueBatchSizes } from '../../src/experiments/setup.js';
-import { optimizerAt, optimizerFromSpec, rebaseSchedule, specOfChoice } from '../../src/experiments/optimizer-spec.js';
+import { checkBudget, defaultEvalEvery, seedList, splitForSweep, uniqueBatchSizes } from '../../src/experiments/run/setup.js';
+import { optimizerAt, optimizerFromSpec, rebaseSchedule, specOfChoice } from '../../src/experiments/run/optimizer-spec.js';
 import { adam, adamw } from '../../src/optim/adam.js';
 import { rmsprop } from '../../src/optim/rmsprop.js';
 import { sgd } from '../../src/optim/sgd.js';

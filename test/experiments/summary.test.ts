@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   bestValLoss, examplesToTarget, geometricSpread, relativeDistance, secondsToTarget, summarise, updatesToTarget,
-} from '../../src/experiments/summary.js';
+} from '../../src/experiments/analysis/summary.js';
 import { logGrid } from '../../src/experiments/tune.js';
 import type { Point } from '../../src/experiments/records.js';
 import { MinibatchError } from '../../src/core/errors.js';

@@ -1,9 +1,9 @@
 // Tests of the target rule: near the best setting's final loss, never met by the untrained model.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseTarget } from '../../src/experiments/target.js';
-import { firstPointAtTarget, updatesToTarget } from '../../src/experiments/summary.js';
-import { crossing } from '../../src/experiments/critical-batch.js';
+import { chooseTarget } from '../../src/experiments/analysis/target.js';
+import { firstPointAtTarget, updatesToTarget } from '../../src/experiments/analysis/summary.js';
+import { crossing } from '../../src/experiments/analysis/critical-batch.js';
 import type { Point, RunRecord } from '../../src/experiments/records.js';
 
 function pt(updates: number, valLoss: number): Point {

@@ -1,7 +1,7 @@
 // The throughput profile: well-formed records (no timing thresholds), memory from shapes, the knee and interpolation.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { batchBytes, kneeOf, powersOfTwo, secondsPerUpdateAt, throughputProfile, type ThroughputRow } from '../../src/experiments/throughput.js';
+import { batchBytes, kneeOf, powersOfTwo, secondsPerUpdateAt, throughputProfile, type ThroughputRow } from '../../src/experiments/probes/throughput.js';
 import { mlp } from '../../src/nn/models.js';
 import { blobs } from './helpers.js';
 

@@ -1,8 +1,8 @@
 // Tests of the trial run loop with an injected clock: evaluation time excluded, budgets, slicing.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TrialRunner, type TrialSettings } from '../../src/experiments/trial.js';
-import { splitForSweep } from '../../src/experiments/setup.js';
+import { TrialRunner, type TrialSettings } from '../../src/experiments/run/trial.js';
+import { splitForSweep } from '../../src/experiments/run/setup.js';
 import { logisticRegression, mlp } from '../../src/nn/models.js';
 import { adam } from '../../src/optim/adam.js';
 import type { Model } from '../../src/nn/model.js';

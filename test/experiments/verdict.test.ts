@@ -1,12 +1,12 @@
 // Tests that the verdict depends only on exact counts and the throughput profile, never on a noisy wall clock.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { crossCheck, recommend } from '../../src/experiments/recommend.js';
+import { crossCheck, recommend } from '../../src/experiments/analysis/recommend.js';
 import { compare } from '../../src/experiments/compare.js';
-import { chooseTarget } from '../../src/experiments/target.js';
-import { pricedTimes } from '../../src/experiments/time-to-target.js';
-import { examplesToTarget, secondsToTarget, summarise, updatesToTarget } from '../../src/experiments/summary.js';
-import { medianTime, rankByTime, TIE_FACTOR } from '../../src/experiments/rank-time.js';
+import { chooseTarget } from '../../src/experiments/analysis/target.js';
+import { pricedTimes } from '../../src/experiments/analysis/time-to-target.js';
+import { examplesToTarget, secondsToTarget, summarise, updatesToTarget } from '../../src/experiments/analysis/summary.js';
+import { medianTime, rankByTime, TIE_FACTOR } from '../../src/experiments/analysis/rank-time.js';
 import { Rng } from '../../src/core/rng.js';
 import type { CompareResult, NoisePrediction, Point, RunRecord, ThroughputProfile } from '../../src/experiments/records.js';
 import { logisticRegression } from '../../src/nn/models.js';

@@ -14,8 +14,8 @@ import { sgd } from '../../src/optim/sgd.js';
 import { fit } from '../../src/train/fit.js';
 import { fitStream } from '../../src/train/fit-stream.js';
 import { streamCsv } from '../../src/platform/node/stream-csv.js';
-import { runJob } from '../../src/experiments/trial.js';
-import { lrRangeTest } from '../../src/experiments/lr-range.js';
+import { runJob } from '../../src/experiments/run/trial.js';
+import { lrRangeTest } from '../../src/experiments/probes/lr-range.js';
 import { binaryProblem, multiclassProblem } from '../helpers/problems.js';
 
 /**

@@ -5,7 +5,7 @@ import { compareSummaryCharts, scalingCharts, studyCharts } from '../../src/repo
 import { scalingFit, tradeoffSpec, updatesToTargetSpec } from '../../src/report/chart-scaling.js';
 import { renderSvg } from '../../src/report/render-svg.js';
 import type { CompareResult, Point, RunRecord } from '../../src/experiments/records.js';
-import { summarise, updatesToTarget, examplesToTarget } from '../../src/experiments/summary.js';
+import { summarise, updatesToTarget, examplesToTarget } from '../../src/experiments/analysis/summary.js';
 import { studyFixture } from './fixture.js';
 
 type Layer = { data?: { values?: Array<Record<string, unknown>> }; encoding?: Record<string, { scale?: { type?: string } }> };

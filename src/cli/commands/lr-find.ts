@@ -5,7 +5,7 @@ import { parseBatchSize } from '../batch-arg.js';
 import { parseIntArg } from '../numbers.js';
 import { runCommand } from '../run-command.js';
 import { formatNumber } from '../format.js';
-import { lrRangeTest } from '../../experiments/lr-range.js';
+import { lrRangeTest } from '../../experiments/probes/lr-range.js';
 
 interface LrFindOpts extends SweepArgs { batchSize: string; seeds: string; steps: string; json?: boolean; quiet?: boolean }
 

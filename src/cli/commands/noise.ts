@@ -5,8 +5,8 @@ import { parseBatchSize } from '../batch-arg.js';
 import { parseIntArg, parseNumberArg } from '../numbers.js';
 import { runCommand, UsageError } from '../run-command.js';
 import { formatNumber } from '../format.js';
-import { optimizerAt } from '../../experiments/optimizer-spec.js';
-import { noiseScale, noiseScaleTracker, type NoiseScaleResult } from '../../experiments/noise-scale.js';
+import { optimizerAt } from '../../experiments/run/optimizer-spec.js';
+import { noiseScale, noiseScaleTracker, type NoiseScaleResult } from '../../experiments/probes/noise-scale.js';
 import { modelFromSpec } from '../../nn/models.js';
 import { fit } from '../../train/fit.js';
 

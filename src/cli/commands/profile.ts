@@ -4,7 +4,7 @@ import { addSweepOptions, setUpSweep, type SweepArgs } from '../sweep-setup.js';
 import { parseIntArg, parseNumberArg } from '../numbers.js';
 import { runCommand, UsageError } from '../run-command.js';
 import { formatNumber } from '../format.js';
-import { powersOfTwo, throughputProfile } from '../../experiments/throughput.js';
+import { powersOfTwo, throughputProfile } from '../../experiments/probes/throughput.js';
 import { modelFromSpec } from '../../nn/models.js';
 
 interface ProfileOpts extends SweepArgs { batchSizes?: string; maxBatchSize?: string; repeats: string; minMs: string; json?: boolean; quiet?: boolean }

@@ -1,7 +1,7 @@
 // Installs the Node platform (kernel host, text files, trial threads, sweep journal scope): imported first by src/index.ts, the CLI and worker entries.
 import { setTextFiles } from '../../core/text-files.js';
-import { setTrialThreads } from '../../experiments/pool.js';
-import { setJournalScope } from '../../experiments/sweep-journal.js';
+import { setTrialThreads } from '../../experiments/run/pool.js';
+import { setJournalScope } from '../../experiments/run/sweep-journal.js';
 import { setKernelHost } from '../../kernels/host.js';
 import { nodeKernelHost } from './kernel-host.js';
 import { nodeJournalScope } from './sweep-journal.js';

@@ -3,7 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { MinibatchError } from '../../core/errors.js';
 import type { RunRecord } from '../../experiments/records.js';
-import type { JournalScope, TrialJournal } from '../../experiments/sweep-journal.js';
+import type { JournalScope, TrialJournal } from '../../experiments/run/sweep-journal.js';
 
 /** Largest journal read back (bytes). */
 export const MAX_JOURNAL_BYTES = 512 * 1024 * 1024;

@@ -1,10 +1,10 @@
-// Node's TrialThreads: trial worker threads from worker_threads, running src/experiments/node/trial-worker.ts.
+// Node's TrialThreads: trial worker threads from worker_threads, running src/experiments/run/node/trial-worker.ts.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ThreadListener, TrialThread, TrialThreads, WorkerInit } from '../../experiments/pool.js';
-import type { TrialJob } from '../../experiments/trial.js';
+import type { ThreadListener, TrialThread, TrialThreads, WorkerInit } from '../../experiments/run/pool.js';
+import type { TrialJob } from '../../experiments/run/trial.js';
 
-const TRIAL_WORKER = new URL('../../experiments/node/trial-worker.js', import.meta.url);
+const TRIAL_WORKER = new URL('../../experiments/run/node/trial-worker.js', import.meta.url);
 
 /** A worker_threads Worker as a TrialThread; unref'd except while it runs a job. */
 function wrap(w: Worker): TrialThread {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Point, RunRecord } from '../../../experiments/records.js';
-import type { TrialJob, TrialSettings } from '../../../experiments/trial.js';
+import type { TrialJob, TrialSettings } from '../../../experiments/run/trial.js';
 
 /** Prefix of every key (BullMQ's and ours) and the default queue name. */
 export const PREFIX = 'minibatch';

@@ -1,5 +1,5 @@
 // A trial snapshot to and from a string for Redis: typed arrays as base64 of their exact bytes, numbers through encodeJson.
-import type { TrialSnapshot } from '../../../experiments/trial.js';
+import type { TrialSnapshot } from '../../../experiments/run/trial.js';
 import { decodeJson, encodeJson } from './protocol.js';
 
 type Typed = Float32Array | Float64Array | Uint32Array;

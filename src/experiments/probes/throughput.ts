@@ -1,11 +1,11 @@
 // The throughput profile of this machine: examples/s and seconds per update by batch size, the knee, memory per batch.
-import { checkInt, checkNumber } from '../core/check.js';
-import { MinibatchError } from '../core/errors.js';
-import { Rng } from '../core/rng.js';
-import { BatchBuffer } from '../data/batch.js';
-import type { Dataset } from '../data/dataset.js';
-import { Model } from '../nn/model.js';
-import { factoryOfChoice, type OptimizerChoice } from './optimizer-spec.js';
+import { checkInt, checkNumber } from '../../core/check.js';
+import { MinibatchError } from '../../core/errors.js';
+import { Rng } from '../../core/rng.js';
+import { BatchBuffer } from '../../data/batch.js';
+import type { Dataset } from '../../data/dataset.js';
+import { Model } from '../../nn/model.js';
+import { factoryOfChoice, type OptimizerChoice } from '../run/optimizer-spec.js';
 
 export interface ThroughputOptions {
   /** Batch sizes to time. Default 1, 2, 4, ... up to the data size (the data size last). */

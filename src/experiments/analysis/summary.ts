@@ -1,5 +1,5 @@
 // Pure summaries of experiment records: spreads over seeds, time to a target loss, distances.
-import type { Point, Spread } from './records.js';
+import type { Point, Spread } from '../records.js';
 
 /**
  * Mean, sample standard deviation, min and max of the finite entries of `values`

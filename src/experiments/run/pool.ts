@@ -1,7 +1,7 @@
 // A pool of worker threads (from the platform's TrialThreads) that run trial jobs over data shared once per worker.
-import { MinibatchError, type ErrorCode } from '../core/errors.js';
-import type { Dataset } from '../data/dataset.js';
-import type { RunRecord } from './records.js';
+import { MinibatchError, type ErrorCode } from '../../core/errors.js';
+import type { Dataset } from '../../data/dataset.js';
+import type { RunRecord } from '../records.js';
 import type { TrialJob } from './trial.js';
 
 /** A dataset's arrays in SharedArrayBuffers: workers read them without a copy. */

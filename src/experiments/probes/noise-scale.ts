@@ -1,11 +1,11 @@
 // The gradient noise scale B_simple = tr(Sigma) / |G|^2: exact (per-example) and two-batch estimators, and an EMA.
-import { checkInt, checkOneOf } from '../core/check.js';
-import { MinibatchError } from '../core/errors.js';
-import { Rng } from '../core/rng.js';
-import type { Dataset } from '../data/dataset.js';
-import type { Model } from '../nn/model.js';
-import { PerExample } from '../nn/per-example.js';
-import type { BatchInfo, EpochRecord, FitCallbacks, History } from '../train/fit.js';
+import { checkInt, checkOneOf } from '../../core/check.js';
+import { MinibatchError } from '../../core/errors.js';
+import { Rng } from '../../core/rng.js';
+import type { Dataset } from '../../data/dataset.js';
+import type { Model } from '../../nn/model.js';
+import { PerExample } from '../../nn/per-example.js';
+import type { BatchInfo, EpochRecord, FitCallbacks, History } from '../../train/fit.js';
 
 export type NoiseMethod = 'exact' | 'two-batch';
 

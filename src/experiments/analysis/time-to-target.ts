@@ -1,31 +1,15 @@
 // Time to target priced by the throughput profile: exact update counts x seconds per update, with bootstrap intervals.
 import { bootstrapMean, type Interval } from './bootstrap.js';
-import type { RunRecord, Spread } from './records.js';
+import type { PricedTimes, RunRecord, Spread } from '../records.js';
+
+export type { PricedTimes } from '../records.js';
 import { firstPointAtTarget, summarise } from './summary.js';
 import { finalPoint } from './target.js';
-import { secondsPerUpdateAt, type ThroughputProfile } from './throughput.js';
+import { secondsPerUpdateAt, type ThroughputProfile } from '../probes/throughput.js';
 
 /** Measured wall time and priced time disagree when their ratio is beyond this factor either way. */
 export const DISAGREE_FACTOR = 2;
 
-/** The priced time-to-target fields of one batch size's summary row. */
-export interface PricedTimes {
-  /** Seconds per update at this batch size from the throughput profile (NaN without a profile). */
-  secondsPerUpdate: number;
-  /** Per seed: updates to the target x secondsPerUpdate (NaN for a seed that never reached it). */
-  pricedSecondsToTarget: Spread;
-  /** Non-diverged seeds that reached the target, and non-diverged seeds. */
-  reached: number;
-  finished: number;
-  /** Mean measured wall seconds to target / mean priced seconds (NaN when either is missing). */
-  wallOverPriced: number;
-  /** True when wallOverPriced is beyond DISAGREE_FACTOR either way. */
-  timesDisagree: boolean;
-  /** Seeded bootstrap intervals over seeds (see bootstrapMean). */
-  intervals: {
-    pricedSecondsToTarget: Interval; updatesToTarget: Interval; finalValLoss: Interval; finalValMetric: Interval;
-  };
-}
 
 /**
  * Prices one batch size's runs: for each seed, u = the updates made until the first evaluation

@@ -1,8 +1,8 @@
 // The recommendation: which batch size and learning rate to use, with the evidence in sentences.
-import { MinibatchError } from '../core/errors.js';
+import { MinibatchError } from '../../core/errors.js';
 import { compareQuality, MIN_SEEDS_FOR_NOISE, qualityFloor } from './quality.js';
 import { rankByTime, TIE_FACTOR, TIME_FLOOR_SECONDS, type TimeRanking } from './rank-time.js';
-import type { CompareResult, LrRangeResult, Recommendation, TuneResult } from './records.js';
+import type { CompareResult, LrRangeResult, Recommendation, TuneResult } from '../records.js';
 import { fmt } from './summary.js';
 
 export { crossCheck, noisePrediction, type NoisePredictionInput } from './noise-prediction.js';

@@ -1,18 +1,18 @@
 // The learning-rate range test (L. Smith 2015): an exponential ramp of the rate, one update per batch.
-import { checkInt, checkNumber } from '../core/check.js';
-import { MinibatchError } from '../core/errors.js';
-import { Rng } from '../core/rng.js';
-import { BatchBuffer } from '../data/batch.js';
-import { BatchSampler } from '../data/batch-sampler.js';
-import type { Dataset } from '../data/dataset.js';
-import type { Model } from '../nn/model.js';
-import type { Optimizer } from '../optim/optimizer.js';
-import { TrainLoop } from '../train/loop.js';
-import { optimizerFromSpec, specOfChoice, type OptimizerChoice } from './optimizer-spec.js';
-import type { LrRangeResult } from './records.js';
-import { isSpecSource, probeModel, resolveBatchSize, seedList, splitForSweep, type ModelSource } from './setup.js';
-import { geometricSpread } from './summary.js';
-import { modelForSeed } from './trial.js';
+import { checkInt, checkNumber } from '../../core/check.js';
+import { MinibatchError } from '../../core/errors.js';
+import { Rng } from '../../core/rng.js';
+import { BatchBuffer } from '../../data/batch.js';
+import { BatchSampler } from '../../data/batch-sampler.js';
+import type { Dataset } from '../../data/dataset.js';
+import type { Model } from '../../nn/model.js';
+import type { Optimizer } from '../../optim/optimizer.js';
+import { TrainLoop } from '../../train/loop.js';
+import { optimizerFromSpec, specOfChoice, type OptimizerChoice } from '../run/optimizer-spec.js';
+import type { LrRangeResult } from '../records.js';
+import { isSpecSource, probeModel, resolveBatchSize, seedList, splitForSweep, type ModelSource } from '../run/setup.js';
+import { geometricSpread } from '../analysis/summary.js';
+import { modelForSeed } from '../run/trial.js';
 
 export interface LrRangeOptions {
   /** Default 32. */

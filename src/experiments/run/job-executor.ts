@@ -1,6 +1,6 @@
 // The seam for running a sweep's trials elsewhere (other processes or machines): JobExecutor and its use.
-import type { Dataset } from '../data/dataset.js';
-import type { Point, RunRecord } from './records.js';
+import type { Dataset } from '../../data/dataset.js';
+import type { Point, RunRecord } from '../records.js';
 import type { TrialJob, TrialSettings } from './trial.js';
 
 /** Hooks of one JobExecutor.run call: job i started (a worker took it), reported a point, ended. */

@@ -1,10 +1,10 @@
 // Optimizers as data for trials: rebuild from an OptimizerSpec, re-based on a trial's learning rate.
-import { MinibatchError } from '../core/errors.js';
-import { adam, adamw } from '../optim/adam.js';
-import { Optimizer, type LearningRate, type OptimizerSpec } from '../optim/optimizer.js';
-import { rmsprop } from '../optim/rmsprop.js';
-import { scheduleFromSpec, type ScheduleSpec } from '../optim/schedule.js';
-import { sgd } from '../optim/sgd.js';
+import { MinibatchError } from '../../core/errors.js';
+import { adam, adamw } from '../../optim/adam.js';
+import { Optimizer, type LearningRate, type OptimizerSpec } from '../../optim/optimizer.js';
+import { rmsprop } from '../../optim/rmsprop.js';
+import { scheduleFromSpec, type ScheduleSpec } from '../../optim/schedule.js';
+import { sgd } from '../../optim/sgd.js';
 
 /**
  * How an experiment builds its optimizer for a learning rate: a factory `(lr) => Optimizer`

@@ -1,7 +1,7 @@
 // Worker-thread entry of the trial pool (Node): installs the Node platform, rebuilds the shared rows once, then runs jobs as they come.
-import '../../platform/node/install.js';
+import '../../../platform/node/install.js';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Dataset } from '../../data/dataset.js';
+import { Dataset } from '../../../data/dataset.js';
 import type { WorkerInit, WorkerReply } from '../pool.js';
 import { optimizerAt } from '../optimizer-spec.js';
 import { modelForSeed, runJob, warmUp, type TrialJob } from '../trial.js';

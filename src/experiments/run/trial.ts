@@ -1,17 +1,17 @@
 // One training run of an experiment: fit's loop, evaluated by examples seen, resumable in slices.
-import { MinibatchError } from '../core/errors.js';
-import { BatchBuffer } from '../data/batch.js';
-import { BatchSampler, type SamplerState } from '../data/batch-sampler.js';
-import type { Dataset } from '../data/dataset.js';
-import { Rng } from '../core/rng.js';
-import { STAT } from '../nn/losses.js';
-import type { Model, ModelSpec } from '../nn/model.js';
-import { modelFromSpec } from '../nn/models.js';
-import type { Optimizer, OptimizerSpec, OptimizerState } from '../optim/optimizer.js';
-import { Evaluator } from '../train/evaluate.js';
-import { TrainLoop } from '../train/loop.js';
+import { MinibatchError } from '../../core/errors.js';
+import { BatchBuffer } from '../../data/batch.js';
+import { BatchSampler, type SamplerState } from '../../data/batch-sampler.js';
+import type { Dataset } from '../../data/dataset.js';
+import { Rng } from '../../core/rng.js';
+import { STAT } from '../../nn/losses.js';
+import type { Model, ModelSpec } from '../../nn/model.js';
+import { modelFromSpec } from '../../nn/models.js';
+import type { Optimizer, OptimizerSpec, OptimizerState } from '../../optim/optimizer.js';
+import { Evaluator } from '../../train/evaluate.js';
+import { TrainLoop } from '../../train/loop.js';
 import { optimizerAt } from './optimizer-spec.js';
-import type { MetricName, Point, RunRecord } from './records.js';
+import type { MetricName, Point, RunRecord } from '../records.js';
 
 /** How long a run trains: whole epochs, a number of training examples, or seconds of training. */
 export type Budget = { epochs: number } | { examples: number } | { seconds: number };

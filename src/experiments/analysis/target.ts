@@ -1,26 +1,11 @@
 // The target validation loss every batch size is timed to: near the best final loss, never met untrained.
-import type { Point, RunRecord } from './records.js';
+import type { Point, RunRecord, TargetChoice } from '../records.js';
+
+export type { TargetChoice } from '../records.js';
 
 /** Default margin of the target over the best final validation loss: 2 %. */
 export const TARGET_MARGIN = 0.02;
 
-/** The chosen target with the numbers it came from and the rule in words. */
-export interface TargetChoice {
-  /** The validation loss every batch size is timed to reach (NaN when no target is meaningful). */
-  loss: number;
-  /** 'near-best-final': (1 + margin) x the best final loss; 'best-final': the stricter best final loss itself; 'given'. */
-  kind: 'near-best-final' | 'best-final' | 'given' | 'none';
-  /** The margin actually used (0 for the stricter fallback). */
-  margin: number;
-  /** Lowest over settings (batch size, learning rate) of the mean final validation loss over their finished seeds. */
-  bestFinal: number;
-  /** Lowest validation loss of an untrained model (the points at 0 updates), over seeds. */
-  untrained: number;
-  /** False when even the untrained model met the target: time to it would say nothing. */
-  meaningful: boolean;
-  /** The rule in a sentence, for the report and --json. */
-  rule: string;
-}
 
 /** The point at the end of a run, undefined for a diverged run or one without points. */
 export function finalPoint(r: RunRecord): Point | undefined {

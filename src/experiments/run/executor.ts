@@ -1,12 +1,12 @@
 // Runs a sweep's trials in this thread or on the worker pool, with progress and cancellation.
-import { checkInt } from '../core/check.js';
-import { MinibatchError } from '../core/errors.js';
-import type { Model, ModelSpec } from '../nn/model.js';
-import type { Optimizer, OptimizerSpec } from '../optim/optimizer.js';
+import { checkInt } from '../../core/check.js';
+import { MinibatchError } from '../../core/errors.js';
+import type { Model, ModelSpec } from '../../nn/model.js';
+import type { Optimizer, OptimizerSpec } from '../../optim/optimizer.js';
 import { factoryOfChoice, specOfChoice } from './optimizer-spec.js';
 import { defaultWorkers, TrialPool, trialThreads } from './pool.js';
 import { runOnJobExecutor } from './job-executor.js';
-import type { MetricName, RunRecord } from './records.js';
+import type { MetricName, RunRecord } from '../records.js';
 import { isSpecSource, probeModel, type ModelSource, type ProgressCallback, type SplitData, type SweepOptions, type TrialLabel } from './setup.js';
 import { currentJournal, journalContext, trialKey, type TrialJournal } from './sweep-journal.js';
 import { isConvex, metricOf, modelForSeed, TrialRunner, warmUp, type TrialSettings } from './trial.js';

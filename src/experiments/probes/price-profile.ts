@@ -1,6 +1,6 @@
 // The profile that prices time to target: the throughput profile timed in interleaved rounds, fastest round per batch size.
-import type { Dataset } from '../data/dataset.js';
-import type { Model } from '../nn/model.js';
+import type { Dataset } from '../../data/dataset.js';
+import type { Model } from '../../nn/model.js';
 import { kneeOf, throughputProfile, type ThroughputOptions, type ThroughputProfile, type ThroughputRow } from './throughput.js';
 
 /** Defaults of pricingProfile: 9 rounds of one 20 ms repeat per batch size. */

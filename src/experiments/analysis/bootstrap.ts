@@ -1,5 +1,5 @@
 // Seeded bootstrap over seeds: percentile intervals of a mean, and of a difference of two means.
-import { Rng } from '../core/rng.js';
+import { Rng } from '../../core/rng.js';
 
 /** A percentile bootstrap interval of a mean. */
 export interface Interval {

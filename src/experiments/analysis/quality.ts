@@ -1,6 +1,6 @@
 // Is a batch size's final quality indistinguishable from the best's? A bootstrap test over seeds with a practical floor.
 import { bootstrapDifference, type Interval } from './bootstrap.js';
-import type { MetricName, Spread } from './records.js';
+import type { MetricName, Spread } from '../records.js';
 
 /** Fewest seeds per batch size for a claim about seed-to-seed noise. */
 export const MIN_SEEDS_FOR_NOISE = 3;

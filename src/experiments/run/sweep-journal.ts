@@ -1,6 +1,6 @@
 // The trial journal seam: the TrialJournal interface, trial keys, and the journal of the running sweep (files: src/platform/node/sweep-journal.ts).
-import type { Dataset } from '../data/dataset.js';
-import type { RunRecord } from './records.js';
+import type { Dataset } from '../../data/dataset.js';
+import type { RunRecord } from '../records.js';
 import type { SplitData } from './setup.js';
 import type { TrialSettings } from './trial.js';
 

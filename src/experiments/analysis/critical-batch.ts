@@ -1,39 +1,9 @@
 // The critical batch size from learning curves: fit (S/S_min - 1)(E/E_min - 1) = 1 to steps and examples to a target.
-import { checkNumber } from '../core/check.js';
-import { MinibatchError } from '../core/errors.js';
-import type { CompareResult, Point } from './records.js';
+import { checkNumber } from '../../core/check.js';
+import { MinibatchError } from '../../core/errors.js';
+import type { CompareResult, CriticalBatchResult, CriticalPoint, Point } from '../records.js';
 
-/** Steps and examples one batch size needed to reach the target loss (mean over the seeds that did). */
-export interface CriticalPoint {
-  batchSize: number;
-  /** Updates S to the target (first evaluation point at or below it), mean over seeds. */
-  steps: number;
-  /** Training examples E to the target, mean over seeds. */
-  examples: number;
-  /** Measured training seconds to the target, mean over seeds. */
-  seconds: number;
-  /** Seeds that reached the target, and seeds run. */
-  reached: number;
-  runs: number;
-}
-
-/** The fitted trade-off S = S_min (1 + B_crit / B), E = E_min (1 + B / B_crit). */
-export interface CriticalBatchResult {
-  targetLoss: number;
-  points: CriticalPoint[];
-  /** Fewest steps any batch size could need (the limit B -> infinity). NaN without a fit. */
-  sMin: number;
-  /** Fewest examples any batch size could need (the limit B -> 0). */
-  eMin: number;
-  /** B_crit = E_min / S_min. */
-  bCrit: number;
-  /** Root mean square of the relative residuals (S_fit - S) / S over the fitted points. */
-  rmsRelError: number;
-  /** How the fit was made, in words. */
-  method: string;
-  /** Why there is no fit, when there is none. */
-  note?: string;
-}
+export type { CriticalBatchResult, CriticalPoint } from '../records.js';
 
 /**
  * The first evaluation point after at least one update at which a run's validation loss was at

@@ -1,7 +1,7 @@
 // The full-batch optimum of a convex model, found by gradient descent with backtracking line search.
-import type { Dataset } from '../data/dataset.js';
-import { BatchBuffer } from '../data/batch.js';
-import type { Model } from '../nn/model.js';
+import type { Dataset } from '../../data/dataset.js';
+import { BatchBuffer } from '../../data/batch.js';
+import type { Model } from '../../nn/model.js';
 
 export interface Optimum {
   /** True when the gradient norm fell below `tolerance` x its starting value. */

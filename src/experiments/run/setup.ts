@@ -1,10 +1,10 @@
 // Shared option handling of the experiments: model sources, the validation split, budgets, seeds.
-import { checkInt, checkNumber, show } from '../core/check.js';
-import { MinibatchError } from '../core/errors.js';
-import type { Dataset } from '../data/dataset.js';
-import { splitIndices } from '../data/split.js';
-import { Model, type ModelSpec } from '../nn/model.js';
-import { checkDataFitsModel } from '../train/metrics.js';
+import { checkInt, checkNumber, show } from '../../core/check.js';
+import { MinibatchError } from '../../core/errors.js';
+import type { Dataset } from '../../data/dataset.js';
+import { splitIndices } from '../../data/split.js';
+import { Model, type ModelSpec } from '../../nn/model.js';
+import { checkDataFitsModel } from '../../train/metrics.js';
 import type { JobExecutor } from './job-executor.js';
 import type { OptimizerChoice } from './optimizer-spec.js';
 import type { Budget } from './trial.js';

@@ -1,5 +1,5 @@
 // Ranking batch sizes by time to target: priced time (exact updates x profiled seconds/update), ties (within 1.5x, or all under 0.1 s) by fewest updates.
-import type { CompareResult } from './records.js';
+import type { CompareResult } from '../records.js';
 
 type Row = CompareResult['summary'][number];
 

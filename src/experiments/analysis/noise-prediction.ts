@@ -1,7 +1,7 @@
 // The noise-scale model's prediction of time to target by batch size: a cross-check of the verdict, not a second one.
 import { fitSMin, predictedSteps, type CriticalBatchResult } from './critical-batch.js';
-import type { CompareResult, NoisePrediction, PredictionRow, Recommendation } from './records.js';
-import { secondsPerUpdateAt, type ThroughputProfile } from './throughput.js';
+import type { CompareResult, NoisePrediction, PredictionRow, Recommendation } from '../records.js';
+import { secondsPerUpdateAt, type ThroughputProfile } from '../probes/throughput.js';
 import { fmt } from './summary.js';
 
 /** What the noise-scale prediction needs besides the comparison. */

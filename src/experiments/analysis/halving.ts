@@ -1,5 +1,5 @@
 // Successive halving (Jamieson & Talwalkar 2016): the rung plan and the survivor selection, pure.
-import { checkInt, checkNumber } from '../core/check.js';
+import { checkInt, checkNumber } from '../../core/check.js';
 
 /** A cell's result at one rung: its validation loss (mean over seeds) and whether it diverged. */
 export interface RungScore { loss: number; diverged: boolean }

@@ -2,6 +2,7 @@
 import { checkInt, checkNumber } from '../core/check.js';
 import { MinibatchError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
+import { yieldToEventLoop } from '../core/yield.js';
 import { BatchBuffer } from '../data/batch.js';
 import { BatchSampler } from '../data/batch-sampler.js';
 import type { Dataset } from '../data/dataset.js';
@@ -77,7 +78,7 @@ export async function lrRangeTest(makeModel: ModelSource, data: Dataset, options
     const model = isSpecSource(makeModel) ? modelForSeed(makeModel, seed, o.varyInit ?? true) : makeModel(seed);
     const opt = optimizerFromSpec(spec, { at: rate, spec: { type: 'exponential', initial: minLr, decaySteps: steps - 1, decayRate: ratio } });
     curves.push(ramp(model, split.train, batchSize, seed, steps, beta, stopFactor, (p, g) => opt.step(p, g), rate));
-    await new Promise((r) => setImmediate(r));
+    await yieldToEventLoop();
   }
   if (curves.length === 0) throw new MinibatchError('CANCELLED', 'the learning-rate range test was cancelled before any seed finished');
   const g = geometricSpread(curves.map((c) => c.suggested));

@@ -2,6 +2,7 @@
 import { checkInt, checkNumber, checkOneOf, show } from '../core/check.js';
 import { DivergenceError, MinibatchError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
+import { yieldToEventLoop } from '../core/yield.js';
 import { BatchBuffer, type Batch } from '../data/batch.js';
 import { BatchSampler } from '../data/batch-sampler.js';
 import type { Dataset } from '../data/dataset.js';
@@ -270,8 +271,6 @@ export function endEpoch(run: TrainRun): boolean {
   }
   return false;
 }
-
-function yieldToEventLoop(): Promise<void> { return new Promise((r) => setImmediate(r)); }
 
 /** Options after defaults and checks. */
 export interface Resolved {

@@ -22,6 +22,8 @@ describe('renderReport', () => {
   let ms = 0;
   before(async () => {
     result = studyFixture();
+    // vega is imported lazily on first render now (an optional peer): load it before the clock starts, as the static import did.
+    await Promise.all([import('vega'), import('vega-lite')]);
     const t0 = performance.now();
     html = (await renderReport(result, { onWarning: (m) => warnings.push(m) })).html;
     ms = performance.now() - t0;

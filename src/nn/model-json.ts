@@ -1,5 +1,6 @@
 // Model files as data: the versioned JSON layout, its schema, and conversion to and from a Model.
 import { z } from 'zod';
+import { base64ToBytes, bytesToBase64 } from '../core/base64.js';
 import { MinibatchError } from '../core/errors.js';
 import { Model, type ModelSpec } from './model.js';
 import { ACTIVATIONS, OUTPUTS } from './models.js';
@@ -54,7 +55,7 @@ export function modelToJson(model: Model, createdBy: string): ModelFile {
   return {
     format: MODEL_FORMAT, version: MODEL_VERSION, createdBy,
     model: { ...model.spec, layers: [...model.spec.layers] },
-    weights: model.getWeights().map((w) => Buffer.from(w.buffer, w.byteOffset, w.byteLength).toString('base64')),
+    weights: model.getWeights().map((w) => bytesToBase64(w)),
     ...(model.meta ? { meta: model.meta } : {}),
   };
 }
@@ -77,9 +78,9 @@ export function modelFromJson(json: unknown, source: string, backend?: Backend):
     throw new MinibatchError('BAD_MODEL_FILE', `${source} has model file version ${f.version}; this minibatch reads version ${MODEL_VERSION}. Upgrade minibatch or retrain the model`);
   }
   const arrays = f.weights.map((b64, i) => {
-    // Buffer.from skips characters outside the alphabet, so damaged text must be caught first.
+    // atob accepts unpadded text and spaces, so damaged text must be caught first.
     if (b64.length % 4 !== 0 || !BASE64.test(b64)) throw new MinibatchError('BAD_MODEL_FILE', `${source} is damaged: weights[${i}] is not valid base64`);
-    const bytes = Buffer.from(b64, 'base64');
+    const bytes = base64ToBytes(b64);
     if (bytes.length % 4 !== 0) throw new MinibatchError('BAD_MODEL_FILE', `${source} is damaged: weights[${i}] is not a whole number of float32 values`);
     const out = new Float32Array(bytes.length / 4);
     new Uint8Array(out.buffer).set(bytes);

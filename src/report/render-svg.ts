@@ -1,7 +1,17 @@
 // Vega-Lite spec -> Vega -> SVG string in Node, headless, offline, checked to hold no URL or script.
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type * as Vega from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
 import { MinibatchError } from '../core/errors.js';
+
+/** vega and vega-lite, imported on first use: they are optional peer dependencies (only reports need them). */
+async function loadVega(): Promise<{ vega: typeof Vega; compile: typeof import('vega-lite').compile }> {
+  try {
+    const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+    return { vega, compile: vl.compile };
+  } catch (e) {
+    throw new MinibatchError('NOT_FOUND', `rendering report charts needs the packages vega and vega-lite, which are not installed (${(e as Error).message}); run 'npm install vega@6.4.0 vega-lite@6.4.3'`, { cause: e });
+  }
+}
 
 /**
  * Compiles a Vega-Lite spec to Vega and renders it to an SVG string with the headless
@@ -14,10 +24,11 @@ import { MinibatchError } from '../core/errors.js';
  * by {@link assertInertSvg}.
  */
 export async function renderSvg(spec: TopLevelSpec, options: RenderSvgOptions = {}): Promise<string> {
+  const { vega, compile } = await loadVega();
   const logger = quietLogger(options.onWarning ?? (() => undefined));
   const vgSpec = compile(spec, { logger }).spec;
   const asked: string[] = [];
-  const view = new vega.View(vega.parse(vgSpec), { renderer: 'none', loader: offlineLoader(asked), logger });
+  const view = new vega.View(vega.parse(vgSpec), { renderer: 'none', loader: offlineLoader(vega, asked), logger });
   try {
     const svg = await view.toSVG();
     if (asked.length > 0) throw new MinibatchError('BAD_ARGUMENT', `report charts load nothing from outside, but a chart asked for ${asked.join(', ')}; put the data in the spec's values`);
@@ -35,7 +46,7 @@ export interface RenderSvgOptions {
   onWarning?: (message: string) => void;
 }
 
-type Logger = NonNullable<NonNullable<Parameters<typeof compile>[1]>['logger']>;
+type Logger = NonNullable<NonNullable<Parameters<typeof import('vega-lite').compile>[1]>['logger']>;
 
 /** A logger that prints nothing: warnings go to `onWarning`, info and debug are dropped. */
 function quietLogger(onWarning: (message: string) => void): Logger {
@@ -51,7 +62,7 @@ function quietLogger(onWarning: (message: string) => void): Logger {
 }
 
 /** A Vega loader whose every load and sanitize call fails (noting the URI in `asked`): offline. */
-function offlineLoader(asked: string[]): vega.Loader {
+function offlineLoader(vega: typeof Vega, asked: string[]): Vega.Loader {
   const refuse = (what: string): Promise<never> => {
     asked.push(what);
     return Promise.reject(new MinibatchError('BAD_ARGUMENT', `report charts load nothing from outside, but a chart asked for ${what}`));

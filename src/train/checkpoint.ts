@@ -1,4 +1,5 @@
 // Training checkpoints: capture, atomic save, validated load and exact resume of a fit run.
+import { base64ToBytes, bytesToBase64 } from '../core/base64.js';
 import { z } from 'zod';
 import { checkInt } from '../core/check.js';
 import { MinibatchError } from '../core/errors.js';
@@ -229,7 +230,7 @@ function restoreEarly(e: EarlyStopping, c: NonNullable<Checkpoint['early']>, siz
 function finiteOrNull(v: number): number | null { return Number.isFinite(v) ? v : null; }
 
 function toBase64(a: Float32Array | Float64Array | Uint32Array): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+  return bytesToBase64(a);
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -238,7 +239,7 @@ function fromBase64<T extends Float32Array | Float64Array | Uint32Array>(
   s: string, Type: { new (n: number): T; BYTES_PER_ELEMENT: number }, source: string,
 ): T {
   if (s.length % 4 !== 0 || !BASE64.test(s)) throw damaged(source, 'an array that is not valid base64');
-  const bytes = Buffer.from(s, 'base64');
+  const bytes = base64ToBytes(s);
   if (bytes.length % Type.BYTES_PER_ELEMENT !== 0) throw damaged(source, 'an array of the wrong byte length');
   const out = new Type(bytes.length / Type.BYTES_PER_ELEMENT);
   new Uint8Array(out.buffer).set(bytes);

@@ -1,6 +1,7 @@
 // fit: batch, stochastic and mini-batch gradient descent on a Dataset, epoch by epoch on the one loop.
 import { MinibatchError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
+import { yieldToEventLoop } from '../core/yield.js';
 import { BatchBuffer } from '../data/batch.js';
 import { BatchSampler } from '../data/batch-sampler.js';
 import type { Dataset } from '../data/dataset.js';
@@ -86,4 +87,3 @@ async function checkpointing(run: TrainRun, sampler: BatchSampler, o: Resolved, 
   };
 }
 
-function yieldToEventLoop(): Promise<void> { return new Promise((r) => setImmediate(r)); }

@@ -2,6 +2,7 @@
 import { checkInt, checkNumber } from '../../core/check.js';
 import { MinibatchError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
+import { yieldToEventLoop } from '../../core/yield.js';
 import { BatchBuffer } from '../../data/batch.js';
 import { BatchSampler } from '../../data/batch-sampler.js';
 import type { Dataset } from '../../data/dataset.js';
@@ -80,7 +81,7 @@ export async function lrRangeTest(makeModel: ModelSource, data: Dataset, options
     const opt = optimizerFromSpec(spec, { at: rate, spec: { type: 'exponential', initial: minLr, decaySteps: steps - 1, decayRate: ratio } });
     curves.push(ramp(model, opt, split.train, batchSize, seed, steps, beta, stopFactor, rate));
     if (isSpecSource(makeModel)) model.dispose(); // built here: the next seed reuses its memory
-    await new Promise((r) => setImmediate(r));
+    await yieldToEventLoop();
   }
   if (curves.length === 0) throw new MinibatchError('CANCELLED', 'the learning-rate range test was cancelled before any seed finished');
   const g = geometricSpread(curves.map((c) => c.suggested));

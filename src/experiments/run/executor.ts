@@ -1,6 +1,7 @@
 // Runs a sweep's trials in this thread or on the worker pool, with progress and cancellation.
 import { checkInt } from '../../core/check.js';
 import { MinibatchError } from '../../core/errors.js';
+import { yieldToEventLoop } from '../../core/yield.js';
 import type { Model, ModelSpec } from '../../nn/model.js';
 import type { Optimizer, OptimizerSpec } from '../../optim/optimizer.js';
 import { factoryOfChoice, specOfChoice } from './optimizer-spec.js';
@@ -152,5 +153,3 @@ function poolExecutor(base: Base, spec: ModelSpec, optSpec: OptimizerSpec, varyI
     close: () => pool.close(),
   };
 }
-
-function yieldToEventLoop(): Promise<void> { return new Promise((r) => setImmediate(r)); }

@@ -4,6 +4,9 @@ import { kernelHost, type KernelHelper } from '../host.js';
 import { ARG_SLOTS, CTL, CTL_WORDS, spinWhile, type AttachMessage } from './kernel-ops.js';
 import type { WasmKernels } from './wasm-module.js';
 
+/** False once Atomics.wait has refused to block on this thread (a browser page's main thread). */
+let canBlock = true;
+
 interface Helper {
   link: KernelHelper;
   ctl: Int32Array;
@@ -33,7 +36,9 @@ export class KernelThreads {
 
   private constructor(count: number) {
     const host = kernelHost();
-    for (let h = 0; h < count && host; h++) {
+    // No shared memory (a browser page that is not cross-origin isolated): no helpers, one thread.
+    const canShare = typeof SharedArrayBuffer === 'function';
+    for (let h = 0; h < count && host && canShare; h++) {
       const ctl = new Int32Array(new SharedArrayBuffer(4 * CTL_WORDS));
       const args = new Float64Array(new SharedArrayBuffer(8 * ARG_SLOTS));
       const link = host.spawnHelper({ ctl, args }, () => { Atomics.store(ctl, CTL.ready, 0); });
@@ -70,7 +75,10 @@ export class KernelThreads {
     for (;;) {
       const done = Atomics.load(ctl, CTL.done);
       if (done === s.seq) break;
-      if (!spinWhile(ctl, CTL.done, done)) Atomics.wait(ctl, CTL.done, done, 1000);
+      if (!spinWhile(ctl, CTL.done, done) && canBlock) {
+        // A browser page's main thread may not block: it keeps spinning instead.
+        try { Atomics.wait(ctl, CTL.done, done, 1000); } catch { canBlock = false; }
+      }
     }
     if (Atomics.load(ctl, CTL.failed) === 1) throw new MinibatchError('KERNEL_THREAD', 'a kernel worker thread failed; run with MINIBATCH_THREADS=1 to train on one thread');
   }

@@ -1,5 +1,6 @@
-// Installs the Node platform (kernel host, text files, trial threads, sweep journal scope): imported first by src/index.ts, the CLI and worker entries.
+// Installs the Node platform (kernel host, text files, trial threads, sweep journal scope, the event-loop yield): imported first by src/index.ts, the CLI and worker entries.
 import { setTextFiles } from '../../core/text-files.js';
+import { setYieldToEventLoop } from '../../core/yield.js';
 import { setTrialThreads } from '../../experiments/run/pool.js';
 import { setJournalScope } from '../../experiments/run/sweep-journal.js';
 import { setKernelHost } from '../../kernels/host.js';
@@ -12,3 +13,4 @@ setKernelHost(nodeKernelHost());
 setTextFiles(nodeTextFiles);
 setTrialThreads(nodeTrialThreads);
 setJournalScope(nodeJournalScope);
+setYieldToEventLoop(() => new Promise((resolve) => setImmediate(resolve)));

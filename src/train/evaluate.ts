@@ -92,10 +92,16 @@ export class Evaluator {
       this.model.lossOnly(params, batch, s);
     }
     const metrics = metricsFromStats(this.model, s);
-    if (this.extras.length > 0) {
-      const probs = predictAll(this.model, params, this.data, this.chunk, (this.probs ??= new Float32Array(n * this.model.outputs)));
-      addPredictionMetrics(metrics, this.extras, this.model, probs, this.data.y, n);
-    }
+    this.addExtras(params, metrics);
     return { loss: s[STAT.loss]! / n, metrics, examples: n };
   }
+
+  /** Adds the requested metrics that need predictions (F1, AUC, ...) to `out`, without a loss pass. */
+  addExtras(params: Float32Array, out: Metrics): void {
+    if (this.extras.length === 0) return;
+    const n = this.data.length;
+    const probs = predictAll(this.model, params, this.data, this.chunk, (this.probs ??= new Float32Array(n * this.model.outputs)));
+    addPredictionMetrics(out, this.extras, this.model, probs, this.data.y, n);
+  }
+
 }

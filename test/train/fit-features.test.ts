@@ -135,3 +135,20 @@ describe('callbacks and ReduceLROnPlateau', () => {
     assert.deepEqual(h.lrReductions!.map((r) => r.epoch), [2, 3]);
   });
 });
+
+describe('checkpoints with tracked metrics', () => {
+  it('a run tracking F1 and AUC saves a checkpoint that parses back with them', async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { parseCheckpoint } = await import('../../src/train/checkpoint.js');
+    const dir = mkdtempSync(join(tmpdir(), 'minibatch-metrics-'));
+    try {
+      const path = join(dir, 'run.ckpt.json');
+      await fit(logisticRegression({ inputs: 3 }), binaryProblem(40, 3, 1), { epochs: 2, validationSplit: 0.25, metrics: ['f1', 'auc'], checkpoint: { path } });
+      const cp = parseCheckpoint(JSON.parse(readFileSync(path, 'utf8')), path);
+      assert.equal(cp.records.length, 2);
+      assert.equal(typeof cp.records[1]!.valMetrics!.auc, 'number');
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+});

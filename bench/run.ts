@@ -13,6 +13,7 @@ import { backendTable, type BackendRow } from './table-backends.js';
 import { findPython, PY_INSTALL_HINT, type PyPeer, type PyResult } from './peers-python.js';
 import type { TfResult } from './peers-tfjs.js';
 import { nativeTable, type NativeBench } from './kernel-native.js';
+import { ONLINE_MARK, onlineTable, type OnlineResult } from './online.js';
 import { allocSitesTable, allocTable } from './table.js';
 import type { Measurement } from './timing.js';
 import { batchRows, batchSizesOf } from './workloads.js';
@@ -48,6 +49,14 @@ async function csvLoad(): Promise<{ ok: true; results: unknown; table: string } 
   } catch (e) {
     return { ok: false, reason: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/** bench/online.ts in a child process (TF.js stays out of this one); its result or why it failed. */
+function onlineBench(): OnlineResult | { ok: false; reason: string } {
+  const r = spawnSync(process.execPath, [join(here, 'online.js'), '--json', ...(quick ? ['--quick'] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const line = r.stdout?.split('\n').find((l) => l.startsWith(ONLINE_MARK));
+  if (r.status !== 0 || !line) return { ok: false, reason: `exit ${r.status}: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}` };
+  return JSON.parse(line.slice(ONLINE_MARK.length)) as OnlineResult;
 }
 
 async function main(): Promise<void> {
@@ -175,6 +184,13 @@ async function main(): Promise<void> {
   say();
   say(csv.ok ? csv.table : `Skipped: ${csv.reason}`);
 
+  let online: OnlineResult | { ok: false; reason: string } = { ok: false, reason: 'skipped (--skip-online)' };
+  if (!args.has('--skip-online')) { log('online learning ...'); online = onlineBench(); }
+  say();
+  say('## Online learning: one row per call (bench/online.ts)');
+  say();
+  say('rows' in online ? onlineTable(online) : `Skipped: ${online.reason}`);
+
   const seconds = (performance.now() - t0) / 1000;
   say();
   say(`Total ${seconds.toFixed(0)} s; load average at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}.`);
@@ -182,7 +198,7 @@ async function main(): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({
     date: new Date().toISOString(), machine: m, loadAverage: { start: load0, end: loadavg() }, quick, seconds,
-    check, peakGflops: peak, gemm, native, workloads, alloc, denormal: den, memory, csvLoad: csv.ok ? { ok: true, results: csv.results } : csv, markdown: out.join('\n'),
+    check, peakGflops: peak, gemm, native, workloads, alloc, denormal: den, memory, online, csvLoad: csv.ok ? { ok: true, results: csv.results } : csv, markdown: out.join('\n'),
   }, null, 2));
   log(`wrote ${file}`);
 }

@@ -29,9 +29,13 @@ export {
   type Schedule, type ScheduleSpec,
 } from './optim/schedule.js';
 export { fit, type FitOptions, type FitCallbacks, type History, type EpochRecord, type BatchInfo, type TrainingControl } from './train/fit.js';
-export { evaluate, type Evaluation } from './train/evaluate.js';
-export type { Metrics } from './train/metrics.js';
+export { evaluate, confusionMatrix, type Evaluation, type EvaluateOptions } from './train/evaluate.js';
+export { METRIC_KEYS, higherIsBetter, type Metrics, type MetricKey } from './train/metrics.js';
 export type { EarlyStoppingOptions } from './train/early-stopping.js';
+export type { Monitor } from './train/monitor.js';
+export type { ReduceLrOptions } from './train/reduce-lr.js';
+export type { ClassWeight } from './train/sample-weights.js';
+export { onlineLearner, trainOnBatch, OnlineLearner, type OnlineOptions, type OnlineX, type OnlineY } from './train/online.js';
 export { saveModel, loadModel } from './platform/node/model-file.js';
 export { compare, learningRateFor, type CompareOptions } from './experiments/compare.js';
 export { tune, logGrid, defaultLearningRates, type TuneOptions } from './experiments/tune.js';

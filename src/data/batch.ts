@@ -12,6 +12,8 @@ export interface Batch {
   x: Float32Array;
   y: Float32Array;
   size: number;
+  /** Per-row weights of the loss (fit's sampleWeight and classWeight); absent: every row weighs 1. */
+  w?: Float32Array | undefined;
 }
 
 /**
@@ -23,14 +25,21 @@ export class BatchBuffer implements Batch {
   x: Float32Array;
   y: Float32Array;
   size = 0;
+  /** The batch's row weights when the buffer was given weights. */
+  w: Float32Array | undefined;
   private readonly data: Dataset;
+  private readonly weights: Float32Array | undefined;
 
   /** Gathers the features into the model's memory (see Model.rowGatherer), when it pays. */
   private readonly rows: RowGatherer | undefined;
 
-  /** `rows`, when given, gathers the features (and owns `x`); the targets are copied here. */
-  constructor(data: Dataset, maxRows: number, rows?: RowGatherer) {
-    this.data = data; this.rows = rows;
+  /**
+   * `rows`, when given, gathers the features (and owns `x`); the targets are copied here, and
+   * so are `weights` (one per row of `data`) when given.
+   */
+  constructor(data: Dataset, maxRows: number, rows?: RowGatherer, weights?: Float32Array) {
+    this.data = data; this.rows = rows; this.weights = weights;
+    this.w = weights ? new Float32Array(maxRows) : undefined;
     this.x = rows ? rows.x : new Float32Array(maxRows * data.numFeatures);
     this.y = new Float32Array(maxRows * data.targetWidth);
   }
@@ -41,6 +50,8 @@ export class BatchBuffer implements Batch {
     const sx = this.data.x; const sy = this.data.y; const x = this.x; const y = this.y;
     const rows = this.rows;
     if (rows) rows.gather(order, start, count);
+    const sw = this.weights; const w = this.w;
+    if (sw && w) for (let i = 0; i < count; i++) w[i] = sw[order[start + i]!]!;
     for (let i = 0; i < count; i++) {
       const r = order[start + i]!;
       if (!rows) { const src = r * nf; const dst = i * nf; for (let j = 0; j < nf; j++) x[dst + j] = sx[src + j]!; }

@@ -8,6 +8,7 @@ import type { Dataset } from '../data/dataset.js';
 import { initWeights, type Initializer } from './init.js';
 import { accumulateLoss, outputLoss, outputTransform, STAT, STAT_SIZE, type OutputKind } from './losses.js';
 import type { ModelMeta } from './model-json.js';
+import { accumulateWeightedLoss } from './weighted-loss.js';
 
 export type Activation = 'relu' | 'leaky-relu' | 'tanh' | 'sigmoid' | 'linear';
 export type ModelKind = 'linear' | 'logistic' | 'softmax' | 'mlp';
@@ -168,6 +169,8 @@ export class Model {
    * Loss and gradient on one batch, with `params` in this model's layout (usually
    * `model.params`; a perturbed copy for gradient checks). Writes `scale x sum over rows of
    * d loss_i / d params` into `grad` (scale 1/m gives the mean) and returns the summed loss.
+   * With row weights (`batch.w`) the sums are weighted (sum w_i loss_i) and scale 1/m gives the
+   * weighted mean (divided by sum w_i instead).
    * Adds running sums (loss, correct, errors, rows) to `stats` when given.
    */
   lossAndGrad(params: Float32Array, batch: Batch, grad: Float32Array, scale = 1 / batch.size, stats?: Float64Array): number {
@@ -179,11 +182,16 @@ export class Model {
     return st[STAT.loss]!;
   }
 
-  /** Forward, fused loss and backward: the gradient (sum or mean) into grad, sums into stats. */
+  /**
+   * Forward, fused loss and backward: the gradient (sum or mean) into grad, sums into stats. A
+   * batch with row weights takes the weighted loss (see accumulateWeightedLoss; 'mean' is then
+   * the weighted mean), in JavaScript even where the softmax loss is a fused kernel.
+   */
   private pass(params: Float32Array, batch: Batch, grad: Float32Array, sum: boolean, stats: Float64Array): void {
     const m = batch.size; const engine = this.engine;
     const logits = engine.forward(params, batch.x, m);
-    if (this.fusedSoftmax) engine.softmaxLoss(m, batch.y, sum, true, stats);
+    if (batch.w) accumulateWeightedLoss(this.spec.output, m, this.outputs, logits, batch.y, batch.w, engine.delta, sum, stats);
+    else if (this.fusedSoftmax) engine.softmaxLoss(m, batch.y, sum, true, stats);
     else accumulateLoss(this.spec.output, m, this.outputs, logits, batch.y, engine.delta, sum, stats);
     engine.backward(params, batch.x, m, grad);
   }

@@ -49,6 +49,12 @@ export abstract class Optimizer {
   iterations = 0;
   /** The learning rate of the last update (NaN before the first). */
   lastLearningRate = NaN;
+  /**
+   * A multiplier on the scheduled learning rate: each update uses schedule(t) x rateScale. 1 by
+   * default (x 1 is exact, so runs that never change it keep their bits); ReduceLROnPlateau
+   * (fit's `reduceLROnPlateau`) lowers it. Not part of getState(): set it again after setState.
+   */
+  rateScale = 1;
   protected readonly schedule: Schedule;
   protected size = -1;
   /** The backend memory the state buffers live in (null: the JS heap). */
@@ -62,7 +68,7 @@ export abstract class Optimizer {
   constructor(learningRate: LearningRate) { this.schedule = toSchedule(learningRate); }
 
   /** The learning rate the next update will use. */
-  learningRate(): number { return this.schedule.at(this.iterations); }
+  learningRate(): number { return this.schedule.at(this.iterations) * this.rateScale; }
 
   /** Applies one update to `params` from `grad` (same length) and advances the step count. */
   step(params: Float32Array, grad: Float32Array): void {
@@ -73,7 +79,7 @@ export abstract class Optimizer {
     const home = this.paramsHome;
     if (params.length !== this.size) { this.home = home; this.allocate(params.length); }
     else if (home !== this.home) this.rehome(home);
-    const lr = this.schedule.at(this.iterations);
+    const lr = this.schedule.at(this.iterations) * this.rateScale;
     this.lastLearningRate = lr;
     this.update(params, grad, lr, this.iterations + 1);
     this.iterations++;
@@ -118,7 +124,7 @@ export abstract class Optimizer {
   }
 
   /** Forgets all state (moments, step count), as for a fresh optimizer. */
-  reset(): void { this.iterations = 0; this.size = -1; this.lastLearningRate = NaN; }
+  reset(): void { this.iterations = 0; this.size = -1; this.lastLearningRate = NaN; this.rateScale = 1; }
 
   /** The state buffers, for checkpoints. */
   abstract buffers(): Float32Array[];

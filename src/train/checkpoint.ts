@@ -11,6 +11,7 @@ import type { Dataset } from '../data/dataset.js';
 import { STAT_SIZE } from '../nn/losses.js';
 import { modelFromJson, modelToJson, type ModelFile } from '../nn/model-json.js';
 import type { EarlyStopping } from './early-stopping.js';
+import { METRIC_KEYS } from './metrics.js';
 import type { LoopState } from './loop.js';
 import type { EpochRecord, TrainRun } from './train-run.js';
 
@@ -59,7 +60,7 @@ const u32 = z.number().int().min(-(2 ** 31)).max(2 ** 32 - 1);
 const count = z.number().int().min(0).max(2 ** 53);
 const numOrNull = z.number().nullable();
 const b64 = z.string().max(2 ** 29);
-const metrics = z.object({ accuracy: numOrNull.optional(), mse: numOrNull.optional(), mae: numOrNull.optional() }).strict();
+const metrics = z.object(Object.fromEntries(METRIC_KEYS.map((k) => [k, numOrNull.optional()]))).strict();
 const recordSchema = z.object({
   epoch: count, updates: count, examplesSeen: count, trainSeconds: z.number(), trainLoss: z.number(),
   valLoss: z.number().optional(), metrics, valMetrics: metrics.optional(), learningRate: numOrNull,

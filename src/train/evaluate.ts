@@ -1,10 +1,11 @@
-// evaluate: loss and metrics of a model on a whole dataset, in fixed-size chunks.
+// evaluate: loss and metrics of a model on a whole dataset, in fixed-size chunks; its confusion matrix.
 import { checkInt } from '../core/check.js';
 import { BatchBuffer } from '../data/batch.js';
 import type { Dataset } from '../data/dataset.js';
-import { STAT, STAT_SIZE } from '../nn/losses.js';
+import { outputTransform, STAT, STAT_SIZE } from '../nn/losses.js';
 import type { Model } from '../nn/model.js';
-import { checkDataFitsModel, metricsFromStats, type Metrics } from './metrics.js';
+import { confusionMatrix as countConfusion } from './metric-values.js';
+import { addPredictionMetrics, checkDataFitsModel, checkMetricKeys, metricsFromStats, needsPredictions, type MetricKey, type Metrics } from './metrics.js';
 
 export interface Evaluation {
   /** Mean loss per example (the training loss: BCE, cross-entropy or MSE). */
@@ -14,14 +15,56 @@ export interface Evaluation {
   examples: number;
 }
 
+export interface EvaluateOptions {
+  /** Rows per forward pass (bounds memory only). Default 512. */
+  batchSize?: number;
+  /** Metrics to compute besides accuracy (or mse and mae), e.g. ['f1', 'auc'] (see Metrics). */
+  metrics?: readonly MetricKey[];
+}
+
 /**
  * Mean loss and metrics of `model` on every row of `data`. Batching only bounds memory: the
  * result is the same for any `batchSize` up to float rounding.
  */
-export function evaluate(model: Model, data: Dataset, options: { batchSize?: number } = {}): Evaluation {
+export function evaluate(model: Model, data: Dataset, options: EvaluateOptions = {}): Evaluation {
   checkDataFitsModel(model, data);
-  const ev = new Evaluator(model, data, options.batchSize ?? 512);
+  const metrics = checkMetricKeys('metrics', options.metrics, model);
+  const ev = new Evaluator(model, data, options.batchSize ?? 512, metrics);
   return ev.run(model.params);
+}
+
+/**
+ * The confusion matrix of a classifier on `data` (sklearn.metrics.confusion_matrix): `matrix[t][p]`
+ * counts rows of true class t predicted as class p (argmax of softmax; probability >= 0.5 for a
+ * sigmoid model, classes 0 and 1, every output pooled when there are several).
+ */
+export function confusionMatrix(model: Model, data: Dataset): number[][] {
+  checkDataFitsModel(model, data);
+  const k = model.outputs; const soft = model.spec.output === 'softmax';
+  const probs = predictAll(model, model.params, data, 512, new Float32Array(data.length * k));
+  const rows = soft ? data.length : data.length * k; const classes = soft ? k : 2;
+  const truth = new Uint32Array(rows); const pred = new Uint32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    if (soft) {
+      let arg = 0;
+      for (let j = 1; j < k; j++) if (probs[i * k + j]! > probs[i * k + arg]!) arg = j;
+      truth[i] = data.y[i]!; pred[i] = arg;
+    } else { truth[i] = data.y[i]! >= 0.5 ? 1 : 0; pred[i] = probs[i]! >= 0.5 ? 1 : 0; }
+  }
+  const c = countConfusion(truth, pred, classes);
+  return Array.from({ length: classes }, (_, t) => Array.from(c.subarray(t * classes, (t + 1) * classes)));
+}
+
+/** Outputs (probabilities, or values for linear models) of every row of `data` with `params`, into `out`. */
+function predictAll(model: Model, params: Float32Array, data: Dataset, chunk: number, out: Float32Array): Float32Array {
+  const nf = data.numFeatures; const k = model.outputs;
+  for (let r = 0; r < data.length; r += chunk) {
+    const m = Math.min(chunk, data.length - r);
+    const z = model.forward(params, data.x.subarray(r * nf, (r + m) * nf), m);
+    outputTransform(model.spec.output, m, k, z);
+    out.set(z.subarray(0, m * k), r * k);
+  }
+  return out;
 }
 
 /** Reusable evaluation state (buffers allocated once), for evaluating after every epoch. */
@@ -30,12 +73,16 @@ export class Evaluator {
   private readonly order: Uint32Array;
   private readonly stats = new Float64Array(STAT_SIZE);
   private readonly chunk: number;
+  /** The requested metrics computed from predictions, and the buffer for them (none: empty). */
+  private readonly extras: readonly MetricKey[];
+  private probs: Float32Array | undefined;
 
-  constructor(private readonly model: Model, private readonly data: Dataset, chunk: number) {
+  constructor(private readonly model: Model, private readonly data: Dataset, chunk: number, metrics: readonly MetricKey[] = []) {
     this.chunk = Math.min(checkInt('batchSize', chunk, 1, Infinity), data.length);
     this.buf = new BatchBuffer(data, this.chunk);
     this.order = new Uint32Array(data.length);
     for (let i = 0; i < data.length; i++) this.order[i] = i;
+    this.extras = metrics.filter(needsPredictions);
   }
 
   run(params: Float32Array): Evaluation {
@@ -44,6 +91,17 @@ export class Evaluator {
       const batch = this.buf.gather(this.order, start, Math.min(this.chunk, n - start));
       this.model.lossOnly(params, batch, s);
     }
-    return { loss: s[STAT.loss]! / n, metrics: metricsFromStats(this.model, s), examples: n };
+    const metrics = metricsFromStats(this.model, s);
+    this.addExtras(params, metrics);
+    return { loss: s[STAT.loss]! / n, metrics, examples: n };
   }
+
+  /** Adds the requested metrics that need predictions (F1, AUC, ...) to `out`, without a loss pass. */
+  addExtras(params: Float32Array, out: Metrics): void {
+    if (this.extras.length === 0) return;
+    const n = this.data.length;
+    const probs = predictAll(this.model, params, this.data, this.chunk, (this.probs ??= new Float32Array(n * this.model.outputs)));
+    addPredictionMetrics(out, this.extras, this.model, probs, this.data.y, n);
+  }
+
 }

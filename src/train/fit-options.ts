@@ -7,8 +7,11 @@ import type { Model } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { sgd } from '../optim/sgd.js';
 import type { CheckpointOptions, Checkpoint } from './checkpoint.js';
+import { resolveClipping, type Clipping } from './clip.js';
 import type { EarlyStoppingOptions } from './early-stopping.js';
-import { checkDataFitsModel } from './metrics.js';
+import { checkDataFitsModel, checkMetricKeys, type MetricKey } from './metrics.js';
+import type { ReduceLrOptions } from './reduce-lr.js';
+import { rowWeights, type ClassWeight } from './sample-weights.js';
 import type { FitCallbacks } from './train-run.js';
 
 export interface FitOptions {
@@ -33,6 +36,32 @@ export interface FitOptions {
   callbacks?: FitCallbacks;
   earlyStopping?: EarlyStoppingOptions;
   /**
+   * Metrics to track in every record besides accuracy (or mse and mae), on the training data
+   * (`metrics`) and the validation data (`valMetrics`), e.g. ['f1', 'auc'] (see Metrics). The
+   * running ones (accuracy, mse, mae) average the epoch's batches; the others are computed on
+   * the training rows with the weights at the end of the epoch. A monitored metric is tracked
+   * without being listed.
+   */
+  metrics?: MetricKey[];
+  /**
+   * Loss weight of each row of `data` (a Float32Array or number[], values >= 0). The batch loss
+   * becomes the weighted mean sum w_i l_i / sum w_i ('mean'; the weighted sum for 'sum'), so
+   * scaling every weight by a constant changes nothing (scikit-learn's rule, not Keras's division
+   * by the batch size). Validation and evaluation stay unweighted. Multiplied by classWeight.
+   */
+  sampleWeight?: Float32Array | number[];
+  /**
+   * Loss weight of each class (classifiers): an array or map by class index (0/1 for a sigmoid
+   * model), or 'balanced' = n_rows / (n_classes x rows of the class) over the training rows (scikit-learn).
+   */
+  classWeight?: ClassWeight;
+  /** Clip every batch gradient to global L2 norm at most this before the step (torch clip_grad_norm_). */
+  clipNorm?: number;
+  /** Clip every gradient component to [-clipValue, clipValue] before the step (applied before clipNorm). */
+  clipValue?: number;
+  /** Lower the learning rate when the monitored value plateaus (Keras ReduceLROnPlateau). */
+  reduceLROnPlateau?: ReduceLrOptions;
+  /**
    * The divergence rule (the same on every training path): training stops with DivergenceError
    * when the loss of a batch, of an epoch or on the validation data is not finite or exceeds
    * divergenceFactor x the initial loss, the mean training loss before the first update
@@ -55,6 +84,8 @@ export interface Resolved {
   batchSize: number; epochs: number; optimizer: Optimizer; shuffle: boolean; dropLast: boolean;
   reduction: 'mean' | 'sum'; seed: number; divergenceFactor: number; clock: () => number;
   train: Dataset; val: Dataset | undefined;
+  /** The tracked metrics (checked), the training rows' loss weights, the clipping. */
+  metrics: MetricKey[]; weights: Float32Array | undefined; clipping: Clipping | undefined;
 }
 
 export function resolveOptions(model: Model, data: Dataset, o: FitOptions): Resolved {
@@ -64,7 +95,7 @@ export function resolveOptions(model: Model, data: Dataset, o: FitOptions): Reso
   checkDataFitsModel(model, data, 'training data');
   const seed = checkInt('seed', o.seed ?? 1, 0, 2 ** 53);
   const epochs = checkInt('epochs', o.epochs ?? 1, 1, 1e9, 'BAD_EPOCHS', 'Train for at least one epoch, e.g. epochs: 50.');
-  let train = data; let val = o.validationData;
+  let train = data; let val = o.validationData; let rows: Uint32Array | number[] | undefined;
   if (o.validationSplit !== undefined && o.validationData) {
     throw new MinibatchError('BAD_ARGUMENT', 'give either validationSplit or validationData, not both');
   }
@@ -72,7 +103,7 @@ export function resolveOptions(model: Model, data: Dataset, o: FitOptions): Reso
     checkNumber('validationSplit', o.validationSplit, 0, 1, { minInclusive: false, hint: 'Use a fraction such as 0.2' });
     if (o.validationSplit >= 1) throw new MinibatchError('BAD_ARGUMENT', `validationSplit must be below 1, got ${o.validationSplit}; use a fraction such as 0.2`);
     const idx = splitIndices(data, { testFraction: o.validationSplit, seed: (seed + 0x5bd1e995) % 2 ** 53 });
-    train = data.subset(idx.train); val = data.subset(idx.test);
+    train = data.subset(idx.train); val = data.subset(idx.test); rows = idx.train;
   }
   if (val) checkDataFitsModel(model, val, 'validation data');
   const n = train.length;
@@ -90,5 +121,8 @@ export function resolveOptions(model: Model, data: Dataset, o: FitOptions): Reso
     reduction: checkOneOf('reduction', o.reduction ?? 'mean', ['mean', 'sum']),
     divergenceFactor: checkNumber('divergenceFactor', o.divergenceFactor ?? 1000, 1, Infinity, { minInclusive: false }),
     clock: o.clock ?? (() => performance.now()),
+    metrics: checkMetricKeys('metrics', o.metrics, model),
+    weights: rowWeights(model, train, rows, data.length, o.sampleWeight, o.classWeight),
+    clipping: resolveClipping(o),
   };
 }

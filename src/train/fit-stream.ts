@@ -11,10 +11,11 @@ import type { Model } from '../nn/model.js';
 import { sgd } from '../optim/sgd.js';
 import type { FitOptions } from './fit-options.js';
 import { initialLoss } from './loop.js';
+import { resolveClipping } from './clip.js';
 import { createRun, endEpoch, epochHasBatches, runBatches, type History } from './train-run.js';
-import { checkDataFitsModel } from './metrics.js';
+import { checkDataFitsModel, checkMetricKeys } from './metrics.js';
 
-export interface FitStreamOptions extends Pick<FitOptions, 'epochs' | 'optimizer' | 'reduction' | 'validationData' | 'seed' | 'callbacks' | 'earlyStopping' | 'divergenceFactor' | 'signal' | 'clock'> {
+export interface FitStreamOptions extends Pick<FitOptions, 'epochs' | 'optimizer' | 'reduction' | 'validationData' | 'seed' | 'callbacks' | 'earlyStopping' | 'divergenceFactor' | 'signal' | 'clock' | 'metrics' | 'clipNorm' | 'clipValue' | 'reduceLROnPlateau'> {
   /** Examples per update (default 32); 'full' is not offered (the rows are never all in memory). */
   batchSize?: number;
   /**
@@ -52,11 +53,14 @@ export async function fitStream(model: Model, source: RowSource, options: FitStr
     optimizer: options.optimizer ?? sgd({ learningRate: 0.01 }),
     reduction: checkOneOf('reduction', options.reduction ?? 'mean', ['mean', 'sum']),
     divergenceFactor: checkNumber('divergenceFactor', options.divergenceFactor ?? 1000, 1, Infinity, { minInclusive: false }),
+    metrics: checkMetricKeys('metrics', options.metrics, model), clipping: resolveClipping(options),
   }, options, val, { batchSize, batchesPerEpoch: Math.ceil(source.rows / batchSize), trainExamples: source.rows, validationExamples: val?.length ?? 0 });
-  const rng = new Rng(seed); const loop = run.loop; const st = loop.state; const history = run.history;
+  const rng = new Rng(seed); const loop = run.loop; const st = loop.state; const history = run.history; const cb = run.callbacks;
   let checked = false;
   const chunks = new ChunkBatches(batchSize);
-  while (st.epoch <= epochs) {
+  if (cb.onTrainBegin) await cb.onTrainBegin(loop);
+  while (st.epoch <= epochs && !loop.stopRequested) {
+    if (cb.onEpochBegin) { await cb.onEpochBegin(st.epoch, loop); if (loop.stopRequested) break; }
     loop.beginEpoch();
     for await (const raw of source.chunks({ bufferRows, rng })) {
       const chunk = options.scaling ? applyScaling(raw, options.scaling) : raw;
@@ -74,7 +78,9 @@ export async function fitStream(model: Model, source: RowSource, options: FitStr
     if (loop.stopRequested) history.stopped ??= 'callback';
     if (stop || history.stopped !== undefined) break;
   }
+  if (loop.stopRequested) history.stopped ??= 'callback';
   if (run.early) { run.early.restore(model.params); history.bestEpoch = run.early.bestEpoch; }
+  if (cb.onTrainEnd) await cb.onTrainEnd(history, loop);
   return history;
 }
 

@@ -38,16 +38,20 @@ export async function fit(model: Model, data: Dataset, options: FitOptions = {})
   if (sampler.batchesPerEpoch === 0) {
     throw new MinibatchError('BAD_BATCH_SIZE', `dropLast with batchSize ${o.batchSize} leaves no batch from ${train.length} rows; use a smaller batch size or dropLast: false`);
   }
-  const buffer = new BatchBuffer(train, sampler.batchSize, model.rowGatherer(train, sampler.batchSize));
+  const buffer = new BatchBuffer(train, sampler.batchSize, model.rowGatherer(train, sampler.batchSize), o.weights);
   const run = createRun(model, o, options, val, {
     batchSize: sampler.batchSize, batchesPerEpoch: sampler.batchesPerEpoch, trainExamples: train.length, validationExamples: val?.length ?? 0,
-  });
+  }, train);
   const ckpt = options.checkpoint || options.resumeFrom ? await checkpointing(run, sampler, o, options) : undefined;
-  const loop = run.loop; const st = loop.state; const history = run.history;
+  const loop = run.loop; const st = loop.state; const history = run.history; const cb = run.callbacks;
   if (Number.isNaN(st.initialLoss)) loop.setInitialLoss(initialLoss(model, train));
+  if (cb.onTrainBegin) await cb.onTrainBegin(loop);
   let partial = false;
-  while (st.epoch <= o.epochs && history.stopped === undefined) {
-    if (!st.inEpoch) loop.beginEpoch(sampler);
+  while (st.epoch <= o.epochs && history.stopped === undefined && !loop.stopRequested) {
+    if (!st.inEpoch) {
+      if (cb.onEpochBegin) { await cb.onEpochBegin(st.epoch, loop); if (loop.stopRequested) break; }
+      loop.beginEpoch(sampler);
+    }
     const t0 = o.clock();
     runBatches(run, sampler, buffer, options.signal);
     st.seconds += (o.clock() - t0) / 1000;
@@ -64,7 +68,9 @@ export async function fit(model: Model, data: Dataset, options: FitOptions = {})
     if (ckpt?.due()) await ckpt.save(); else await yieldToEventLoop();
   }
   if (ckpt && !partial) await ckpt.save();
+  if (loop.stopRequested) history.stopped ??= 'callback';
   if (run.early) { run.early.restore(model.params); history.bestEpoch = run.early.bestEpoch; }
+  if (cb.onTrainEnd) await cb.onTrainEnd(history, loop);
   return history;
 }
 

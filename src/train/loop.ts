@@ -5,6 +5,7 @@ import type { Dataset } from '../data/dataset.js';
 import { STAT, STAT_SIZE } from '../nn/losses.js';
 import type { Model } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { clipGradient, type Clipping } from './clip.js';
 import { Evaluator } from './evaluate.js';
 
 /** Rows the initial (reference) loss is measured on at most: evenly spaced over the training rows. */
@@ -69,6 +70,8 @@ export class TrainLoop implements TrainingControl {
   lastLoss = NaN;
   /** The mean loss of the batch that diverged (NaN while none did). */
   divergedLoss = NaN;
+  /** Gradient clipping applied before every optimizer step (fit's clipValue / clipNorm); none when undefined. */
+  clipping: Clipping | undefined;
   private limit = Infinity;
   private stopFlag = false;
 
@@ -111,19 +114,23 @@ export class TrainLoop implements TrainingControl {
 
   /**
    * Draws the sampler's next batch and computes its loss and gradient into `grad` (sums into
-   * `stats`) without updating; returns the batch's mean loss (also `lastLoss`). For a caller
-   * with its own stop rule (the lr range test), followed by apply().
+   * `stats`) without updating; returns the batch's mean loss (also `lastLoss`): with sample
+   * weights the weighted mean sum w_i l_i / sum w_i (0 for a batch whose weights are all 0).
+   * For a caller with its own stop rule (the lr range test), followed by apply().
    */
   draw(sampler: BatchSampler, buffer: BatchBuffer): number {
     const len = sampler.next();
     const batch = buffer.gather(sampler.order, sampler.start, len);
-    const stats = this.stats; const before = stats[STAT.loss]!;
+    const stats = this.stats; const before = stats[STAT.loss]!; const counted = stats[STAT.count]!;
     this.model.accumulateGrad(this.model.params, batch, this.grad, this.sum, stats);
-    return (this.lastLoss = (stats[STAT.loss]! - before) / len);
+    // The count grows by the batch's weight (its row count when unweighted: the same bits as / len).
+    const weight = stats[STAT.count]! - counted;
+    return (this.lastLoss = weight > 0 ? (stats[STAT.loss]! - before) / weight : 0);
   }
 
-  /** Steps the optimizer with the gradient draw() computed, counting `size` rows. */
+  /** Steps the optimizer with the gradient draw() computed (clipped first when set), counting `size` rows. */
   apply(size: number): void {
+    if (this.clipping) clipGradient(this.grad, this.clipping);
     this.optimizer.step(this.model.params, this.grad);
     const st = this.state;
     st.updates++; st.seen += size; st.batch++;

@@ -6,10 +6,12 @@ import type { Dataset } from '../data/dataset.js';
 import { STAT } from '../nn/losses.js';
 import type { Model } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import type { Clipping } from './clip.js';
 import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 import { Evaluator } from './evaluate.js';
 import { TrainLoop, type AfterStep, type TrainingControl } from './loop.js';
-import { metricsFromStats, type Metrics } from './metrics.js';
+import { metricsFromStats, needsPredictions, type MetricKey, type Metrics } from './metrics.js';
+import { ReduceLrOnPlateau, type ReduceLrOptions } from './reduce-lr.js';
 
 /** One row of the learning curve, written at the end of every epoch. */
 export interface EpochRecord {
@@ -21,13 +23,19 @@ export interface EpochRecord {
   examplesSeen: number;
   /** Seconds spent training so far, excluding validation (cumulative). */
   trainSeconds: number;
-  /** Mean training loss over the epoch's examples (each batch weighted by its size). */
+  /**
+   * Mean training loss over the epoch's examples (each batch weighted by its size; with
+   * sampleWeight or classWeight the weighted mean sum w_i l_i / sum w_i).
+   */
   trainLoss: number;
   /** Mean loss on the validation data after the epoch. */
   valLoss?: number;
-  /** Training metrics over the epoch (accuracy; or mse and mae for regression). */
+  /**
+   * Training metrics: accuracy (or mse and mae) over the epoch's batches (weighted like
+   * trainLoss), and the metrics asked for (fit's `metrics`) on the training rows at the epoch's end.
+   */
   metrics: Metrics;
-  /** Validation metrics after the epoch. */
+  /** Validation metrics after the epoch (accuracy or mse and mae, and the metrics asked for). */
   valMetrics?: Metrics;
   /** Learning rate of the epoch's last update. */
   learningRate: number;
@@ -49,8 +57,14 @@ export interface BatchInfo {
  * recorded) or after this epoch (onEpochEnd), and the history says `stopped: 'callback'`.
  */
 export interface FitCallbacks {
+  /** Before the first epoch (also when resuming from a checkpoint); `stop()` here trains nothing. */
+  onTrainBegin?(control: TrainingControl): void | Promise<void>;
+  /** Before each epoch starts (1-based); `stop()` here ends the run before the epoch. */
+  onEpochBegin?(epoch: number, control: TrainingControl): void | Promise<void>;
   onEpochEnd?(record: EpochRecord, control: TrainingControl): void | Promise<void>;
   onBatchEnd?(info: BatchInfo, control: TrainingControl): void;
+  /** After the last epoch, however the run ended (not when it throws), with the history fit returns. */
+  onTrainEnd?(history: History, control: TrainingControl): void | Promise<void>;
 }
 
 export interface History {
@@ -62,8 +76,10 @@ export interface History {
   validationExamples: number;
   /** Why training ended before `epochs`, if it did ('callback': a callback called control.stop()). */
   stopped?: 'early-stopping' | 'aborted' | 'callback';
-  /** Epoch with the lowest monitored loss, when early stopping was on. */
+  /** Epoch with the best monitored value, when early stopping was on. */
   bestEpoch?: number;
+  /** Epochs after which reduceLROnPlateau lowered the learning rate, and the rate it set. */
+  lrReductions?: { epoch: number; learningRate: number }[];
 }
 
 /** Everything one fit or fitStream run mutates besides model, optimizer and sampler. */
@@ -71,22 +87,46 @@ export interface TrainRun {
   loop: TrainLoop;
   history: History;
   evaluator: Evaluator | undefined;
+  /** Computes the tracked prediction metrics (F1, AUC, ...) on the training rows; none when not asked for. */
+  trainMetrics: Evaluator | undefined;
   early: EarlyStopping | undefined;
+  reduceLr: ReduceLrOnPlateau | undefined;
   onEpochEnd: FitCallbacks['onEpochEnd'];
+  callbacks: FitCallbacks;
 }
 
-/** A fresh run at epoch 1 (fit and fitStream). */
+/** What createRun reads besides the model: the resolved settings and the options as given. */
+export interface RunSettings {
+  optimizer: Optimizer; reduction: 'mean' | 'sum'; divergenceFactor: number;
+  metrics?: readonly MetricKey[]; clipping?: Clipping | undefined;
+}
+
+/**
+ * A fresh run at epoch 1 (fit and fitStream). `train`, when given, is where training metrics
+ * that need predictions are computed (fitStream has none: its records hold the running ones).
+ */
 export function createRun(
-  model: Model, o: { optimizer: Optimizer; reduction: 'mean' | 'sum'; divergenceFactor: number },
-  options: { callbacks?: FitCallbacks; earlyStopping?: EarlyStoppingOptions },
+  model: Model, o: RunSettings,
+  options: { callbacks?: FitCallbacks; earlyStopping?: EarlyStoppingOptions; reduceLROnPlateau?: ReduceLrOptions },
   val: Dataset | undefined, shape: Pick<History, 'batchSize' | 'batchesPerEpoch' | 'trainExamples' | 'validationExamples'>,
+  train?: Dataset,
 ): TrainRun {
   const loop = new TrainLoop(model, o.optimizer, o.reduction === 'sum', o.divergenceFactor, batchHook(options.callbacks?.onBatchEnd));
+  loop.clipping = o.clipping;
+  const hasVal = val !== undefined;
+  const early = options.earlyStopping ? new EarlyStopping(options.earlyStopping, hasVal, model) : undefined;
+  const reduceLr = options.reduceLROnPlateau ? new ReduceLrOnPlateau(options.reduceLROnPlateau, model, hasVal) : undefined;
+  const tracked = new Set<MetricKey>(o.metrics ?? []);
+  for (const m of [early?.reader.metric, reduceLr?.reader.metric]) if (m) tracked.add(m);
+  const metrics = [...tracked];
+  const trainMetrics = train && metrics.some(needsPredictions) ? new Evaluator(model, train, 512, metrics) : undefined;
   return {
     loop, history: { records: [], ...shape },
-    evaluator: val ? new Evaluator(model, val, 512) : undefined,
-    early: options.earlyStopping ? new EarlyStopping(options.earlyStopping, val !== undefined) : undefined,
+    evaluator: val ? new Evaluator(model, val, 512, metrics) : undefined,
+    trainMetrics,
+    early, reduceLr,
     onEpochEnd: options.callbacks?.onEpochEnd,
+    callbacks: options.callbacks ?? {},
   };
 }
 
@@ -135,6 +175,7 @@ export function endEpoch(run: TrainRun, partial: boolean): boolean {
     trainLoss: stats[STAT.loss]! / stats[STAT.count]!, metrics: metricsFromStats(loop.model, stats),
     learningRate: loop.optimizer.lastLearningRate,
   };
+  if (run.trainMetrics) run.trainMetrics.addExtras(loop.model.params, record.metrics);
   if (run.evaluator) {
     const ev = run.evaluator.run(loop.model.params);
     record.valLoss = ev.loss; record.valMetrics = ev.metrics;
@@ -144,8 +185,9 @@ export function endEpoch(run: TrainRun, partial: boolean): boolean {
   if (record.valLoss !== undefined && loop.exceeds(record.valLoss)) throw divergence(run, record.valLoss);
   if (partial) return true;
   st.epoch++; st.inEpoch = false; st.batch = 0;
+  if (run.reduceLr?.update(record.epoch, record, loop.optimizer)) (history.lrReductions ??= []).push(run.reduceLr.reductions.at(-1)!);
   const early = run.early;
-  if (early && early.update(record.epoch, early.monitor === 'valLoss' ? record.valLoss! : record.trainLoss, loop.model.params)) {
+  if (early && early.updateFrom(record.epoch, record, loop.model.params)) {
     history.stopped = 'early-stopping';
     return true;
   }

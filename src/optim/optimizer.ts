@@ -49,6 +49,11 @@ export abstract class Optimizer {
   iterations = 0;
   /** The learning rate of the last update (NaN before the first). */
   lastLearningRate = NaN;
+  /**
+   * A factor on the schedule's learning rate (default 1, which leaves every bit as without it):
+   * set by an adaptive batch-size policy that scales the rate with the batch (see BatchPolicy).
+   */
+  lrScale = 1;
   protected readonly schedule: Schedule;
   protected size = -1;
   /** The backend memory the state buffers live in (null: the JS heap). */
@@ -62,7 +67,7 @@ export abstract class Optimizer {
   constructor(learningRate: LearningRate) { this.schedule = toSchedule(learningRate); }
 
   /** The learning rate the next update will use. */
-  learningRate(): number { return this.schedule.at(this.iterations); }
+  learningRate(): number { return this.schedule.at(this.iterations) * this.lrScale; }
 
   /** Applies one update to `params` from `grad` (same length) and advances the step count. */
   step(params: Float32Array, grad: Float32Array): void {
@@ -73,7 +78,7 @@ export abstract class Optimizer {
     const home = this.paramsHome;
     if (params.length !== this.size) { this.home = home; this.allocate(params.length); }
     else if (home !== this.home) this.rehome(home);
-    const lr = this.schedule.at(this.iterations);
+    const lr = this.schedule.at(this.iterations) * this.lrScale;
     this.lastLearningRate = lr;
     this.update(params, grad, lr, this.iterations + 1);
     this.iterations++;

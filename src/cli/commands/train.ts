@@ -41,7 +41,7 @@ export function registerTrain(program: Command): void {
     .option('--model <name>', 'logistic | linear | softmax | mlp:12,8 (default: from the target)')
     .option('--activation <name>', `hidden activation for mlp: ${ACTIVATIONS.join(', ')}`, 'relu')
     .option('--init <model>', 'continue training this model: a minibatch model file or a TF.js model.json (or its folder); its scaling replaces --scale')
-    .option('--batch-size <n>', 'examples per update: 1 (stochastic) .. full (batch); default 32')
+    .option('--batch-size <n>', 'examples per update: 1 (stochastic) .. full (batch), or adaptive (grows with the gradient noise scale, docs/adaptive.md); default 32')
     .option('--mode <mode>', 'preset: batch (full), stochastic (1) or minibatch (--batch-size)')
     .option('--drop-last', 'skip the smaller last batch of each epoch')
     .option('--epochs <n>', 'passes over the training data', '50')
@@ -152,7 +152,8 @@ async function train(o: TrainOpts): Promise<void> {
 }
 
 /** `train --stream`: fitStream over streamCsv (or its binary cache), scaling from the first pass. */
-async function trainStream(o: TrainOpts, a: { seed: number; epochs: number; batchSize: number | 'full'; optimizer: Optimizer; activation: Activation; scale: ScalingMethod }): Promise<void> {
+async function trainStream(o: TrainOpts, a: { seed: number; epochs: number; batchSize: number | 'full' | 'adaptive'; optimizer: Optimizer; activation: Activation; scale: ScalingMethod }): Promise<void> {
+  if (a.batchSize === 'adaptive') throw new UsageError('--stream trains fixed mini-batches: give a number as --batch-size (adaptive needs the rows in memory)');
   if (a.batchSize === 'full') throw new UsageError('--stream trains mini-batches: give --batch-size (full batch needs every row in memory)');
   if (o.resume || o.checkpoint) throw new UsageError('--stream runs cannot be checkpointed yet; drop --resume/--checkpoint');
   const target = o.target === undefined ? undefined : /^\d+$/.test(o.target) ? Number(o.target) : o.target;

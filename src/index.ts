@@ -29,6 +29,9 @@ export {
   type Schedule, type ScheduleSpec,
 } from './optim/schedule.js';
 export { fit, type FitOptions, type FitCallbacks, type History, type EpochRecord, type BatchInfo, type TrainingControl } from './train/fit.js';
+export { gainRatio, roundPow2, defaultMaxBatch, type AdaptiveBatchOptions, type BatchSizeSchedule, type LrRule } from './train/batch-policy.js';
+export { GradientNoiseMeter } from './train/noise-meter.js';
+export { adaptiveStage, adaptiveSummaryRow } from './experiments/adaptive-stage.js';
 export { evaluate, type Evaluation } from './train/evaluate.js';
 export type { Metrics } from './train/metrics.js';
 export type { EarlyStoppingOptions } from './train/early-stopping.js';
@@ -68,7 +71,7 @@ export { criticalBatch, criticalPoints, fitCriticalBatch, crossing, fitSMin, pre
 export { throughputProfile, powersOfTwo, batchBytes, kneeOf, secondsPerUpdateAt, type ThroughputOptions, type ThroughputProfile, type ThroughputRow } from './experiments/throughput.js';
 export { noisePrediction, type NoisePredictionInput } from './experiments/recommend.js';
 export { noiseStage } from './experiments/study.js';
-export type { NoiseStudy, NoisePrediction, PredictionRow } from './experiments/records.js';
+export type { NoiseStudy, NoisePrediction, PredictionRow, AdaptiveStudy, AdaptivePoint } from './experiments/records.js';
 export { noiseCharts, NOISE_SECTION } from './report/charts.js';
 export { createBackend, defaultBackend, MODELLED_COSTS, type BackendKind, type BackendOptions } from './kernels/select.js';
 export { WasmBackend } from './kernels/wasm/wasm-backend.js';

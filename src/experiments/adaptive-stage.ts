@@ -13,19 +13,21 @@ import { summarise } from './summary.js';
 import { secondsPerUpdateAt, type ThroughputProfile } from './throughput.js';
 import { modelForSeed } from './trial.js';
 
-/** The grid's batch size nearest 32 in log scale (not 'full'): the adaptive policy's B_0. */
+/**
+ * The adaptive policy's B_0 among the grid's batch sizes (never 'full'): the smallest of at least 8,
+ * else the largest below 8. The policy only grows the batch, so it starts small; 8 keeps it out of
+ * the per-example regime where the cost of an update barely depends on its size.
+ */
 export function adaptiveStart(cmp: CompareResult): CompareResult['summary'][number] | undefined {
-  const rows = cmp.summary.filter((r) => r.requested !== 'full' && Number.isFinite(r.learningRate));
-  let best: CompareResult['summary'][number] | undefined;
-  for (const r of rows) if (!best || Math.abs(Math.log2(r.batchSize / 32)) < Math.abs(Math.log2(best.batchSize / 32))) best = r;
-  return best;
+  const rows = cmp.summary.filter((r) => r.requested !== 'full' && Number.isFinite(r.learningRate)).sort((a, b) => a.batchSize - b.batchSize);
+  return rows.find((r) => r.batchSize >= 8) ?? rows[rows.length - 1];
 }
 
 /**
  * Runs fit with `batchSize: 'adaptive'` (see BatchPolicy) for every seed of the comparison, on
- * its split and for its epochs, starting at B_0 = the grid batch size nearest 32 with that batch
- * size's tuned learning rate (no further tuning), B_max = the throughput knee when the
- * noise-scale stage profiled one (else min(n/8, 1024)). Each run is evaluated on the
+ * its split and for its epochs, starting at B_0 = adaptiveStart (the smallest grid size of at
+ * least 8) with that batch size's tuned learning rate (no further tuning), B_max = the throughput
+ * knee (at most n) when the noise-scale stage profiled one, else min(n/8, 1024); at least B_0. Each run is evaluated on the
  * validation rows whenever examplesSeen crosses a multiple of the comparison's evalEvery (as
  * the fixed runs are) and at every epoch end; evaluation time is excluded from trainSeconds.
  * Time to the comparison's target loss is set against the fixed batch size that reached it
@@ -40,7 +42,7 @@ export async function adaptiveStage(
   if (!start) return undefined;
   const { train, val } = splitForSweep(data, shared);
   const knee = noise?.throughput.knee;
-  const max = knee !== undefined && Number.isFinite(knee) ? Math.max(knee, start.batchSize) : defaultMaxBatch(train.length);
+  const max = Math.max(start.batchSize, knee !== undefined && Number.isFinite(knee) ? Math.min(knee, train.length) : defaultMaxBatch(train.length));
   const profile = noise?.throughput;
   const evalEvery = cmp.evalEvery ?? Math.ceil(train.length / 4);
   const runs: AdaptiveStudy['runs'] = [];

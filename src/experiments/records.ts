@@ -263,9 +263,9 @@ export interface AdaptivePoint {
 /** The study's adaptive stage: the adaptive policy from the grid's learning rate, set against the best fixed batch size. */
 export interface AdaptiveStudy {
   requested: 'adaptive';
-  /** B_0: the grid batch size it starts from (and whose tuned learning rate it uses). */
+  /** B_0: the grid batch size it starts from, the smallest of at least 8 (and whose tuned learning rate it uses). */
   initialBatchSize: number;
-  /** B_max: the throughput knee when profiled, else min(n/8, 1024). */
+  /** B_max: the throughput knee (at most n) when profiled, else min(n/8, 1024); at least B_0. */
   maxBatchSize: number;
   learningRate: number;
   lrRule: 'gain' | 'sqrt-gain' | 'none';

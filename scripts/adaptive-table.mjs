@@ -33,13 +33,17 @@ async function run(set, d, seed, lr, opts, spu) {
   const first = evaluate(model, d.val).loss;
   const pts = [{ epoch: 0, updates: 0, priced: 0, wall: 0, valLoss: first, batchSize: NaN }];
   let priced = 0; let updates = 0;
+  let records;
   try {
-    const h = await fit(model, d.train, { ...opts, epochs: set.epochs, seed, optimizer: sgd({ learningRate: lr }), validationData: d.val });
-    for (const r of h.records) {
-      priced += (r.updates - updates) * spu(r.batchSize); updates = r.updates;
-      pts.push({ epoch: r.epoch, updates: r.updates, priced, wall: r.trainSeconds, valLoss: r.valLoss, batchSize: r.batchSize });
-    }
-  } catch (e) { if (e.name !== 'DivergenceError') throw e; }
+    records = (await fit(model, d.train, { ...opts, epochs: set.epochs, seed, optimizer: sgd({ learningRate: lr }), validationData: d.val })).records;
+  } catch (e) {
+    if (e.name !== 'DivergenceError') throw e;
+    records = e.records; pts.diverged = e.epoch; // the curve stops before the diverged epoch
+  }
+  for (const r of records) {
+    priced += (r.updates - updates) * spu(r.batchSize); updates = r.updates;
+    pts.push({ epoch: r.epoch, updates: r.updates, priced, wall: r.trainSeconds, valLoss: r.valLoss, batchSize: r.batchSize });
+  }
   model.dispose?.();
   return pts;
 }
@@ -86,8 +90,10 @@ for (const set of SETS) {
   const bestFixed = fixedScores.filter((f) => Number.isFinite(f.priced)).sort((a, b) => a.priced - b.priced)[0];
   const a = score(adaptive); const sm = score(smith);
   const sizesUsed = adaptive[0].slice(1).map((p) => p.batchSize);
-  rows.push(`| ${set.name} | ${n} | ${fmt(target)} | ${bestFixed.batchSize} (lr ${bestFixed.lr}) | ${fmt(bestFixed.priced)} | ${fmt(a.priced)} | ${fmt(sm.priced)} | ${fmt(bestFixed.wall)} / ${fmt(a.wall)} / ${fmt(sm.wall)} | ${[...new Set(sizesUsed)].join('→')} | ${a.priced <= bestFixed.priced ? 'yes' : 'no'} |`);
-  out.push({ name: set.name, trainRows: n, knee: prof.knee, maxBatchSize: max, target, fixed: fixedScores, adaptive: { initial: b0, lr: at32.lr, ...a, batchSizes: sizesUsed }, smith: { initial: b0, every: Math.max(1, Math.round(set.epochs / 5)), lr: at32.lr, ...sm }, throughput: prof.rows.map((r) => ({ batchSize: r.batchSize, secondsPerUpdate: r.secondsPerUpdate })) });
+  const div = [...adaptive, ...smith].filter((c) => c.diverged).length;
+  if (div) process.stderr.write(`${set.name}: ${adaptive.filter((c) => c.diverged).map((c) => `adaptive diverged in epoch ${c.diverged}`).concat(smith.filter((c) => c.diverged).map((c) => `Smith diverged in epoch ${c.diverged}`)).join(', ')}\n`);
+  rows.push(`| ${set.name} | ${n} | ${fmt(target)} | ${bestFixed.batchSize} (lr ${bestFixed.lr}) | ${fmt(bestFixed.priced)} | ${fmt(a.priced)} | ${fmt(sm.priced)} | ${fmt(bestFixed.wall)} / ${fmt(a.wall)} / ${fmt(sm.wall)} | ${[...new Set(sizesUsed)].join('→')}${adaptive[0].diverged ? ` (diverged in epoch ${adaptive[0].diverged})` : ''} | ${a.priced <= bestFixed.priced ? 'yes' : 'no'} |`);
+  out.push({ name: set.name, trainRows: n, knee: prof.knee, maxBatchSize: max, target, fixed: fixedScores, adaptive: { initial: b0, lr: at32.lr, ...a, batchSizes: sizesUsed, diverged: adaptive.map((c) => c.diverged ?? null) }, smith: { initial: b0, every: Math.max(1, Math.round(set.epochs / 5)), lr: at32.lr, ...sm, diverged: smith.map((c) => c.diverged ?? null) }, throughput: prof.rows.map((r) => ({ batchSize: r.batchSize, secondsPerUpdate: r.secondsPerUpdate })) });
   // Curves: validation loss against priced seconds, mean over seeds per epoch.
   const line = (label, curves) => meanCurve(curves).map((p) => ({ series: label, seconds: p.priced, valLoss: p.valLoss })).filter((p) => p.seconds > 0);
   const bf = fixed.find((f) => f.batchSize === bestFixed.batchSize);

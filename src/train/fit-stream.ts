@@ -54,6 +54,7 @@ export async function fitStream(model: Model, source: RowSource, options: FitStr
     divergenceFactor: checkNumber('divergenceFactor', options.divergenceFactor ?? 1000, 1, Infinity, { minInclusive: false }),
   }, options, val, { batchSize, batchesPerEpoch: Math.ceil(source.rows / batchSize), trainExamples: source.rows, validationExamples: val?.length ?? 0 });
   const rng = new Rng(seed); const loop = run.loop; const st = loop.state; const history = run.history;
+  loop.optimizer.lrScale = 1; // fixed batches: no factor left over from an adaptive fit with this optimizer
   let checked = false;
   const chunks = new ChunkBatches(batchSize);
   while (st.epoch <= epochs) {

@@ -31,6 +31,9 @@ export {
 export { fit, type FitOptions, type FitCallbacks, type History, type EpochRecord, type BatchInfo, type TrainingControl } from './train/fit.js';
 export { evaluate, confusionMatrix, type Evaluation, type EvaluateOptions } from './train/evaluate.js';
 export { METRIC_KEYS, higherIsBetter, type Metrics, type MetricKey } from './train/metrics.js';
+export { gainRatio, roundPow2, defaultMaxBatch, type AdaptiveBatchOptions, type BatchSizeSchedule, type LrRule } from './train/batch-policy.js';
+export { GradientNoiseMeter } from './train/noise-meter.js';
+export { adaptiveStage, adaptiveSummaryRow } from './experiments/adaptive-stage.js';
 export type { EarlyStoppingOptions } from './train/early-stopping.js';
 export type { Monitor } from './train/monitor.js';
 export type { ReduceLrOptions } from './train/reduce-lr.js';
@@ -72,7 +75,7 @@ export { criticalBatch, criticalPoints, fitCriticalBatch, crossing, fitSMin, pre
 export { throughputProfile, powersOfTwo, batchBytes, kneeOf, secondsPerUpdateAt, type ThroughputOptions, type ThroughputProfile, type ThroughputRow } from './experiments/probes/throughput.js';
 export { noisePrediction, type NoisePredictionInput } from './experiments/analysis/recommend.js';
 export { noiseStage } from './experiments/study.js';
-export type { NoiseStudy, NoisePrediction, PredictionRow } from './experiments/records.js';
+export type { NoiseStudy, NoisePrediction, PredictionRow, AdaptiveStudy, AdaptivePoint } from './experiments/records.js';
 export { noiseCharts, NOISE_SECTION } from './report/charts.js';
 export { createBackend, defaultBackend, MODELLED_COSTS, type BackendKind, type BackendOptions } from './kernels/select.js';
 export { WasmBackend } from './kernels/wasm/wasm-backend.js';

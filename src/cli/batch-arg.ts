@@ -3,9 +3,15 @@ import { UsageError } from './run-command.js';
 
 /**
  * --mode is a preset: batch = the full data set, stochastic = 1, minibatch = --batch-size
- * (default 32). A --batch-size that contradicts the mode is an error.
+ * (default 32). A --batch-size that contradicts the mode is an error. --batch-size adaptive
+ * (train only) grows the batch during training (fit's batchSize: 'adaptive'): a mini-batch mode.
  */
-export function resolveBatchSize(mode: string | undefined, batchSize: string | undefined): number | 'full' {
+export function resolveBatchSize(mode: string | undefined, batchSize: string | undefined): number | 'full' | 'adaptive' {
+  if (batchSize?.trim() === 'adaptive') {
+    if (mode === 'batch' || mode === 'stochastic') throw new UsageError(`--mode ${mode} fixes the batch size, which contradicts --batch-size adaptive; drop one of them`);
+    if (mode !== undefined && mode !== 'minibatch') throw new UsageError(`--mode must be batch, stochastic or minibatch, got '${mode}'`);
+    return 'adaptive';
+  }
   const parsed = batchSize === undefined ? undefined : parseBatchSize(batchSize);
   switch (mode) {
     case undefined:
@@ -27,7 +33,7 @@ export function resolveBatchSize(mode: string | undefined, batchSize: string | u
 export function parseBatchSize(s: string, option = '--batch-size'): number | 'full' {
   if (s === 'full') return 'full';
   const n = Number(s);
-  if (!/^\d+$/.test(s.trim()) || n < 1 || n > 1e9) throw new UsageError(option === '--batch-size' ? `--batch-size must be a whole number from 1 to 1000000000, or 'full', got '${s}'` : `${option} must list batch sizes that are whole numbers from 1 to 1000000000, or 'full', got '${s}'`);
+  if (!/^\d+$/.test(s.trim()) || n < 1 || n > 1e9) throw new UsageError(option === '--batch-size' ? `--batch-size must be a whole number from 1 to 1000000000, or 'full'${s.trim() === 'adaptive' ? " ('adaptive' is for train only)" : ''}, got '${s}'` : `${option} must list batch sizes that are whole numbers from 1 to 1000000000, or 'full', got '${s}'`);
   return n;
 }
 

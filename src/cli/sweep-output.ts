@@ -1,5 +1,6 @@
 // Terminal output of the sweep commands: the summary table, the evidence, then the one recommendation last.
 import { join } from 'node:path';
+import { adaptiveSummaryRow } from '../experiments/adaptive-stage.js';
 import type { StudyResult } from '../experiments/records.js';
 import { EXIT } from './run-command.js';
 import { formatNumber } from './format.js';
@@ -28,12 +29,12 @@ export function printRecommendation(result: StudyResult, files: string[], json: 
   if (json) {
     process.stdout.write(JSON.stringify({
       recommendation: r.none ? null : r, ...(r.none ? { noRecommendation: r.none, evidence: r.evidence } : {}), target: { loss: c.targetLoss, rule: c.target?.rule ?? c.targetRule }, files, seconds: result.seconds, partial,
-      summary: c.summary.map((s) => ({
+      summary: [...c.summary.map((s) => ({
         batchSize: s.batchSize, requested: s.requested, learningRate: s.learningRate, finalValLoss: s.finalValLoss.mean, finalValMetric: s.finalValMetric.mean,
         updatesToTarget: s.updatesToTarget.mean, examplesToTarget: s.examplesToTarget.mean, secondsPerUpdate: s.secondsPerUpdate ?? null,
         pricedSecondsToTarget: s.pricedSecondsToTarget?.mean ?? null, secondsToTarget: s.secondsToTarget.mean, timesDisagree: s.timesDisagree ?? false,
         intervals: s.intervals ?? null,
-      })),
+      })), ...(result.adaptive ? [adaptiveSummaryRow(result.adaptive)] : [])],
     }) + '\n');
   }
   if (quiet) return;
@@ -43,6 +44,7 @@ export function printRecommendation(result: StudyResult, files: string[], json: 
     `  Target: ${c.target?.rule ?? formatNumber(c.targetLoss)}`,
     ...r.evidence.map((e) => `  - ${e}`), `  Compared: ${r.compared}`,
     ...(r.crossCheck ? [`  Cross-check: ${r.crossCheck.text}.`] : []),
+    ...(result.adaptive ? [`  Adaptive batch size (from ${result.adaptive.initialBatchSize}, lr ${formatNumber(result.adaptive.learningRate)}): ${Number.isFinite(result.adaptive.secondsToTarget.mean) ? `${result.adaptive.secondsToTarget.mean.toFixed(3)} s to target, ${result.adaptive.sooner ? 'sooner than' : 'not sooner than'} the best fixed batch size` : 'target not reached'}`] : []),
     `  Files: ${files.join(', ')} (${result.seconds.toFixed(1)} s${partial ? ', cancelled: partial results' : ''})`, '',
     r.none ? `No recommendation: ${r.none === 'diverged' ? 'every run diverged' : 'no run finished'}` : `Recommendation: batch size ${r.batchSize}, learning rate ${formatNumber(r.learningRate)}`,
     ...(html ? [`open ${html}`] : []), '',

@@ -24,7 +24,8 @@ export interface SamplerState { order: Uint32Array; rng: RngState; epoch?: numbe
  */
 export class BatchSampler {
   readonly n: number;
-  readonly batchSize: number;
+  /** Rows per batch; changed only between epochs, by resize(). */
+  batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
   /** Row indices of the current epoch, in visiting order. */
@@ -48,6 +49,18 @@ export class BatchSampler {
     this.rng = rng;
     this.order = new Uint32Array(n);
     for (let i = 0; i < n; i++) this.order[i] = i;
+  }
+
+  /**
+   * Sets the batch size of the epochs that follow (sizes above n mean n). Only between epochs
+   * (before the first draw, or when the current epoch is used up), so every epoch still visits
+   * each row once; the RNG and order are untouched. Otherwise a MinibatchError.
+   */
+  resize(batchSize: number): void {
+    const b = Math.min(checkInt('batchSize', batchSize, 1, Infinity, 'BAD_BATCH_SIZE', 'Use a whole number of rows such as 64.'), this.n);
+    if (b === this.batchSize) return;
+    if (!this.epochDone) throw new MinibatchError('BAD_ARGUMENT', `the batch size can change only between epochs (batch ${this.batch} of ${this.batchesPerEpoch} is drawn); resize after the epoch is used up`);
+    this.batchSize = b;
   }
 
   /** Batches per epoch: ceil(n/B), or floor(n/B) with dropLast. */

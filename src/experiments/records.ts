@@ -208,6 +208,8 @@ export interface StudyResult {
   recommendation: Recommendation;
   /** Gradient noise scale, critical batch size, throughput and the time-to-target prediction. */
   noise?: NoiseStudy;
+  /** The adaptive batch-size policy run beside the fixed grid (see adaptive-stage.ts). */
+  adaptive?: AdaptiveStudy;
   /** Wall-clock seconds the whole study took. */
   seconds: number;
   /** True when a stage was cancelled (Ctrl-C) and the result holds only what finished. */
@@ -337,4 +339,40 @@ export interface PricedTimes {
   intervals: {
     pricedSecondsToTarget: Interval; updatesToTarget: Interval; finalValLoss: Interval; finalValMetric: Interval;
   };
+}
+
+/** One evaluation of an adaptive run (fit with batchSize 'adaptive'), with the batch size in use. */
+export interface AdaptivePoint {
+  epoch: number; updates: number; examplesSeen: number;
+  /** Seconds of training so far, evaluation excluded. */
+  trainSeconds: number;
+  /** Seconds so far priced by the throughput profile: sum over updates of secondsPerUpdateAt(B) (NaN without a profile). */
+  pricedSeconds: number;
+  valLoss: number;
+  batchSize: number;
+}
+
+/** The study's adaptive stage: the adaptive policy from the grid's learning rate, set against the best fixed batch size. */
+export interface AdaptiveStudy {
+  requested: 'adaptive';
+  /** B_0: the grid batch size it starts from, the smallest of at least 8 (and whose tuned learning rate it uses). */
+  initialBatchSize: number;
+  /** B_max: the throughput knee (at most n) when profiled, else min(n/8, 1024); at least B_0. */
+  maxBatchSize: number;
+  learningRate: number;
+  lrRule: 'gain' | 'sqrt-gain' | 'none';
+  runs: Array<{ seed: number; points: AdaptivePoint[]; diverged?: { epoch: number; loss: number } }>;
+  secondsToTarget: Spread;
+  examplesToTarget: Spread;
+  updatesToTarget: Spread;
+  /** Time to target priced by the throughput profile (NaN without one): steady where wall time is noisy. */
+  pricedSecondsToTarget: Spread;
+  finalValLoss: Spread;
+  /** The fixed batch size with the lowest mean secondsToTarget in the comparison. */
+  bestFixed: { batchSize: number; requested: number | 'full'; secondsToTarget: number; pricedSecondsToTarget: number };
+  /** Whether the adaptive runs' mean seconds to target is below the best fixed batch size's (false when either never reached it). */
+  sooner: boolean;
+  /** The same by priced seconds. */
+  soonerPriced: boolean;
+  seconds: number;
 }

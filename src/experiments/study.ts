@@ -3,13 +3,14 @@ import { checkInt } from '../core/check.js';
 import type { Dataset } from '../data/dataset.js';
 import type { ModelSpec } from '../nn/model.js';
 import type { OptimizerSpec } from '../optim/optimizer.js';
+import { adaptiveStage } from './adaptive-stage.js';
 import { compare } from './compare.js';
 import { lrRangeTest } from './probes/lr-range.js';
 import { DEFAULT_OPTIMIZER } from './run/optimizer-spec.js';
 import { criticalBatch, fitCriticalBatch } from './analysis/critical-batch.js';
 import { noiseScale, noiseScaleTracker } from './probes/noise-scale.js';
 import { crossCheck, noisePrediction, noRecommendation, recommend } from './analysis/recommend.js';
-import type { CompareResult, NoiseStudy, Recommendation, StudyResult } from './records.js';
+import type { AdaptiveStudy, CompareResult, NoiseStudy, Recommendation, StudyResult } from './records.js';
 import { isSpecSource, splitForSweep, type ModelSource, type SweepOptions, type TrialLabel } from './run/setup.js';
 import { throughputProfile } from './probes/throughput.js';
 import { modelForSeed } from './run/trial.js';
@@ -59,6 +60,8 @@ export interface StudyOptions {
   clock?: () => number;
   /** Measure the gradient noise scale, critical batch size and throughput (stage 4). Default true. */
   noiseScale?: boolean;
+  /** Run the adaptive batch-size policy beside the fixed grid (stage 5, see adaptiveStage). Default true. */
+  adaptive?: boolean;
 }
 
 /**
@@ -71,7 +74,12 @@ export interface StudyOptions {
  *    among those within noise of the best final metric;
  * 4. (unless `noiseScale: false`) the noise-scale stage (see noiseStage): B_simple over a
  *    training run, B_crit from the learning curves, the throughput profile, and the
-import { crossCheck, noisePrediction, noRecommendation, recommend } from './analysis/recommend.js';
+ *    noise-scale model's predicted time to target, a cross-check of stage 3's one
+ *    recommendation (recommendation.crossCheck), not a second verdict;
+ * 5. (unless `adaptive: false`) the adaptive batch-size policy from the grid's learning rate,
+ *    timed to the same target and set against the best fixed batch size (see adaptiveStage).
+ * `source` is a ModelSpec (runs may go to worker threads) or a function (seed) => Model, e.g.
+ * copies of an imported model so every run starts from its weights (runs in this thread).
  */
 export async function study(source: ModelSource, data: Dataset, o: StudyOptions = {}): Promise<StudyResult> {
   const spec = isSpecSource(source) ? source : source(0).spec;
@@ -110,7 +118,11 @@ export async function study(source: ModelSource, data: Dataset, o: StudyOptions 
   if (o.noiseScale !== false && !cmp.partial && !o.signal?.aborted) {
     noise = await noiseStage(source, data, shared, cmp, recommend(tuned ?? cmp.tune, cmp, lrRange), optimizer, epochs);
   }
-  return studyResult(spec, data, { ...(lrRange ? { lrRange } : {}), ...(tuned ? { tune: tuned } : {}), compare: cmp, ...(noise ? { noise } : {}) }, {
+  let adaptive: AdaptiveStudy | undefined;
+  if (o.adaptive !== false && !cmp.partial && !o.signal?.aborted && Number.isFinite(cmp.targetLoss)) {
+    adaptive = await adaptiveStage(source, data, shared, cmp, optimizer, epochs, noise);
+  }
+  return studyResult(spec, data, { ...(lrRange ? { lrRange } : {}), ...(tuned ? { tune: tuned } : {}), compare: cmp, ...(noise ? { noise } : {}), ...(adaptive ? { adaptive } : {}) }, {
     ...o, optimizer, seconds: (clock() - t0) / 1000,
   });
 }
@@ -150,7 +162,7 @@ export interface StudyLabels {
  * results.json holds, with the recommendation of `recommend`.
  */
 export function studyResult(
-  spec: ModelSpec, data: Dataset, parts: Pick<StudyResult, 'lrRange' | 'tune' | 'compare' | 'noise'>, o: StudyLabels,
+  spec: ModelSpec, data: Dataset, parts: Pick<StudyResult, 'lrRange' | 'tune' | 'compare' | 'noise' | 'adaptive'>, o: StudyLabels,
 ): StudyResult {
   const tuned = parts.tune ?? parts.compare.tune;
   const partial = parts.compare.partial === true || tuned?.partial === true || parts.lrRange?.partial === true;
@@ -174,6 +186,7 @@ export function studyResult(
     compare: parts.compare,
     recommendation,
     ...(parts.noise ? { noise: parts.noise } : {}),
+    ...(parts.adaptive ? { adaptive: parts.adaptive } : {}),
     seconds: o.seconds,
     ...(partial ? { partial: true } : {}),
   };

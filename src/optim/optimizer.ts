@@ -55,6 +55,11 @@ export abstract class Optimizer {
    * (fit's `reduceLROnPlateau`) lowers it. Not part of getState(): set it again after setState.
    */
   rateScale = 1;
+  /**
+   * A factor on the schedule's learning rate (default 1, which leaves every bit as without it):
+   * set by an adaptive batch-size policy that scales the rate with the batch (see BatchPolicy).
+   */
+  lrScale = 1;
   protected readonly schedule: Schedule;
   protected size = -1;
   /** The backend memory the state buffers live in (null: the JS heap). */
@@ -68,7 +73,7 @@ export abstract class Optimizer {
   constructor(learningRate: LearningRate) { this.schedule = toSchedule(learningRate); }
 
   /** The learning rate the next update will use. */
-  learningRate(): number { return this.schedule.at(this.iterations) * this.rateScale; }
+  learningRate(): number { return this.schedule.at(this.iterations) * this.rateScale * this.lrScale; }
 
   /** Applies one update to `params` from `grad` (same length) and advances the step count. */
   step(params: Float32Array, grad: Float32Array): void {
@@ -79,7 +84,7 @@ export abstract class Optimizer {
     const home = this.paramsHome;
     if (params.length !== this.size) { this.home = home; this.allocate(params.length); }
     else if (home !== this.home) this.rehome(home);
-    const lr = this.schedule.at(this.iterations) * this.rateScale;
+    const lr = this.schedule.at(this.iterations) * this.rateScale * this.lrScale;
     this.lastLearningRate = lr;
     this.update(params, grad, lr, this.iterations + 1);
     this.iterations++;

@@ -1,7 +1,7 @@
 // The zod schema of results.json (`minibatch-study/1`), checked against the StudyResult type.
 import { z } from 'zod';
 import type {
-  CompareResult, CriticalBatchResult, CriticalPoint, LrRangeResult, NoisePrediction, NoiseScaleResult, NoiseStudy, NoiseTrackCost,
+  AdaptiveStudy, CompareResult, CriticalBatchResult, CriticalPoint, LrRangeResult, NoisePrediction, NoiseScaleResult, NoiseStudy, NoiseTrackCost,
   NoiseTrackPoint, Point, PredictionRow, Recommendation, RunRecord, Spread, StudyResult, ThroughputProfile, ThroughputRow, TuneCell, TuneResult,
   Interval, TargetChoice,
 } from '../experiments/records.js';
@@ -203,6 +203,8 @@ export const studyResultSchema = z.looseObject({
   compare,
   recommendation,
   noise: noise.optional(),
+  // The adaptive stage (src/experiments/adaptive-stage.ts): checked only for its marker, kept as written.
+  adaptive: z.custom<AdaptiveStudy>((v) => typeof v === 'object' && v !== null && (v as { requested?: unknown }).requested === 'adaptive').optional(),
   seconds: nonNegative,
   partial: z.boolean().optional(),
 } satisfies Shape<StudyResult>);

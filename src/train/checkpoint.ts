@@ -10,6 +10,7 @@ import type { BatchSampler } from '../data/batch-sampler.js';
 import type { Dataset } from '../data/dataset.js';
 import { STAT_SIZE } from '../nn/losses.js';
 import { modelFromJson, modelToJson, type ModelFile } from '../nn/model-json.js';
+import type { BatchPolicyState } from './batch-policy.js';
 import type { EarlyStopping } from './early-stopping.js';
 import { METRIC_KEYS } from './metrics.js';
 import type { LoopState } from './loop.js';
@@ -53,6 +54,8 @@ export interface Checkpoint {
   records: EpochRecord[];
   stopped?: 'early-stopping';
   early?: { best: number | null; bestEpoch: number; wait: number; bestParams?: string };
+  /** The batch-size policy's state (batchSize 'adaptive' or a batchSizeSchedule); the pending gradient as base64. */
+  policy?: Omit<BatchPolicyState, 'meter'> & { meter?: Omit<NonNullable<BatchPolicyState['meter']>, 'prev'> & { prev: string } };
 }
 
 /** An RNG state word: xoshiro keeps them as int32 or uint32. */
@@ -63,7 +66,14 @@ const b64 = z.string().max(2 ** 29);
 const metrics = z.object(Object.fromEntries(METRIC_KEYS.map((k) => [k, numOrNull.optional()]))).strict();
 const recordSchema = z.object({
   epoch: count, updates: count, examplesSeen: count, trainSeconds: z.number(), trainLoss: z.number(),
-  valLoss: z.number().optional(), metrics, valMetrics: metrics.optional(), learningRate: numOrNull,
+  valLoss: z.number().optional(), metrics, valMetrics: metrics.optional(), learningRate: numOrNull, batchSize: count.optional(),
+}).strict();
+const policySchema = z.object({
+  spec: z.record(z.string(), z.unknown()), batchSize: count, lrScale: z.number(),
+  meter: z.object({
+    g2Sum: z.number(), trSum: z.number(), pairs: count, prevLen: count, prev: b64,
+    ema: z.object({ g: z.number(), t: z.number(), k: count }).strict(),
+  }).strict().optional(),
 }).strict();
 const checkpointSchema = z.object({
   format: z.literal(CHECKPOINT_FORMAT),
@@ -80,6 +90,7 @@ const checkpointSchema = z.object({
   records: z.array(recordSchema).max(1e7),
   stopped: z.literal('early-stopping').optional(),
   early: z.object({ best: numOrNull, bestEpoch: count, wait: count, bestParams: b64.optional() }).strict().optional(),
+  policy: policySchema.optional(),
 }).strict();
 
 /** Checks fit's `checkpoint` option. */
@@ -122,7 +133,13 @@ export function captureRun(run: TrainRun, sampler: BatchSampler, fingerprint: Ru
     records: run.history.records.map((r) => structuredClone(r)),
     ...(run.history.stopped === 'early-stopping' ? { stopped: 'early-stopping' as const } : {}),
     ...(early ? { early } : {}),
+    ...(run.policy ? { policy: policyToJson(run.policy.getState()) } : {}),
   };
+}
+
+function policyToJson(s: BatchPolicyState): NonNullable<Checkpoint['policy']> {
+  const { meter, ...rest } = s;
+  return { ...structuredClone(rest), ...(meter ? { meter: { ...meter, ema: { ...meter.ema }, prev: toBase64(meter.prev) } } : {}) };
 }
 
 /** Writes a checkpoint atomically (temporary file, fsync, rename): a crash leaves the old one. */
@@ -179,8 +196,17 @@ export async function resumeRun(run: TrainRun, sampler: BatchSampler, from: stri
   }
   loop.model.params.set(saved.params);
   loop.optimizer.setState({ iterations: cp.optimizer.iterations, lastLearningRate: cp.optimizer.lastLearningRate ?? NaN, size: cp.optimizer.size, buffers: cp.optimizer.buffers.map((b) => fromBase64(b, Float32Array, source)) });
+  if ((cp.policy === undefined) !== (run.policy === undefined)) {
+    throw new MinibatchError('BAD_ARGUMENT', `${source} was saved ${cp.policy ? 'with' : 'without'} a batch-size policy (batchSize 'adaptive' or batchSizeSchedule), this run ${run.policy ? 'has one' : 'has none'}; resume with the settings of the saved run`);
+  }
+  if (run.policy && cp.policy) {
+    const { meter: m, ...rest } = cp.policy;
+    const state: BatchPolicyState = { ...rest, ...(m ? { meter: { ...m, prev: fromBase64(m.prev, Float32Array, source) } } : {}) };
+    run.policy.setState(state, sampler, loop.optimizer, source);
+  }
+  const nb = sampler.batchesPerEpoch;
   const stats = fromBase64(cp.loop.stats, Float64Array, source);
-  const nb = sampler.batchesPerEpoch; const { stats: _s, firstLoss, ...at } = cp.loop;
+  const { stats: _s, firstLoss, ...at } = cp.loop;
   if (stats.length !== STAT_SIZE || at.batch > nb || at.epoch < 1) throw damaged(source, 'loop');
   // The sampler's cursor from the loop's position: inside epoch e at batch b, or epoch e-1 used up.
   const rng = cp.sampler.rng;

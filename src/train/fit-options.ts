@@ -6,6 +6,7 @@ import { splitIndices } from '../data/split.js';
 import type { Model } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { sgd } from '../optim/sgd.js';
+import { resolvePolicy, type AdaptiveBatchOptions, type BatchPolicySpec, type BatchSizeSchedule } from './batch-policy.js';
 import type { CheckpointOptions, Checkpoint } from './checkpoint.js';
 import { resolveClipping, type Clipping } from './clip.js';
 import type { EarlyStoppingOptions } from './early-stopping.js';
@@ -15,8 +16,20 @@ import { rowWeights, type ClassWeight } from './sample-weights.js';
 import type { FitCallbacks } from './train-run.js';
 
 export interface FitOptions {
-  /** Examples per update: 1 = stochastic, 'full' = batch GD. Default 32. Above N trains as full batch. */
-  batchSize?: number | 'full';
+  /**
+   * Examples per update: 1 = stochastic, 'full' = batch GD. Default 32. Above N trains as full batch.
+   * 'adaptive' grows the batch at epoch boundaries from the gradient noise scale measured on the
+   * training batches and scales the learning rate with it (see `adaptive` and BatchPolicy).
+   */
+  batchSize?: number | 'full' | 'adaptive';
+  /** Settings of `batchSize: 'adaptive'`: initial and largest batch size, learning-rate rule. */
+  adaptive?: AdaptiveBatchOptions;
+  /**
+   * Grow the batch size on a schedule from `batchSize` instead of decaying the learning rate
+   * (Smith et al. 2017), e.g. { type: 'step', every: 5, factor: 2, max: 1024 }: the batch
+   * doubles every 5 epochs up to 1024 rows. Each history record carries its batchSize.
+   */
+  batchSizeSchedule?: BatchSizeSchedule;
   /** Passes over the training data. Default 1 (as Keras). */
   epochs?: number;
   /** Default: sgd({ learningRate: 0.01 }). */
@@ -86,6 +99,8 @@ export interface Resolved {
   train: Dataset; val: Dataset | undefined;
   /** The tracked metrics (checked), the training rows' loss weights, the clipping. */
   metrics: MetricKey[]; weights: Float32Array | undefined; clipping: Clipping | undefined;
+  /** The batch-size policy, when the batch size changes between epochs (batchSize is then its first size). */
+  policy: BatchPolicySpec | undefined;
 }
 
 export function resolveOptions(model: Model, data: Dataset, o: FitOptions): Resolved {
@@ -108,15 +123,17 @@ export function resolveOptions(model: Model, data: Dataset, o: FitOptions): Reso
   if (val) checkDataFitsModel(model, val, 'validation data');
   const n = train.length;
   const bs = o.batchSize ?? 32;
+  const optimizer = o.optimizer ?? sgd({ learningRate: 0.01 });
+  const policy = resolvePolicy(n, o.batchSize, o.adaptive, o.batchSizeSchedule, optimizer);
   let batchSize: number;
-  if (bs === 'full') batchSize = n;
+  if (policy) batchSize = policy.initial;
+  else if (bs === 'full') batchSize = n;
   else {
-    checkInt('batchSize', bs, 1, Infinity, 'BAD_BATCH_SIZE', `Use 1 (stochastic), 'full' (batch) or a size between, such as 32; there are ${n} training rows.`);
-    batchSize = Math.min(bs, n);
+    checkInt('batchSize', bs, 1, Infinity, 'BAD_BATCH_SIZE', `Use 1 (stochastic), 'full' (batch), 'adaptive' or a size between, such as 32; there are ${n} training rows.`);
+    batchSize = Math.min(bs as number, n);
   }
   return {
-    batchSize, epochs, seed, train, val,
-    optimizer: o.optimizer ?? sgd({ learningRate: 0.01 }),
+    batchSize, epochs, seed, train, val, policy, optimizer,
     shuffle: o.shuffle ?? true, dropLast: o.dropLast ?? false,
     reduction: checkOneOf('reduction', o.reduction ?? 'mean', ['mean', 'sum']),
     divergenceFactor: checkNumber('divergenceFactor', o.divergenceFactor ?? 1000, 1, Infinity, { minInclusive: false }),

@@ -56,6 +56,7 @@ export async function fitStream(model: Model, source: RowSource, options: FitStr
     metrics: checkMetricKeys('metrics', options.metrics, model), clipping: resolveClipping(options),
   }, options, val, { batchSize, batchesPerEpoch: Math.ceil(source.rows / batchSize), trainExamples: source.rows, validationExamples: val?.length ?? 0 });
   const rng = new Rng(seed); const loop = run.loop; const st = loop.state; const history = run.history; const cb = run.callbacks;
+  loop.optimizer.lrScale = 1; // fixed batches: no factor left over from an adaptive fit with this optimizer
   let checked = false;
   const chunks = new ChunkBatches(batchSize);
   if (cb.onTrainBegin) await cb.onTrainBegin(loop);

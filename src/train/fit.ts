@@ -6,12 +6,14 @@ import { BatchBuffer } from '../data/batch.js';
 import { BatchSampler } from '../data/batch-sampler.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Model } from '../nn/model.js';
+import { BatchPolicy } from './batch-policy.js';
 import { captureRun, checkCheckpointOptions, resumeRun, runFingerprint, saveCheckpoint } from './checkpoint.js';
 import { resolveOptions, type FitOptions, type Resolved } from './fit-options.js';
 import { initialLoss } from './loop.js';
 import { createRun, endEpoch, epochHasBatches, runBatches, type History, type TrainRun } from './train-run.js';
 
 export type { FitOptions } from './fit-options.js';
+export type { AdaptiveBatchOptions, BatchSizeSchedule, LrRule } from './batch-policy.js';
 export type { BatchInfo, EpochRecord, FitCallbacks, History } from './train-run.js';
 export type { TrainingControl } from './loop.js';
 
@@ -24,6 +26,9 @@ export type { TrainingControl } from './loop.js';
  *
  * With `checkpoint` the run is saved atomically every `everyEpochs` epochs, at the end and when
  * aborted (even mid-epoch); `resumeFrom` continues such a run bit-identically (see checkpoint.ts).
+ * With `batchSize: 'adaptive'` or a `batchSizeSchedule` the batch size changes at epoch starts
+ * only (see BatchPolicy), each record carries its epoch's batchSize, and the policy's state is
+ * part of the checkpoint.
  * A callback may stop the run (`control.stop()`, see FitCallbacks): `history.stopped` is then
  * 'callback'.
  *
@@ -38,10 +43,13 @@ export async function fit(model: Model, data: Dataset, options: FitOptions = {})
   if (sampler.batchesPerEpoch === 0) {
     throw new MinibatchError('BAD_BATCH_SIZE', `dropLast with batchSize ${o.batchSize} leaves no batch from ${train.length} rows; use a smaller batch size or dropLast: false`);
   }
-  const buffer = new BatchBuffer(train, sampler.batchSize, model.rowGatherer(train, sampler.batchSize), o.weights);
+  const policy = o.policy ? new BatchPolicy(o.policy, model.params.length, train.length) : undefined;
+  const rows = policy ? policy.maxBatchSize : sampler.batchSize;
+  const buffer = new BatchBuffer(train, rows, model.rowGatherer(train, rows), o.weights);
+  o.optimizer.lrScale = 1;
   const run = createRun(model, o, options, val, {
     batchSize: sampler.batchSize, batchesPerEpoch: sampler.batchesPerEpoch, trainExamples: train.length, validationExamples: val?.length ?? 0,
-  }, train);
+  }, train, policy);
   const ckpt = options.checkpoint || options.resumeFrom ? await checkpointing(run, sampler, o, options) : undefined;
   const loop = run.loop; const st = loop.state; const history = run.history; const cb = run.callbacks;
   if (Number.isNaN(st.initialLoss)) loop.setInitialLoss(initialLoss(model, train));
@@ -49,6 +57,7 @@ export async function fit(model: Model, data: Dataset, options: FitOptions = {})
   let partial = false;
   while (st.epoch <= o.epochs && history.stopped === undefined && !loop.stopRequested) {
     if (!st.inEpoch) {
+      policy?.beginEpoch(st.epoch, sampler, o.optimizer);
       if (cb.onEpochBegin) { await cb.onEpochBegin(st.epoch, loop); if (loop.stopRequested) break; }
       loop.beginEpoch(sampler);
     }

@@ -7,6 +7,7 @@ import { STAT } from '../nn/losses.js';
 import type { Model } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Clipping } from './clip.js';
+import type { BatchPolicy } from './batch-policy.js';
 import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 import { Evaluator } from './evaluate.js';
 import { TrainLoop, type AfterStep, type TrainingControl } from './loop.js';
@@ -39,6 +40,8 @@ export interface EpochRecord {
   valMetrics?: Metrics;
   /** Learning rate of the epoch's last update. */
   learningRate: number;
+  /** Rows per batch in this epoch (it changes between epochs with batchSize 'adaptive' or a batchSizeSchedule). */
+  batchSize: number;
 }
 
 /** What onBatchEnd receives; one object reused for every batch (copy what you keep). */
@@ -69,7 +72,7 @@ export interface FitCallbacks {
 
 export interface History {
   records: EpochRecord[];
-  /** The batch size actually used (N when the request was 'full' or above N). */
+  /** The batch size actually used (N when the request was 'full' or above N); the first epoch's with a policy (records carry each epoch's). */
   batchSize: number;
   batchesPerEpoch: number;
   trainExamples: number;
@@ -93,6 +96,8 @@ export interface TrainRun {
   reduceLr: ReduceLrOnPlateau | undefined;
   onEpochEnd: FitCallbacks['onEpochEnd'];
   callbacks: FitCallbacks;
+  /** The batch-size policy (adaptive or scheduled), when the batch size changes between epochs. */
+  policy: BatchPolicy | undefined;
 }
 
 /** What createRun reads besides the model: the resolved settings and the options as given. */
@@ -110,8 +115,10 @@ export function createRun(
   options: { callbacks?: FitCallbacks; earlyStopping?: EarlyStoppingOptions; reduceLROnPlateau?: ReduceLrOptions },
   val: Dataset | undefined, shape: Pick<History, 'batchSize' | 'batchesPerEpoch' | 'trainExamples' | 'validationExamples'>,
   train?: Dataset,
+  policy?: BatchPolicy,
 ): TrainRun {
-  const loop = new TrainLoop(model, o.optimizer, o.reduction === 'sum', o.divergenceFactor, batchHook(options.callbacks?.onBatchEnd));
+  const sum = o.reduction === 'sum';
+  const loop = new TrainLoop(model, o.optimizer, sum, o.divergenceFactor, withMeter(policy, sum, batchHook(options.callbacks?.onBatchEnd)));
   loop.clipping = o.clipping;
   const hasVal = val !== undefined;
   const early = options.earlyStopping ? new EarlyStopping(options.earlyStopping, hasVal, model) : undefined;
@@ -121,6 +128,7 @@ export function createRun(
   const metrics = [...tracked];
   const trainMetrics = train && metrics.some(needsPredictions) ? new Evaluator(model, train, 512, metrics) : undefined;
   return {
+    policy,
     loop, history: { records: [], ...shape },
     evaluator: val ? new Evaluator(model, val, 512, metrics) : undefined,
     trainMetrics,
@@ -139,6 +147,13 @@ function batchHook(onBatchEnd: FitCallbacks['onBatchEnd']): AfterStep | undefine
     info.epoch = st.epoch; info.batch = st.batch - 1; info.size = size; info.loss = loop.lastLoss; info.updates = st.updates;
     onBatchEnd(info, loop);
   };
+}
+
+/** The after-step hook feeding each batch's gradient to the policy's noise meter (when it has one) before `then`. */
+function withMeter(policy: BatchPolicy | undefined, sum: boolean, then: AfterStep | undefined): AfterStep | undefined {
+  const meter = policy?.meter;
+  if (!meter) return then;
+  return then ? (loop, size) => { meter.observe(loop.grad, size, sum); then(loop, size); } : (loop, size) => meter.observe(loop.grad, size, sum);
 }
 
 /**
@@ -173,7 +188,7 @@ export function endEpoch(run: TrainRun, partial: boolean): boolean {
   const record: EpochRecord = {
     epoch: st.epoch, updates: st.updates, examplesSeen: st.seen, trainSeconds: st.seconds,
     trainLoss: stats[STAT.loss]! / stats[STAT.count]!, metrics: metricsFromStats(loop.model, stats),
-    learningRate: loop.optimizer.lastLearningRate,
+    learningRate: loop.optimizer.lastLearningRate, batchSize: run.policy?.batchSize ?? history.batchSize,
   };
   if (run.trainMetrics) run.trainMetrics.addExtras(loop.model.params, record.metrics);
   if (run.evaluator) {
@@ -184,6 +199,7 @@ export function endEpoch(run: TrainRun, partial: boolean): boolean {
   if (loop.exceeds(record.trainLoss)) throw divergence(run, record.trainLoss);
   if (record.valLoss !== undefined && loop.exceeds(record.valLoss)) throw divergence(run, record.valLoss);
   if (partial) return true;
+  run.policy?.endEpoch();
   st.epoch++; st.inEpoch = false; st.batch = 0;
   if (run.reduceLr?.update(record.epoch, record, loop.optimizer)) (history.lrReductions ??= []).push(run.reduceLr.reductions.at(-1)!);
   const early = run.early;

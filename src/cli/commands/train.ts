@@ -44,7 +44,7 @@ export function registerTrain(program: Command): void {
     .option('--model <name>', 'logistic | linear | softmax | mlp:12,8 (default: from the target)')
     .option('--activation <name>', `hidden activation for mlp: ${ACTIVATIONS.join(', ')}`, 'relu')
     .option('--init <model>', 'continue training this model: a minibatch model file or a TF.js model.json (or its folder); its scaling replaces --scale')
-    .option('--batch-size <n>', 'examples per update: 1 (stochastic) .. full (batch); default 32')
+    .option('--batch-size <n>', 'examples per update: 1 (stochastic) .. full (batch), or adaptive (grows with the gradient noise scale, docs/adaptive.md); default 32')
     .option('--mode <mode>', 'preset: batch (full), stochastic (1) or minibatch (--batch-size)')
     .option('--drop-last', 'skip the smaller last batch of each epoch')
     .option('--epochs <n>', 'passes over the training data', '50')
@@ -102,12 +102,13 @@ async function train(o: TrainOpts): Promise<void> {
   const trainData = applyScaling(parts.train, scaling);
   const valData = parts.test ? applyScaling(parts.test, scaling) : undefined;
   const modelName = o.init !== undefined ? `init:${o.init}` : o.model ?? defaultModelName(task);
-  if (!init) checkModelMemory(modelName, trainData.numFeatures, task, batchSize === 'full' ? trainData.length : Math.min(batchSize, trainData.length), o.optimizer);
+  const rowsPerBatch = batchSize === 'full' || batchSize === 'adaptive' ? trainData.length : Math.min(batchSize, trainData.length);
+  if (!init) checkModelMemory(modelName, trainData.numFeatures, task, rowsPerBatch, o.optimizer);
   const model = init?.model ?? buildModel(modelName, trainData, task, activation, seed);
 
   const ckptPath = o.checkpoint ?? (o.out !== undefined ? `${o.out}.ckpt.json` : undefined);
   if (o.resume && ckptPath === undefined) throw new UsageError('--resume needs the checkpoint to continue from: give --checkpoint <file> or the --out of the interrupted run');
-  const resumeFrom = o.resume ? await existingCheckpoint(ckptPath!, o.quiet === true, { seed, batchSize: trainData.length === 0 ? 0 : batchSize === 'full' ? trainData.length : Math.min(batchSize, trainData.length) }) : undefined;
+  const resumeFrom = o.resume ? await existingCheckpoint(ckptPath!, o.quiet === true, { seed, batchSize: trainData.length === 0 ? 0 : rowsPerBatch }) : undefined;
   const cancel = cancelOnSignals('saving a checkpoint at the end of this epoch');
   const progress = createProgress(epochs, 'epoch', o.quiet === true);
   const every = Math.max(1, Math.ceil(epochs / 20));
@@ -164,7 +165,8 @@ async function train(o: TrainOpts): Promise<void> {
 }
 
 /** `train --stream`: fitStream over streamCsv (or its binary cache), scaling from the first pass. */
-async function trainStream(o: TrainOpts, a: { seed: number; epochs: number; batchSize: number | 'full'; optimizer: Optimizer; activation: Activation; scale: ScalingMethod }): Promise<void> {
+async function trainStream(o: TrainOpts, a: { seed: number; epochs: number; batchSize: number | 'full' | 'adaptive'; optimizer: Optimizer; activation: Activation; scale: ScalingMethod }): Promise<void> {
+  if (a.batchSize === 'adaptive') throw new UsageError('--stream trains fixed mini-batches: give a number as --batch-size (adaptive needs the rows in memory)');
   if (a.batchSize === 'full') throw new UsageError('--stream trains mini-batches: give --batch-size (full batch needs every row in memory)');
   if (o.resume || o.checkpoint) throw new UsageError('--stream runs cannot be checkpointed yet; drop --resume/--checkpoint');
   const target = o.target === undefined ? undefined : /^\d+$/.test(o.target) ? Number(o.target) : o.target;

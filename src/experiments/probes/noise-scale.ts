@@ -6,6 +6,9 @@ import type { Dataset } from '../../data/dataset.js';
 import type { Model } from '../../nn/model.js';
 import { PerExample } from '../../nn/per-example.js';
 import type { BatchInfo, EpochRecord, FitCallbacks, History } from '../../train/fit.js';
+import { NoiseScaleEma } from '../../train/noise-meter.js';
+
+export { NoiseScaleEma } from '../../train/noise-meter.js';
 
 export type NoiseMethod = 'exact' | 'two-batch';
 
@@ -140,31 +143,6 @@ function covariance(a: readonly number[], b: readonly number[]): number {
   const ma = mean(a); const mb = mean(b); let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i]! - ma) * (b[i]! - mb);
   return a.length > 1 ? s / (a.length - 1) : 0;
-}
-
-/**
- * Exponential moving averages of |G|^2 and tr(Sigma) estimates, smoothed SEPARATELY and only
- * then divided (the ratio of noisy estimates is biased; McCandlish et al. 2018, appendix A).
- * Bias-corrected as Adam's moments: avg_k = EMA_k / (1 - decay^k), so the first value is not
- * pulled towards 0. The default decay 0.5 suits short runs with ~10-20 measurements (it
- * forgets a measurement's weight by half each step, tracking a noise scale that grows).
- */
-export class NoiseScaleEma {
-  private g = 0; private t = 0; private k = 0;
-  constructor(readonly decay = 0.5) {
-    if (!(decay >= 0 && decay < 1)) throw new MinibatchError('BAD_ARGUMENT', `decay must be a number in [0, 1), got ${decay}; use e.g. 0.5 for short runs, 0.9 for long ones`);
-  }
-  /** Adds one pair of estimates (e.g. a NoiseScaleResult's gradNormSq and traceSigma). */
-  add(gradNormSq: number, traceSigma: number): void {
-    if (!Number.isFinite(gradNormSq) || !Number.isFinite(traceSigma)) return;
-    this.g = this.decay * this.g + (1 - this.decay) * gradNormSq;
-    this.t = this.decay * this.t + (1 - this.decay) * traceSigma;
-    this.k++;
-  }
-  get gradNormSq(): number { return this.k ? this.g / (1 - this.decay ** this.k) : NaN; }
-  get traceSigma(): number { return this.k ? this.t / (1 - this.decay ** this.k) : NaN; }
-  /** Smoothed tr(Sigma) / smoothed |G|^2. */
-  get bSimple(): number { return this.k ? ratio(this.traceSigma, this.gradNormSq) : NaN; }
 }
 
 /** One measurement of the noise scale during training. */

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// Builds docs/adaptive.md's table and curves: adaptive batch size vs Smith's schedule vs the best fixed batch size (needs `npm run build`).
+// Usage: node scripts/adaptive-table.mjs [DATASETS_DIR] > table.md   (writes docs/img/adaptive-*.svg and docs/adaptive-results.json)
+// Times are priced by one throughput profile per data set (updates x seconds per update at each
+// batch size), because wall time on a loaded machine is unreliable; wall seconds are kept too.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  evaluate, loadBuiltin, loadCsv, split, fitScaling, applyScaling, softmaxRegression, mlp, sgd, fit, throughputProfile, secondsPerUpdateAt, defaultMaxBatch, renderSvg,
+} from '../dist/src/index.js';
+
+const dir = process.argv[2] ?? join(import.meta.dirname, '..', '..', 'shared', 'datasets');
+const SEEDS = [1, 2];
+const LRS = [0.03, 0.1, 0.3, 1];
+const SETS = [
+  { name: 'mnist', load: () => loadBuiltin('mnist'), model: (s) => softmaxRegression({ inputs: 784, classes: 10, seed: s }), epochs: 5, sizes: [8, 32, 128, 512] },
+  { name: 'pima', file: 'pima-indians-diabetes.csv', model: (s) => mlp({ layers: [8, 12, 8, 1], output: 'sigmoid', seed: s }), epochs: 30, sizes: [8, 32, 128] },
+  { name: 'banknote', file: 'banknote_authentication.csv', model: (s) => mlp({ layers: [4, 8, 1], output: 'sigmoid', seed: s }), epochs: 20, sizes: [8, 32, 128, 512] },
+  { name: 'ionosphere', file: 'ionosphere.csv', model: (s) => mlp({ layers: [34, 16, 1], output: 'sigmoid', seed: s }), epochs: 30, sizes: [8, 32, 128] },
+];
+
+async function load(set) {
+  const data = set.load ? await set.load() : await loadCsv(join(dir, set.file), { header: false });
+  const { train, test } = split(data, { testFraction: 0.2, seed: 1 });
+  if (set.load) return { train, val: test };
+  const sc = fitScaling(train, 'standardize');
+  return { train: applyScaling(train, sc), val: applyScaling(test, sc) };
+}
+
+/** One run's curve: the start and every epoch end, with wall and priced seconds (priced: updates of each epoch x seconds per update at its batch size). */
+async function run(set, d, seed, lr, opts, spu) {
+  const model = set.model(seed);
+  const first = evaluate(model, d.val).loss;
+  const pts = [{ epoch: 0, updates: 0, priced: 0, wall: 0, valLoss: first, batchSize: NaN }];
+  let priced = 0; let updates = 0;
+  let records;
+  try {
+    records = (await fit(model, d.train, { ...opts, epochs: set.epochs, seed, optimizer: sgd({ learningRate: lr }), validationData: d.val })).records;
+  } catch (e) {
+    if (e.name !== 'DivergenceError') throw e;
+    records = e.records; pts.diverged = e.epoch; // the curve stops before the diverged epoch
+  }
+  for (const r of records) {
+    priced += (r.updates - updates) * spu(r.batchSize); updates = r.updates;
+    pts.push({ epoch: r.epoch, updates: r.updates, priced, wall: r.trainSeconds, valLoss: r.valLoss, batchSize: r.batchSize });
+  }
+  model.dispose?.();
+  return pts;
+}
+
+/** The seed-mean curve (point by point; runs have the same epochs unless one diverged, then the mean stops there). */
+const meanCurve = (curves) => curves[0].map((p, i) => Object.fromEntries(Object.keys(p).map((k) => [k, mean(curves.map((c) => c[i]?.[k] ?? NaN))]))).filter((p) => Number.isFinite(p.valLoss));
+const reach = (pts, target, k) => pts.find((p) => p.valLoss <= target)?.[k] ?? NaN;
+const mean = (v) => (v.some((x) => !Number.isFinite(x)) ? NaN : v.reduce((a, b) => a + b, 0) / v.length);
+const fmt = (v) => (Number.isFinite(v) ? (v < 0.01 ? v.toExponential(2) : v.toFixed(3)) : 'not reached');
+
+const out = []; const rows = [];
+for (const set of SETS) {
+  if (set.file && !existsSync(join(dir, set.file))) { process.stderr.write(`skipping ${set.name}: ${join(dir, set.file)} absent\n`); continue; }
+  const d = await load(set);
+  const n = d.train.length;
+  const prof = throughputProfile(set.model(1), d.train, { optimizer: sgd({ learningRate: 1e-4 }) });
+  const spu = (b) => secondsPerUpdateAt(prof, b);
+  const sizes = set.sizes.filter((b) => b <= n);
+  // The fixed grid: every batch size at every rate, two seeds; the best rate per size by mean final validation loss.
+  const fixed = [];
+  for (const b of sizes) {
+    let best;
+    for (const lr of LRS) {
+      const curves = []; for (const s of SEEDS) curves.push(await run(set, d, s, lr, { batchSize: b }, spu));
+      const final = mean(curves.map((c) => c.length > set.epochs ? c[c.length - 1].valLoss : Infinity));
+      if (!best || final < best.final) best = { batchSize: b, lr, curves, final };
+    }
+    fixed.push(best);
+    process.stderr.write(`${set.name}: B=${b} best lr ${best.lr} final val loss ${best.final.toFixed(4)}\n`);
+  }
+  // The target: 1.1 x the lowest validation loss of any fixed batch size's seed-mean curve (so the best one reaches it).
+  const target = 1.1 * Math.min(...fixed.flatMap((f) => meanCurve(f.curves).map((p) => p.valLoss)));
+  // B0: the smallest grid size of at least 8, at its tuned rate (no other tuning); B_max: the throughput knee (at most n).
+  const at32 = fixed.find((f) => f.batchSize >= 8) ?? fixed[0];
+  const b0 = at32.batchSize;
+  const max = Math.max(b0, Number.isFinite(prof.knee) ? Math.min(prof.knee, n) : defaultMaxBatch(n));
+  const adaptive = []; const smith = [];
+  for (const s of SEEDS) {
+    adaptive.push(await run(set, d, s, at32.lr, { batchSize: 'adaptive', adaptive: { initial: b0, max } }, spu));
+    smith.push(await run(set, d, s, at32.lr, { batchSize: b0, batchSizeSchedule: { type: 'step', every: Math.max(1, Math.round(set.epochs / 5)), factor: 2, max } }, spu));
+  }
+  const score = (curves) => { const m = meanCurve(curves); return { priced: reach(m, target, 'priced'), wall: reach(m, target, 'wall'), updates: reach(m, target, 'updates'), final: m[m.length - 1].valLoss }; };
+  const fixedScores = fixed.map((f) => ({ batchSize: f.batchSize, lr: f.lr, ...score(f.curves) }));
+  const bestFixed = fixedScores.filter((f) => Number.isFinite(f.priced)).sort((a, b) => a.priced - b.priced)[0];
+  const a = score(adaptive); const sm = score(smith);
+  const sizesUsed = adaptive[0].slice(1).map((p) => p.batchSize);
+  const div = [...adaptive, ...smith].filter((c) => c.diverged).length;
+  if (div) process.stderr.write(`${set.name}: ${adaptive.filter((c) => c.diverged).map((c) => `adaptive diverged in epoch ${c.diverged}`).concat(smith.filter((c) => c.diverged).map((c) => `Smith diverged in epoch ${c.diverged}`)).join(', ')}\n`);
+  rows.push(`| ${set.name} | ${n} | ${fmt(target)} | ${bestFixed.batchSize} (lr ${bestFixed.lr}) | ${fmt(bestFixed.priced)} | ${fmt(a.priced)} | ${fmt(sm.priced)} | ${fmt(bestFixed.wall)} / ${fmt(a.wall)} / ${fmt(sm.wall)} | ${[...new Set(sizesUsed)].join('→')}${adaptive[0].diverged ? ` (diverged in epoch ${adaptive[0].diverged})` : ''} | ${a.priced <= bestFixed.priced ? 'yes' : 'no'} |`);
+  out.push({ name: set.name, trainRows: n, knee: prof.knee, maxBatchSize: max, target, fixed: fixedScores, adaptive: { initial: b0, lr: at32.lr, ...a, batchSizes: sizesUsed, diverged: adaptive.map((c) => c.diverged ?? null) }, smith: { initial: b0, every: Math.max(1, Math.round(set.epochs / 5)), lr: at32.lr, ...sm, diverged: smith.map((c) => c.diverged ?? null) }, throughput: prof.rows.map((r) => ({ batchSize: r.batchSize, secondsPerUpdate: r.secondsPerUpdate })) });
+  // Curves: validation loss against priced seconds, mean over seeds per epoch.
+  const line = (label, curves) => meanCurve(curves).map((p) => ({ series: label, seconds: p.priced, valLoss: p.valLoss })).filter((p) => p.seconds > 0);
+  const bf = fixed.find((f) => f.batchSize === bestFixed.batchSize);
+  const values = [...line(`fixed ${bf.batchSize} (best)`, bf.curves), ...line('adaptive', adaptive), ...line('Smith schedule', smith)];
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json', width: 520, height: 300, background: 'white',
+    title: `${set.name}: validation loss against priced training seconds (target ${fmt(target)} dashed)`,
+    layer: [
+      { data: { values }, mark: { type: 'line', point: true }, encoding: { x: { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, title: 'training seconds (priced by the throughput profile)' }, y: { field: 'valLoss', type: 'quantitative', scale: { zero: false }, title: 'validation loss' }, color: { field: 'series', type: 'nominal', title: null } } },
+      { data: { values: [{ y: target }] }, mark: { type: 'rule', strokeDash: [6, 4], color: 'gray' }, encoding: { y: { field: 'y', type: 'quantitative' } } },
+    ],
+  };
+  const svg = (await renderSvg(spec, { idPrefix: `adaptive-${set.name}` })).replace(/^<svg /, '<svg xmlns="http://www.w3.org/2000/svg" ');
+  writeFileSync(join(import.meta.dirname, '..', 'docs', 'img', `adaptive-${set.name}.svg`), svg);
+}
+writeFileSync(join(import.meta.dirname, '..', 'docs', 'adaptive-results.json'), JSON.stringify(out, null, 1) + '\n');
+process.stdout.write(['| data | train rows | target val loss | best fixed B | fixed (s) | adaptive (s) | Smith (s) | wall s: fixed / adaptive / Smith | adaptive B by epoch (seed 1) | adaptive no slower |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n') + '\n');

@@ -29,7 +29,7 @@ export {
   type Schedule, type ScheduleSpec,
 } from './optim/schedule.js';
 export { fit, type FitOptions, type FitCallbacks, type History, type EpochRecord, type BatchInfo, type TrainingControl } from './train/fit.js';
-export { evaluate, type Evaluation } from './train/evaluate.js';
+export { evaluate, type Evaluation, type EvaluateOptions } from './train/evaluate.js';
 export type { Metrics } from './train/metrics.js';
 export type { EarlyStoppingOptions } from './train/early-stopping.js';
 export { saveModel, loadModel } from './platform/node/model-file.js';

@@ -1,9 +1,11 @@
 // evaluate: loss and metrics of a model on a whole dataset, in fixed-size chunks.
-import { checkInt } from '../core/check.js';
+import { checkInt, show } from '../core/check.js';
+import { MinibatchError } from '../core/errors.js';
 import { BatchBuffer } from '../data/batch.js';
 import type { Dataset } from '../data/dataset.js';
+import { applyScaling } from '../data/scaling.js';
 import { STAT, STAT_SIZE } from '../nn/losses.js';
-import type { Model } from '../nn/model.js';
+import { Model } from '../nn/model.js';
 import { checkDataFitsModel, metricsFromStats, type Metrics } from './metrics.js';
 
 export interface Evaluation {
@@ -14,13 +16,27 @@ export interface Evaluation {
   examples: number;
 }
 
+export interface EvaluateOptions {
+  /** Rows per forward pass (bounds memory only). Default 512. */
+  batchSize?: number;
+  /** `data` is already in the network's space (scaled), so the model's preprocessing is skipped. Default false. */
+  preprocessed?: boolean;
+}
+
 /**
- * Mean loss and metrics of `model` on every row of `data`. Batching only bounds memory: the
- * result is the same for any `batchSize` up to float rounding.
+ * Mean loss and metrics of `model` on every row of `data`, raw features as in the training
+ * file: the model's `preprocessing` (its saved scaling) is applied first, exactly once, unless
+ * `preprocessed: true`. Batching only bounds memory: the result is the same for any
+ * `batchSize` up to float rounding.
  */
-export function evaluate(model: Model, data: Dataset, options: { batchSize?: number } = {}): Evaluation {
+export function evaluate(model: Model, data: Dataset, options: EvaluateOptions = {}): Evaluation {
+  if (!(model instanceof Model)) throw new MinibatchError('BAD_ARGUMENT', `evaluate needs a Model as its first argument, got ${show(model)}`);
+  if (!data || typeof data !== 'object' || !('numFeatures' in data)) {
+    throw new MinibatchError('BAD_ARGUMENT', `evaluate needs a Dataset (Dataset.fromArrays(x, y)) as its second argument, got ${show(data)}`);
+  }
   checkDataFitsModel(model, data);
-  const ev = new Evaluator(model, data, options.batchSize ?? 512);
+  const s = options.preprocessed === true ? undefined : model.preprocessing;
+  const ev = new Evaluator(model, s ? applyScaling(data, s) : data, options.batchSize ?? 512);
   return ev.run(model.params);
 }
 

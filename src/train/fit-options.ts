@@ -9,6 +9,7 @@ import { sgd } from '../optim/sgd.js';
 import type { CheckpointOptions, Checkpoint } from './checkpoint.js';
 import type { EarlyStoppingOptions } from './early-stopping.js';
 import { checkDataFitsModel } from './metrics.js';
+import { describeValue } from './fit-args.js';
 import type { FitCallbacks } from './train-run.js';
 
 export interface FitOptions {
@@ -50,6 +51,15 @@ export interface FitOptions {
   resumeFrom?: string | Checkpoint;
 }
 
+/**
+ * Every option name of FitOptions (the compiler keeps the list complete), for refusing unknown
+ * names such as `epoch`.
+ */
+export const FIT_OPTION_NAMES: readonly string[] = Object.keys({
+  batchSize: 1, epochs: 1, optimizer: 1, shuffle: 1, dropLast: 1, reduction: 1, validationSplit: 1, validationData: 1,
+  seed: 1, callbacks: 1, earlyStopping: 1, divergenceFactor: 1, signal: 1, clock: 1, checkpoint: 1, resumeFrom: 1,
+} satisfies Record<keyof FitOptions, 1>);
+
 /** Options after defaults and checks. */
 export interface Resolved {
   batchSize: number; epochs: number; optimizer: Optimizer; shuffle: boolean; dropLast: boolean;
@@ -59,7 +69,7 @@ export interface Resolved {
 
 export function resolveOptions(model: Model, data: Dataset, o: FitOptions): Resolved {
   if (!data || typeof data !== 'object' || !('numFeatures' in data)) {
-    throw new MinibatchError('BAD_ARGUMENT', `fit needs a Dataset (Dataset.fromArrays(x, y)), got ${show(data)}`);
+    throw new MinibatchError('BAD_ARGUMENT', `fit needs a Dataset (Dataset.fromArrays(x, y)), got ${describeValue(data)}`);
   }
   checkDataFitsModel(model, data, 'training data');
   const seed = checkInt('seed', o.seed ?? 1, 0, 2 ** 53);

@@ -133,7 +133,7 @@ async function train(o: TrainOpts): Promise<void> {
   if (o.out) await saveModel(model, o.out);
   const final = history.records[history.records.length - 1];
   if (!final) throw new MinibatchError('CANCELLED', `training was interrupted before the first batch${ckptPath !== undefined ? `; run the same command with --resume to continue from ${ckptPath}` : ''}`);
-  const valEval = valData ? evaluate(model, valData) : undefined;
+  const valEval = valData ? evaluate(model, valData, { preprocessed: true }) : undefined;
   if (!o.quiet) {
     process.stderr.write(`trained ${modelName} on ${history.trainExamples} rows: batch size ${history.batchSize}, ${history.batchesPerEpoch} updates per epoch, ${final.epoch} epochs in ${final.trainSeconds.toFixed(2)} s${history.stopped ? ` (stopped: ${history.stopped})` : ''}\n`);
     if (valEval) process.stderr.write(`validation (${valEval.examples} rows): loss ${formatNumber(valEval.loss)} ${Object.entries(formatMetrics(valEval.metrics)).map(([k, v]) => `${k} ${v}`).join(' ')}\n`);

@@ -27,6 +27,7 @@ export async function withTrialJournal<T>(out: string, resume: boolean, quiet: b
     throw new MinibatchError('IO', `cannot create the output folder ${out}: ${(err as Error).message}; choose another --out`, { cause: err });
   }
   const journal = SweepJournal.open(join(out, 'trials.jsonl'), { resume });
+  for (const w of journal.warnings) process.stderr.write(`minibatch: warning: ${w}\n`);
   if (resume && !quiet) process.stderr.write(`resuming: ${journal.size} finished trials in ${journal.path}\n`);
   try {
     return await withSweepJournal(journal, fn);

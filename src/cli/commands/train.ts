@@ -25,6 +25,7 @@ import type { Dataset } from '../../data/dataset.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import { evaluate } from '../../train/evaluate.js';
 import { loadInit } from '../init-model.js';
+import { lockOutputs } from '../../platform/node/lock-file.js';
 
 interface TrainOpts {
   data: string; target?: string; model?: string; activation: string; batchSize?: string; mode?: string;
@@ -100,6 +101,7 @@ async function train(o: TrainOpts): Promise<void> {
 
   const ckptPath = o.checkpoint ?? (o.out !== undefined ? `${o.out}.ckpt.json` : undefined);
   if (o.resume && ckptPath === undefined) throw new UsageError('--resume needs the checkpoint to continue from: give --checkpoint <file> or the --out of the interrupted run');
+  const locks = lockOutputs([ckptPath, o.out], { command: 'minibatch train', onWarning: (w) => { process.stderr.write(`minibatch: warning: ${w}\n`); } });
   const resumeFrom = o.resume ? await existingCheckpoint(ckptPath!, o.quiet === true) : undefined;
   const cancel = cancelOnSignals('saving a checkpoint at the end of this epoch');
   const progress = createProgress(epochs, 'epoch', o.quiet === true);
@@ -149,6 +151,7 @@ async function train(o: TrainOpts): Promise<void> {
   } else if (o.quiet !== true && !o.out) {
     process.stderr.write('(use --out model.json to keep the model)\n');
   }
+  locks.release(); // on a failure, the process's exit removes them
 }
 
 /** `train --stream`: fitStream over streamCsv (or its binary cache), scaling from the first pass. */
@@ -156,6 +159,7 @@ async function trainStream(o: TrainOpts, a: { seed: number; epochs: number; batc
   if (a.batchSize === 'full') throw new UsageError('--stream trains mini-batches: give --batch-size (full batch needs every row in memory)');
   if (o.resume || o.checkpoint) throw new UsageError('--stream runs cannot be checkpointed yet; drop --resume/--checkpoint');
   const target = o.target === undefined ? undefined : /^\d+$/.test(o.target) ? Number(o.target) : o.target;
+  lockOutputs([o.out], { command: 'minibatch train', onWarning: (w) => { process.stderr.write(`minibatch: warning: ${w}\n`); } }); // released at exit
   let source: RowSource = await streamCsv(o.data, target === undefined ? {} : { target });
   if (o.cache) {
     if (!existsSync(o.cache)) await writeBinaryCache(source, o.cache);

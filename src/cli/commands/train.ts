@@ -101,7 +101,7 @@ async function train(o: TrainOpts): Promise<void> {
 
   const ckptPath = o.checkpoint ?? (o.out !== undefined ? `${o.out}.ckpt.json` : undefined);
   if (o.resume && ckptPath === undefined) throw new UsageError('--resume needs the checkpoint to continue from: give --checkpoint <file> or the --out of the interrupted run');
-  const locks = lockOutputs([ckptPath, o.out], { command: 'minibatch train', onWarning: (w) => { process.stderr.write(`minibatch: warning: ${w}\n`); } });
+  const locks = lockOutputs([o.out, ckptPath], { command: 'minibatch train', onWarning: (w) => { process.stderr.write(`minibatch: warning: ${w}\n`); } });
   const resumeFrom = o.resume ? await existingCheckpoint(ckptPath!, o.quiet === true) : undefined;
   const cancel = cancelOnSignals('saving a checkpoint at the end of this epoch');
   const progress = createProgress(epochs, 'epoch', o.quiet === true);

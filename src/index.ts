@@ -33,6 +33,7 @@ export { evaluate, type Evaluation, type EvaluateOptions } from './train/evaluat
 export type { Metrics } from './train/metrics.js';
 export type { EarlyStoppingOptions } from './train/early-stopping.js';
 export { saveModel, loadModel } from './platform/node/model-file.js';
+export { acquireLock, lockOutputs, lockPathFor, type FileLock } from './platform/node/lock-file.js';
 export { compare, learningRateFor, type CompareOptions } from './experiments/compare.js';
 export { tune, logGrid, defaultLearningRates, type TuneOptions } from './experiments/tune.js';
 export { lrRangeTest, type LrRangeOptions } from './experiments/lr-range.js';

@@ -1,5 +1,6 @@
 // Lock files: one process at a time may write an output (a checkpoint, a model, a sweep folder); a dead holder's lock is taken over.
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { MinibatchError } from '../../core/errors.js';
 
 /** A lock held by this process; `release()` removes the lock file (idempotent). */
@@ -30,7 +31,7 @@ export function acquireLock(lockPath: string, options: { what?: string; command?
   const what = options.what ?? lockPath.replace(/\.lock$/, '');
   const content = JSON.stringify({ pid: process.pid, started: new Date(Date.now() - process.uptime() * 1000).toISOString(), ...(options.command ? { command: options.command } : {}) } satisfies LockInfo);
   for (let attempt = 0; ; attempt++) {
-    if (tryCreate(lockPath, content)) break;
+    if (tryCreate(lockPath, content, what)) break;
     const info = readLock(lockPath);
     if (info === 'gone') continue;
     if (info === 'unreadable' ? isFresh(lockPath) : isAlive(info.pid)) {
@@ -70,10 +71,12 @@ export function isAlive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
 }
 
-function tryCreate(path: string, content: string): boolean {
+function tryCreate(path: string, content: string, what: string): boolean {
   let fd: number;
   try { fd = openSync(path, 'wx'); } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code === 'ENOENT') throw new MinibatchError('IO', `could not write ${what}: its folder ${dirname(path)} does not exist. Check that the folder exists and is writable, or create it first`, { cause: err });
     throw ioError(path, err);
   }
   try { writeSync(fd, content); } finally { closeSync(fd); }

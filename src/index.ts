@@ -40,6 +40,7 @@ export type { ReduceLrOptions } from './train/reduce-lr.js';
 export type { ClassWeight } from './train/sample-weights.js';
 export { onlineLearner, trainOnBatch, OnlineLearner, type OnlineOptions, type OnlineX, type OnlineY } from './train/online.js';
 export { saveModel, loadModel } from './platform/node/model-file.js';
+export { acquireLock, lockOutputs, lockPathFor, type FileLock } from './platform/node/lock-file.js';
 export { compare, learningRateFor, type CompareOptions } from './experiments/compare.js';
 export { tune, logGrid, defaultLearningRates, type TuneOptions } from './experiments/tune.js';
 export { lrRangeTest, type LrRangeOptions } from './experiments/probes/lr-range.js';

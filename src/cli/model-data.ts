@@ -1,14 +1,14 @@
-// Loads data for an existing model: same columns, same classes, same scaling as in training.
+// Loads data for an existing model: same columns, same classes as in training (raw features: the model scales).
 import type { Dataset } from '../data/dataset.js';
 import { alignToModel } from '../data/align.js';
-import { applyScaling } from '../data/scaling.js';
 import { MinibatchError } from '../core/errors.js';
 import type { Model } from '../nn/model.js';
 import { loadDataArg, type DataArgs } from './data-arg.js';
 
 /**
  * Loads `--data` for `model`: columns reordered to the model's feature names, class labels
- * mapped to its classes, and the training split's scaling applied. With `targetOptional`
+ * mapped to its classes. The features stay raw: model.predict and evaluate apply the model's
+ * saved scaling (its `preprocessing`) themselves, exactly once. With `targetOptional`
  * (predict) a file without the target column is accepted.
  */
 export async function loadForModel(model: Model, a: DataArgs, targetOptional: boolean): Promise<Dataset> {
@@ -27,7 +27,7 @@ export async function loadForModel(model: Model, a: DataArgs, targetOptional: bo
   if (aligned.numFeatures !== model.inputs) {
     throw new MinibatchError('BAD_SHAPE', `${a.data} has ${aligned.numFeatures} features but the model takes ${model.inputs}; use data with the training file's columns`);
   }
-  return meta.scaling ? applyScaling(aligned, meta.scaling) : aligned;
+  return aligned;
 }
 
 /**

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MinibatchError } from '../core/errors.js';
 import { SweepJournal, withSweepJournal } from '../platform/node/sweep-journal.js';
+import { acquireLock } from '../platform/node/lock-file.js';
 
 /** An AbortSignal raised by the first SIGINT or SIGTERM; a second one exits at once. */
 export function cancelOnSignals(doing = 'finishing with the trials done so far'): { signal: AbortSignal; dispose(): void } {
@@ -26,7 +27,10 @@ export async function withTrialJournal<T>(out: string, resume: boolean, quiet: b
   } catch (err) {
     throw new MinibatchError('IO', `cannot create the output folder ${out}: ${(err as Error).message}; choose another --out`, { cause: err });
   }
+  // Held until the command exits (its report files are written after the sweep).
+  acquireLock(join(out, '.minibatch.lock'), { what: `the output folder ${out}`, command: 'a minibatch sweep', onWarning: (w) => { process.stderr.write(`minibatch: warning: ${w}\n`); } });
   const journal = SweepJournal.open(join(out, 'trials.jsonl'), { resume });
+  for (const w of journal.warnings) process.stderr.write(`minibatch: warning: ${w}\n`);
   if (resume && !quiet) process.stderr.write(`resuming: ${journal.size} finished trials in ${journal.path}\n`);
   try {
     return await withSweepJournal(journal, fn);

@@ -18,7 +18,9 @@ export type ErrorCode =
   | 'IO'
   | 'DIVERGED'
   | 'CANCELLED'
-  | 'KERNEL_THREAD';
+  | 'KERNEL_THREAD'
+  | 'MODEL_BUSY'
+  | 'LOCKED';
 
 /**
  * The one error type of the library. `code` is stable and machine-readable; the message names

@@ -1,10 +1,12 @@
 // Model: a stack of dense layers with one flat parameter vector; forward, fused loss and backward.
+import { show } from '../core/check.js';
 import { MinibatchError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import { ACT, type ActCode, type Backend, type DenseEngine } from '../kernels/backend.js';
 import { defaultBackend } from '../kernels/select.js';
 import type { Batch, RowGatherer } from '../data/batch.js';
 import type { Dataset } from '../data/dataset.js';
+import { applyScalingRows, type Scaling } from '../data/scaling.js';
 import { initWeights, type Initializer } from './init.js';
 import { accumulateLoss, outputLoss, outputTransform, STAT, STAT_SIZE, type OutputKind } from './losses.js';
 import type { ModelMeta } from './model-json.js';
@@ -61,7 +63,10 @@ export class Model {
   private readonly engine: DenseEngine;
   /** The output is softmax and the engine fuses its cross-entropy. */
   private readonly fusedSoftmax: boolean;
-  /** Names, classes, preprocessing and training configuration saved with the model. */
+  /**
+   * Names, classes, preprocessing (`scaling`) and training configuration saved with the model.
+   * `meta.scaling` is the model's preprocessing: see `preprocessing`.
+   */
   meta: ModelMeta | undefined;
 
   constructor(spec: ModelSpec, backend: Backend = defaultBackend()) {
@@ -208,14 +213,41 @@ export class Model {
   }
 
   /**
-   * Outputs for rows of x (number[][] or row-major Float32Array): probabilities for sigmoid
-   * and softmax outputs, values for linear ones; row-major, `outputs` per row.
+   * The transform from raw feature rows to what the network takes, x' = (x - offset) / scale
+   * per feature (`meta.scaling`, fitted on the training split and saved in the model file), or
+   * undefined when the model takes raw features. `predict` and `evaluate` apply it to their
+   * input unless told the input is already preprocessed; training (fit, sweeps) takes data
+   * already in the network's space.
    */
-  predict(x: number[][] | Float32Array): Float32Array {
-    const flat = x instanceof Float32Array ? x : flattenRows(x, this.inputs);
+  get preprocessing(): Scaling | undefined {
+    const s = this.meta?.scaling;
+    return s && s.method !== 'none' ? s : undefined;
+  }
+
+  /** Raw rows (row-major, `inputs` per row) through `preprocessing` into a new array (a copy). */
+  preprocess(x: Float32Array): Float32Array {
+    const s = this.preprocessing;
+    return s ? applyScalingRows(x, this.inputs, s) : x.slice();
+  }
+
+  /**
+   * Outputs for rows of x (number[][] or row-major Float32Array) of raw features, as in the
+   * training file: the model's `preprocessing` is applied first, exactly once. Pass
+   * `{ preprocessed: true }` when x is already scaled (e.g. rows of a Dataset that was passed
+   * through applyScaling). Returns probabilities for sigmoid and softmax outputs, values for
+   * linear ones; row-major, `outputs` per row. Every value must be finite (a NaN or infinity is
+   * refused, naming its row and column).
+   */
+  predict(x: number[][] | Float32Array, options: { preprocessed?: boolean } = {}): Float32Array {
+    if (typeof options !== 'object' || options === null) {
+      throw new MinibatchError('BAD_ARGUMENT', `predict's options must be an object such as { preprocessed: true }, got ${String(options)}`);
+    }
+    let flat = x instanceof Float32Array ? x : flattenRows(x, this.inputs);
     if (flat.length % this.inputs !== 0) {
       throw new MinibatchError('BAD_SHAPE', `predict got ${flat.length} values, not a multiple of the model's ${this.inputs} inputs: give rows of ${this.inputs} features`);
     }
+    checkFinite(flat, this.inputs);
+    if (options.preprocessed !== true && this.preprocessing) flat = this.preprocess(flat);
     const rows = flat.length / this.inputs; const out = new Float32Array(rows * this.outputs);
     const chunk = 256;
     for (let r = 0; r < rows; r += chunk) {
@@ -232,10 +264,28 @@ export class Model {
 }
 
 function flattenRows(x: number[][], width: number): Float32Array {
+  if (!Array.isArray(x)) {
+    throw new MinibatchError('BAD_ARGUMENT', `predict needs rows of features (number[][], e.g. [[${Array.from({ length: Math.min(width, 3) }, () => 0).join(', ')}${width > 3 ? ', ...' : ''}]]) or a row-major Float32Array, got ${show(x)}`);
+  }
   const out = new Float32Array(x.length * width);
   x.forEach((row, i) => {
+    if (!Array.isArray(row) && !ArrayBuffer.isView(row)) throw new MinibatchError('BAD_SHAPE', `predict: row ${i} is ${show(row)}, not an array of ${width} numbers`);
     if (row.length !== width) throw new MinibatchError('BAD_SHAPE', `row ${i} has ${row.length} features, the model takes ${width}`);
+    for (let j = 0; j < width; j++) {
+      if (typeof row[j] !== 'number') throw new MinibatchError('BAD_ARGUMENT', `predict: row ${i}, column ${j} is ${show(row[j])}, not a number; give numeric features (encode categories as the training did)`);
+    }
     out.set(row, i * width);
   });
   return out;
 }
+
+/** Refuses a NaN or infinite input value, naming its (0-based) row and column. */
+function checkFinite(x: Float32Array, width: number): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v - v !== 0) {
+      throw new MinibatchError('BAD_ARGUMENT', `predict: row ${Math.floor(i / width)}, column ${i % width} is ${v}; every feature must be a finite number. Fill in missing values (e.g. with the training mean) before predicting`);
+    }
+  }
+}
+

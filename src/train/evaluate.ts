@@ -1,9 +1,11 @@
 // evaluate: loss and metrics of a model on a whole dataset, in fixed-size chunks; its confusion matrix.
-import { checkInt } from '../core/check.js';
+import { checkInt, show } from '../core/check.js';
+import { MinibatchError } from '../core/errors.js';
 import { BatchBuffer } from '../data/batch.js';
 import type { Dataset } from '../data/dataset.js';
+import { applyScaling } from '../data/scaling.js';
 import { outputTransform, STAT, STAT_SIZE } from '../nn/losses.js';
-import type { Model } from '../nn/model.js';
+import { Model } from '../nn/model.js';
 import { confusionMatrix as countConfusion } from './metric-values.js';
 import { addPredictionMetrics, checkDataFitsModel, checkMetricKeys, metricsFromStats, needsPredictions, type MetricKey, type Metrics } from './metrics.js';
 
@@ -20,16 +22,25 @@ export interface EvaluateOptions {
   batchSize?: number;
   /** Metrics to compute besides accuracy (or mse and mae), e.g. ['f1', 'auc'] (see Metrics). */
   metrics?: readonly MetricKey[];
+  /** `data` is already in the network's space (scaled), so the model's preprocessing is skipped. Default false. */
+  preprocessed?: boolean;
 }
 
 /**
- * Mean loss and metrics of `model` on every row of `data`. Batching only bounds memory: the
- * result is the same for any `batchSize` up to float rounding.
+ * Mean loss and metrics of `model` on every row of `data`, raw features as in the training
+ * file: the model's `preprocessing` (its saved scaling) is applied first, exactly once, unless
+ * `preprocessed: true`. Batching only bounds memory: the result is the same for any
+ * `batchSize` up to float rounding.
  */
 export function evaluate(model: Model, data: Dataset, options: EvaluateOptions = {}): Evaluation {
+  if (!(model instanceof Model)) throw new MinibatchError('BAD_ARGUMENT', `evaluate needs a Model as its first argument, got ${show(model)}`);
+  if (!data || typeof data !== 'object' || !('numFeatures' in data)) {
+    throw new MinibatchError('BAD_ARGUMENT', `evaluate needs a Dataset (Dataset.fromArrays(x, y)) as its second argument, got ${show(data)}`);
+  }
   checkDataFitsModel(model, data);
   const metrics = checkMetricKeys('metrics', options.metrics, model);
-  const ev = new Evaluator(model, data, options.batchSize ?? 512, metrics);
+  const s = options.preprocessed === true ? undefined : model.preprocessing;
+  const ev = new Evaluator(model, s ? applyScaling(data, s) : data, options.batchSize ?? 512, metrics);
   return ev.run(model.params);
 }
 

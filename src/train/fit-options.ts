@@ -13,6 +13,7 @@ import type { EarlyStoppingOptions } from './early-stopping.js';
 import { checkDataFitsModel, checkMetricKeys, type MetricKey } from './metrics.js';
 import type { ReduceLrOptions } from './reduce-lr.js';
 import { rowWeights, type ClassWeight } from './sample-weights.js';
+import { describeValue } from './fit-args.js';
 import type { FitCallbacks } from './train-run.js';
 
 export interface FitOptions {
@@ -92,6 +93,16 @@ export interface FitOptions {
   resumeFrom?: string | Checkpoint;
 }
 
+/**
+ * Every option name of FitOptions (the compiler keeps the list complete), for refusing unknown
+ * names such as `epoch`.
+ */
+export const FIT_OPTION_NAMES: readonly string[] = Object.keys({
+  batchSize: 1, epochs: 1, optimizer: 1, shuffle: 1, dropLast: 1, reduction: 1, validationSplit: 1, validationData: 1,
+  seed: 1, callbacks: 1, earlyStopping: 1, divergenceFactor: 1, signal: 1, clock: 1, checkpoint: 1, resumeFrom: 1,
+  adaptive: 1, batchSizeSchedule: 1, metrics: 1, sampleWeight: 1, classWeight: 1, clipNorm: 1, clipValue: 1, reduceLROnPlateau: 1,
+} satisfies Record<keyof FitOptions, 1>);
+
 /** Options after defaults and checks. */
 export interface Resolved {
   batchSize: number; epochs: number; optimizer: Optimizer; shuffle: boolean; dropLast: boolean;
@@ -105,7 +116,7 @@ export interface Resolved {
 
 export function resolveOptions(model: Model, data: Dataset, o: FitOptions): Resolved {
   if (!data || typeof data !== 'object' || !('numFeatures' in data)) {
-    throw new MinibatchError('BAD_ARGUMENT', `fit needs a Dataset (Dataset.fromArrays(x, y)), got ${show(data)}`);
+    throw new MinibatchError('BAD_ARGUMENT', `fit needs a Dataset (Dataset.fromArrays(x, y)), got ${describeValue(data)}`);
   }
   checkDataFitsModel(model, data, 'training data');
   const seed = checkInt('seed', o.seed ?? 1, 0, 2 ** 53);

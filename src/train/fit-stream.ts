@@ -14,6 +14,8 @@ import { initialLoss } from './loop.js';
 import { resolveClipping } from './clip.js';
 import { createRun, endEpoch, epochHasBatches, runBatches, type History } from './train-run.js';
 import { checkDataFitsModel, checkMetricKeys } from './metrics.js';
+import { checkTrainArgs } from './fit-args.js';
+import { claimModel } from './model-busy.js';
 
 export interface FitStreamOptions extends Pick<FitOptions, 'epochs' | 'optimizer' | 'reduction' | 'validationData' | 'seed' | 'callbacks' | 'earlyStopping' | 'divergenceFactor' | 'signal' | 'clock' | 'metrics' | 'clipNorm' | 'clipValue' | 'reduceLROnPlateau'> {
   /** Examples per update (default 32); 'full' is not offered (the rows are never all in memory). */
@@ -38,6 +40,22 @@ export interface FitStreamOptions extends Pick<FitOptions, 'epochs' | 'optimizer
  * initial loss, the divergence reference, is measured on the first chunk before any update.
  */
 export async function fitStream(model: Model, source: RowSource, options: FitStreamOptions = {}): Promise<History> {
+  checkTrainArgs('fitStream', model, options, FIT_STREAM_OPTION_NAMES);
+  const release = claimModel(model, 'fitStream');
+  try {
+    return await fitStreamUnclaimed(model, source, options);
+  } finally {
+    release();
+  }
+}
+
+/** Every option name of FitStreamOptions (the compiler keeps the list complete). */
+const FIT_STREAM_OPTION_NAMES: readonly string[] = Object.keys({
+  batchSize: 1, bufferRows: 1, scaling: 1, epochs: 1, optimizer: 1, reduction: 1, validationData: 1, seed: 1,
+  callbacks: 1, earlyStopping: 1, divergenceFactor: 1, signal: 1, clock: 1, clipValue: 1, clipNorm: 1, metrics: 1, reduceLROnPlateau: 1,
+} satisfies Record<keyof FitStreamOptions, 1>);
+
+async function fitStreamUnclaimed(model: Model, source: RowSource, options: FitStreamOptions): Promise<History> {
   const batchSize = checkInt('batchSize', options.batchSize ?? 32, 1, 2 ** 24, 'BAD_BATCH_SIZE', 'Use a size such as 32.');
   const epochs = checkInt('epochs', options.epochs ?? 1, 1, 1e9, 'BAD_EPOCHS');
   const seed = checkInt('seed', options.seed ?? 1, 0, 2 ** 53);

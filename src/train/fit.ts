@@ -8,7 +8,9 @@ import type { Dataset } from '../data/dataset.js';
 import type { Model } from '../nn/model.js';
 import { BatchPolicy } from './batch-policy.js';
 import { captureRun, checkCheckpointOptions, resumeRun, runFingerprint, saveCheckpoint } from './checkpoint.js';
-import { resolveOptions, type FitOptions, type Resolved } from './fit-options.js';
+import { checkTrainArgs } from './fit-args.js';
+import { FIT_OPTION_NAMES, resolveOptions, type FitOptions, type Resolved } from './fit-options.js';
+import { claimModel } from './model-busy.js';
 import { initialLoss } from './loop.js';
 import { createRun, endEpoch, epochHasBatches, runBatches, type History, type TrainRun } from './train-run.js';
 
@@ -32,11 +34,23 @@ export type { TrainingControl } from './loop.js';
  * A callback may stop the run (`control.stop()`, see FitCallbacks): `history.stopped` is then
  * 'callback'.
  *
- * Throws MinibatchError for bad options or data, DivergenceError (with the records so far) when a
+ * Throws MinibatchError for bad options or data (an unknown option name included), MODEL_BUSY
+ * when another fit, fitStream or trial is training `model` at the same time, DivergenceError (with the records so far) when a
  * batch, epoch or validation loss is NaN, infinite or `divergenceFactor` x the loss before the
  * first update (see FitOptions.divergenceFactor).
  */
 export async function fit(model: Model, data: Dataset, options: FitOptions = {}): Promise<History> {
+  checkTrainArgs('fit', model, options, FIT_OPTION_NAMES);
+  const release = claimModel(model, 'fit');
+  try {
+    return await fitUnclaimed(model, data, options);
+  } finally {
+    release();
+  }
+}
+
+/** fit's run once the arguments are checked and the model is claimed. */
+async function fitUnclaimed(model: Model, data: Dataset, options: FitOptions): Promise<History> {
   const o = resolveOptions(model, data, options);
   const { train, val } = o;
   const sampler = new BatchSampler(train.length, o.batchSize, new Rng(o.seed), { shuffle: o.shuffle, dropLast: o.dropLast });

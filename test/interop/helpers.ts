@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
-import { Rng, applyScalingRows, fitScaling, Dataset, type Model, type ScalingMethod, type TfjsArtifacts } from '../../src/index.js';
+import { Rng, fitScaling, Dataset, type Model, type ScalingMethod, type TfjsArtifacts } from '../../src/index.js';
 
 /** ONNX Runtime's wasm files come from node_modules, never from a CDN. */
 ort.env.wasm.wasmPaths = fileURLToPath(new URL('../../../node_modules/onnxruntime-web/dist/', import.meta.url));
@@ -28,10 +28,9 @@ export async function onnxPredict(bytes: Uint8Array, x: Float32Array, features: 
   return out.output!.data as Float32Array;
 }
 
-/** What `minibatch predict` computes: the stored scaling applied to raw rows, then the model. */
+/** What `minibatch predict` computes: the stored scaling applied to raw rows (by Model.predict), then the model. */
 export function minibatchPredict(model: Model, raw: Float32Array): Float32Array {
-  const s = model.meta?.scaling;
-  return model.predict(s ? applyScalingRows(raw, model.inputs, s) : raw);
+  return model.predict(raw);
 }
 
 /**

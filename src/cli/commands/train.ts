@@ -28,6 +28,7 @@ import { evaluate } from '../../train/evaluate.js';
 import { loadInit } from '../init-model.js';
 import { loadCheckpoint, type Checkpoint } from '../../train/checkpoint.js';
 import { checkInFile } from '../in-path.js';
+import { lockOutputs } from '../../platform/node/lock-file.js';
 
 interface TrainOpts {
   data: string; target?: string; model?: string; activation: string; batchSize?: string; mode?: string;
@@ -108,6 +109,7 @@ async function train(o: TrainOpts): Promise<void> {
 
   const ckptPath = o.checkpoint ?? (o.out !== undefined ? `${o.out}.ckpt.json` : undefined);
   if (o.resume && ckptPath === undefined) throw new UsageError('--resume needs the checkpoint to continue from: give --checkpoint <file> or the --out of the interrupted run');
+  const locks = lockOutputs([o.out, ckptPath], { command: 'minibatch train', onWarning: (w) => { process.stderr.write(`minibatch: warning: ${w}\n`); } });
   const resumeFrom = o.resume ? await existingCheckpoint(ckptPath!, o.quiet === true, { seed, batchSize: trainData.length === 0 ? 0 : rowsPerBatch }) : undefined;
   const cancel = cancelOnSignals('saving a checkpoint at the end of this epoch');
   const progress = createProgress(epochs, 'epoch', o.quiet === true);
@@ -143,7 +145,7 @@ async function train(o: TrainOpts): Promise<void> {
   if (o.out && !aborted) await saveModel(model, o.out);
   const final = history.records[history.records.length - 1];
   if (!final) throw new MinibatchError('CANCELLED', `training was interrupted before the first batch${ckptPath !== undefined ? `; run the same command with --resume to continue from ${ckptPath}` : ''}`);
-  const valEval = valData ? evaluate(model, valData) : undefined;
+  const valEval = valData ? evaluate(model, valData, { preprocessed: true }) : undefined;
   if (!o.quiet) {
     process.stderr.write(`trained ${modelName} on ${history.trainExamples} rows: batch size ${history.batchSize}, ${history.batchesPerEpoch} updates per epoch, ${final.epoch} epochs in ${final.trainSeconds.toFixed(2)} s${history.stopped ? ` (stopped: ${history.stopped})` : ''}\n`);
     if (valEval) process.stderr.write(`validation (${valEval.examples} rows): loss ${formatNumber(valEval.loss)} ${Object.entries(formatMetrics(valEval.metrics)).map(([k, v]) => `${k} ${v}`).join(' ')}\n`);
@@ -162,6 +164,7 @@ async function train(o: TrainOpts): Promise<void> {
   } else if (o.quiet !== true && !o.out && !aborted) {
     process.stderr.write('(use --out model.json to keep the model)\n');
   }
+  locks.release(); // on a failure, the process's exit removes them
 }
 
 /** `train --stream`: fitStream over streamCsv (or its binary cache), scaling from the first pass. */
@@ -170,6 +173,7 @@ async function trainStream(o: TrainOpts, a: { seed: number; epochs: number; batc
   if (a.batchSize === 'full') throw new UsageError('--stream trains mini-batches: give --batch-size (full batch needs every row in memory)');
   if (o.resume || o.checkpoint) throw new UsageError('--stream runs cannot be checkpointed yet; drop --resume/--checkpoint');
   const target = o.target === undefined ? undefined : /^\d+$/.test(o.target) ? Number(o.target) : o.target;
+  lockOutputs([o.out], { command: 'minibatch train', onWarning: (w) => { process.stderr.write(`minibatch: warning: ${w}\n`); } }); // released at exit
   let source: RowSource = await streamCsv(o.data, target === undefined ? {} : { target });
   if (o.cache) {
     if (!existsSync(o.cache)) await writeBinaryCache(source, o.cache);

@@ -10,6 +10,7 @@ import { modelFromSpec } from '../../nn/models.js';
 import type { Optimizer, OptimizerSpec, OptimizerState } from '../../optim/optimizer.js';
 import { Evaluator } from '../../train/evaluate.js';
 import { TrainLoop } from '../../train/loop.js';
+import { claimModel } from '../../train/model-busy.js';
 import { optimizerAt } from './optimizer-spec.js';
 import type { MetricName, Point, RunRecord } from '../records.js';
 
@@ -142,9 +143,17 @@ export class TrialRunner {
   /** The run so far (complete once `done`). */
   result(): RunRecord { return this.run; }
 
-  /** Trains until the budget is spent (returns true) or the clock passes `deadline` ms (false). */
+  /**
+   * Trains until the budget is spent (returns true) or the clock passes `deadline` ms (false).
+   * MinibatchError MODEL_BUSY when a fit on the same (user's) model is in progress.
+   */
   advance(deadline: number): boolean {
     if (this.finished) return true;
+    const release = claimModel(this.model, 'a trial');
+    try { return this.advanceClaimed(deadline); } finally { release(); }
+  }
+
+  private advanceClaimed(deadline: number): boolean {
     const { sampler, buffer, loop, s } = this; const st = loop.state;
     const maxEpochs = 'epochs' in s.budget ? s.budget.epochs : Infinity;
     const maxExamples = 'examples' in s.budget ? s.budget.examples : Infinity;

@@ -4,7 +4,9 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { MinibatchError } from '../../core/errors.js';
 import { VERSION } from '../../core/version.js';
 import type { Backend } from '../../kernels/backend.js';
-import type { Model } from '../../nn/model.js';
+import { Model } from '../../nn/model.js';
+import { show } from '../../core/check.js';
+import { describeValue } from '../../train/fit-args.js';
 import { modelFromJson, modelToJson } from '../../nn/model-json.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { isTfjsModelJson, modelFromTfjs, tfjsWeightPaths } from '../../interop/tfjs-import.js';
@@ -17,6 +19,12 @@ export const MAX_MODEL_FILE_BYTES = 512 * 1024 * 1024;
  * training configuration) as versioned JSON. The file is replaced atomically.
  */
 export async function saveModel(model: Model, path: string): Promise<void> {
+  if (!(model instanceof Model)) {
+    throw new MinibatchError('BAD_ARGUMENT', `saveModel needs a Model as its first argument (one built with mlp(), logisticRegression(), ... or loaded with loadModel), got ${describeValue(model)}`);
+  }
+  if (typeof path !== 'string' || path === '') {
+    throw new MinibatchError('BAD_ARGUMENT', `saveModel needs a file path as its second argument, e.g. 'model.json', got ${show(path)}`);
+  }
   await writeFileAtomic(path, JSON.stringify(modelToJson(model, `minibatch ${VERSION}`)) + '\n');
 }
 

@@ -1,6 +1,6 @@
 // Sweep journal: finished trial records on disk, keyed by the trial's full configuration, for --resume.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { MinibatchError } from '../../core/errors.js';
 import type { RunRecord } from '../../experiments/records.js';
 import type { JournalScope, TrialJournal } from '../../experiments/run/sweep-journal.js';
@@ -12,13 +12,17 @@ export const MAX_JOURNAL_BYTES = 512 * 1024 * 1024;
  * An append-only JSON-lines file of finished trials: one line `{"key": ..., "run": ...}` per
  * trial, written as soon as the trial's record is known. The key is the trial's whole
  * configuration (model and optimizer specs, settings, and a fingerprint of the data), so a
- * journaled record is reused only by the very same trial. A torn last line (a crash while
- * appending) is ignored.
+ * journaled record is reused only by the very same trial. A torn last line (no final newline:
+ * a crash or a full disk while appending) is dropped with a warning (see `warnings`) and cut off
+ * the file before anything is appended, so that trial reruns and the journal stays readable; a
+ * damaged complete line anywhere is refused with its line number.
  */
 export class SweepJournal implements TrialJournal {
   private readonly done = new Map<string, RunRecord>();
   /** Trials answered from the journal (not rerun) since opening. */
   reused = 0;
+  /** What opening repaired (a torn last line dropped), for the caller to show. */
+  readonly warnings: string[] = [];
 
   private constructor(readonly path: string) {}
 
@@ -60,20 +64,35 @@ export class SweepJournal implements TrialJournal {
   private load(): void {
     const size = statSync(this.path).size;
     if (size > MAX_JOURNAL_BYTES) throw new MinibatchError('BAD_RESULTS_FILE', `the trial journal ${this.path} is ${size} bytes, above the ${MAX_JOURNAL_BYTES}-byte limit; delete it to start the sweep over`);
-    const lines = readFileSync(this.path, 'utf8').split('\n');
-    lines.forEach((line, i) => {
-      if (line.trim() === '') return;
-      let entry: unknown;
-      try { entry = JSON.parse(line, revive); } catch {
-        if (i >= lines.length - 2) return; // a torn last line: that trial reruns
-        throw new MinibatchError('BAD_RESULTS_FILE', `the trial journal ${this.path} is damaged at line ${i + 1}; delete it to start the sweep over`);
-      }
-      const e = entry as { key?: unknown; run?: unknown };
-      if (typeof e?.key !== 'string' || typeof e.run !== 'object' || e.run === null || !Array.isArray((e.run as RunRecord).points)) {
-        throw new MinibatchError('BAD_RESULTS_FILE', `the trial journal ${this.path} has a malformed entry at line ${i + 1}; delete it to start the sweep over`);
-      }
-      this.done.set(e.key, e.run as RunRecord);
-    });
+    const bytes = readFileSync(this.path);
+    const end = bytes.lastIndexOf(0x0a) + 1; // the complete lines end here
+    const lines = bytes.subarray(0, end).toString('utf8').split('\n');
+    lines.pop(); // the empty string after the last newline
+    lines.forEach((line, i) => this.loadLine(line, i + 1));
+    if (end < bytes.length) this.dropTornTail(bytes.subarray(end), end, lines.length + 1);
+  }
+
+  /** Reads one complete (newline-terminated) line; a damaged one is refused with its number. */
+  private loadLine(line: string, lineNo: number): void {
+    if (line.trim() === '') return;
+    let entry: unknown;
+    try { entry = JSON.parse(line, revive); } catch {
+      throw new MinibatchError('BAD_RESULTS_FILE', `the trial journal ${this.path} is damaged at line ${lineNo} (not valid JSON); delete it to start the sweep over`);
+    }
+    const e = entry as { key?: unknown; run?: unknown };
+    if (typeof e?.key !== 'string' || typeof e.run !== 'object' || e.run === null || !Array.isArray((e.run as RunRecord).points)) {
+      throw new MinibatchError('BAD_RESULTS_FILE', `the trial journal ${this.path} has a malformed entry at line ${lineNo}; delete it to start the sweep over`);
+    }
+    this.done.set(e.key, e.run as RunRecord);
+  }
+
+  /**
+   * The bytes after the last newline are a write that never finished: they are cut off the file
+   * (so the next append starts a fresh line) and the trial they held runs again.
+   */
+  private dropTornTail(tail: Uint8Array, keep: number, lineNo: number): void {
+    truncateSync(this.path, keep);
+    this.warnings.push(`the trial journal ${this.path} ended with an incomplete line ${lineNo} (${tail.length} bytes, from an interrupted write); it was dropped and that trial runs again`);
   }
 }
 

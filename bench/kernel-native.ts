@@ -1,6 +1,6 @@
 // Kernel benchmark: one 784-128-10 forward + backward step on the native kernels against the WASM SIMD kernels, both on a model's resident WASM memory.
 import { pathToFileURL } from 'node:url';
-import { loadNative } from '../src/kernels/native/node/load-native.js';
+import { loadNative } from '../src/platform/node/native-loader.js';
 import type { NativeKernels } from '../src/kernels/native/native-kernels.js';
 import { MIN_PART_MACS } from '../src/kernels/wasm/split-kernels.js';
 import { WasmArena } from '../src/kernels/wasm/wasm-arena.js';

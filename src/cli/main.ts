@@ -3,6 +3,7 @@
 import '../platform/node/install.js';
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../core/version.js';
+import { backendNotice } from '../kernels/select.js';
 import { EXIT } from './run-command.js';
 import { registerTrain } from './commands/train.js';
 import { registerEvaluate } from './commands/evaluate.js';
@@ -48,6 +49,7 @@ Environment:
   MINIBATCH_THREADS=<n>            threads large kernel calls are split over (default: the cores, at most 4;
                                    results are the same bits on any number; 1 on a machine you share)`);
 for (const c of program.commands) c.exitOverride();
+program.hook('preAction', () => { try { const n = backendNotice(); if (n !== null) process.stderr.write(`${n}\n`); } catch { /* a bad MINIBATCH_NATIVE_ISA is reported by the command */ } });
 
 try {
   await program.parseAsync(process.argv);

@@ -32,7 +32,11 @@ export function isBuiltinName(name: string): name is BuiltinName {
   return (BUILTIN_NAMES as readonly string[]).includes(name);
 }
 
-/** One digit's file of the mnist package: `file` names it in messages, `data` is its parsed `data` field. */
+/**
+ * One digit's file of the mnist package: `file` names it in messages, `data` is its parsed
+ * `data` field (a number[]), or a Float32Array of the same values when read from a binary cache
+ * (the digits are stored as float32 either way, so both give the same bits).
+ */
 export interface MnistDigitFile { file: string; data: unknown }
 
 /** Reads the ten digit files (0 to 9) of the mnist package; the platform supplies it. */
@@ -67,10 +71,10 @@ export async function loadBuiltinWith(name: string, options: BuiltinOptions, rea
 /** The mnist Dataset from the package's ten digit files (see loadBuiltinWith). */
 export function mnistDataset(files: MnistDigitFile[], limit: number | undefined): Dataset {
   const digits = files.map(({ file, data }) => {
-    if (!Array.isArray(data) || data.length % MNIST_PIXELS !== 0) {
+    if (!(Array.isArray(data) || data instanceof Float32Array) || data.length % MNIST_PIXELS !== 0) {
       throw new MinibatchError('BAD_ARGUMENT', `${file} does not hold whole 28x28 images; reinstall the mnist package`);
     }
-    return data as number[];
+    return data as ArrayLike<number>;
   });
   const order = interleave(digits.map((d) => d.length / MNIST_PIXELS));
   const n = limit === undefined ? order.length : checkInt('rows', limit, 1, order.length, 'BAD_ARGUMENT', `mnist has ${order.length} rows.`);

@@ -1,5 +1,15 @@
 // KernelHost: what the kernels need from the platform (WASM bytes, helper threads, settings), installed by src/platform/.
 
+import type { NativeKernels } from './native/native-kernels.js';
+
+/**
+ * The native kernels loaded, or why not: `chosen` when the user switched them off
+ * (MINIBATCH_BACKEND=wasm or js: nothing to tell), else a reason worth one line to the user.
+ */
+export type NativeStatus =
+  | { ok: true; kernels: NativeKernels; path: string }
+  | { ok: false; reason: string; chosen: boolean };
+
 /** The two builds of assembly/kernels.ts, by file name. */
 export type KernelFile = 'kernels-simd.wasm' | 'kernels-relaxed.wasm';
 
@@ -23,6 +33,12 @@ export interface KernelHost {
    * no threads). `onError` is called if the thread dies.
    */
   spawnHelper(channel: { readonly ctl: Int32Array; readonly args: Float64Array }, onError: () => void): KernelHelper | null;
+  /**
+   * Loads the native addon (Node: build/Release/minibatch_native.node, honouring
+   * MINIBATCH_BACKEND and MINIBATCH_NATIVE_ISA); absent on platforms without one (browsers).
+   * Called once per thread (src/kernels/native/native-status.ts caches it).
+   */
+  loadNative?(): NativeStatus;
   /** True on the main thread (a sweep's worker threads use one kernel thread each). */
   readonly isMainThread: boolean;
   /** Cores this process may use. */

@@ -1,10 +1,10 @@
 // Tests of the built-in data sets: mnist from the installed package, synthetic names, unknown names.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { BUILTIN_NAMES, isBuiltinName } from '../../src/data/builtin.js';
+import { BUILTIN_NAMES, isBuiltinName, mnistDataset } from '../../src/data/builtin.js';
 import { loadBuiltin } from '../../src/platform/node/builtin.js';
 import { MinibatchError } from '../../src/core/errors.js';
 import { bitEqual } from '../helpers/assert-close.js';
@@ -40,6 +40,19 @@ describe('loadBuiltin mnist', () => {
       const raw = (JSON.parse(readFileSync(join(dir, `${digit}.json`), 'utf8')) as { data: number[] }).data.slice(0, 784);
       assert.deepEqual(Array.from(d.x.subarray(first * 784, first * 784 + 784)), Array.from(Float32Array.from(raw)));
     }
+  });
+});
+
+describe('the mnist binary cache', () => {
+  it('gives the same bits as parsing the package JSON, and is written beside the package after a load', async () => {
+    const viaCache = await loadBuiltin('mnist'); await loadBuiltin('mnist'); // the second load reads the cache the first one wrote
+    const dir = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
+    const files = Array.from({ length: 10 }, (_, d) => ({ file: `${d}.json`, data: (JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] }).data }));
+    const parsed = mnistDataset(files, undefined);
+    assert.ok(bitEqual(viaCache.x, parsed.x) && bitEqual(viaCache.y, parsed.y));
+    let cached: string[] = [];
+    try { cached = readdirSync(join(dir, '..', '..', '..', '.cache', 'minibatch')); } catch { /* read-only install */ }
+    if (cached.length > 0) assert.equal(cached.filter((f) => /^mnist-\d-\d+-\d+\.f32$/.test(f)).length >= 10, true, cached.join(', '));
   });
 });
 

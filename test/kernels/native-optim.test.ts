@@ -2,7 +2,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';
-import { loadNative } from '../../src/kernels/native/node/load-native.js';
+import { loadNative } from '../../src/platform/node/native-loader.js';
 import { sgd, type SgdOptions } from '../../src/optim/sgd.js';
 
 const status = loadNative({ env: {} });

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import assert from 'node:assert/strict';
 import { MinibatchError } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/rng.js';
-import { loadNative } from '../../src/kernels/native/node/load-native.js';
+import { loadNative } from '../../src/platform/node/native-loader.js';
 import type { NativeKernels } from '../../src/kernels/native/native-kernels.js';
 
 const status = loadNative({ env: {} });
@@ -79,7 +79,7 @@ describe('native kernels: threads and shared memory', { skip }, () => {
   });
 
   it('load in a worker thread too, with a pool of its own (1 thread there by default) and the same bits', async () => {
-    const loader = new URL('../../src/kernels/native/node/load-native.js', import.meta.url).href;
+    const loader = new URL('../../src/platform/node/native-loader.js', import.meta.url).href;
     const code = `const { parentPort } = require('node:worker_threads');
       import(${JSON.stringify(loader)}).then(({ loadNative }) => {
         const st = loadNative({ env: {} });

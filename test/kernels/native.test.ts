@@ -6,7 +6,7 @@ import { ACT, type ActCode } from '../../src/kernels/backend.js';
 import { JsBackend } from '../../src/kernels/js/js-backend.js';
 import { NativeBackend } from '../../src/kernels/native/native-backend.js';
 import type { NativeIsa } from '../../src/kernels/native/native-addon.js';
-import { loadNative } from '../../src/kernels/native/node/load-native.js';
+import { loadNative } from '../../src/platform/node/native-loader.js';
 
 const js = new JsBackend();
 const status = loadNative({ env: {} });

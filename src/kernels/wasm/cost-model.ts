@@ -1,4 +1,4 @@
-// The per-shape choice between the JS and the WASM kernels: a cost model whose constants are measured once at start-up.
+// The per-shape choice between the JS, the WASM and the native kernels: a cost model with fixed (modelled) or measured constants.
 import { JsBackend } from '../js/js-backend.js';
 import { WasmArena } from './wasm-arena.js';
 import type { WasmKernels } from './wasm-module.js';
@@ -40,6 +40,32 @@ export function wasmWins(c: KernelCosts, m: number, k: number, n: number, first:
   const perMac = n >= 4 ? c.wasmPerMac : c.jsPerMac / 2;
   const wasm = products * macs * perMac + (products + 1) * c.wasmPerCall + copies * c.copyPerCall + copied * c.copyPerFloat;
   return wasm < js;
+}
+
+/** The native kernels' costs in nanoseconds (modelled: see MODELLED_NATIVE_COSTS in select.ts). */
+export interface NativeCosts {
+  /** Native gemm, per multiply-add (784-128 products at batch 32 to 128, one thread). */
+  nativePerMac: number;
+  /** Fixed cost of one native call: the N-API transition and checking its typed arrays. */
+  nativePerCall: number;
+}
+
+/**
+ * True when a dense layer that the WASM kernels would run (k inputs, n outputs, batch m) is
+ * cheaper on the native kernels. Both work in place on the same resident memory, so only the
+ * products and the calls differ (the same products + 1 calls each, see {@link wasmWins}):
+ *
+ *     native = products (m k n nativePerMac + nativePerCall) + nativePerCall
+ *     wasm   = products (m k n wasmPerMac + wasmPerCall) + wasmPerCall
+ *
+ * A layer of fewer than four outputs stays on WASM (its dot-product loops are no slower).
+ */
+export function nativeWins(c: KernelCosts, nc: NativeCosts, m: number, k: number, n: number, first: boolean): boolean {
+  if (n < 4) return false;
+  const products = first ? 2 : 3; const macs = m * k * n;
+  const native = products * (macs * nc.nativePerMac + nc.nativePerCall) + nc.nativePerCall;
+  const wasm = products * (macs * c.wasmPerMac + c.wasmPerCall) + c.wasmPerCall;
+  return native < wasm;
 }
 
 /** Median nanoseconds per call of `f`, over `rounds` rounds of `reps` calls. */

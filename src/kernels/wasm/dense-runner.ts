@@ -1,8 +1,9 @@
-// DenseRunner: the WASM backend's DenseEngine, a model's forward and backward passes with its work buffers in WASM memory, each layer on the cheaper kernels.
+// DenseRunner: the WASM backend's DenseEngine, a model's forward and backward passes with its work buffers in WASM memory, each layer on the cheapest kernels (JS, WASM or native).
 import { MinibatchError } from '../../core/errors.js';
 import { ACT, type DenseEngine, type DenseLayout, type RowGatherer, type StatSlots } from '../backend.js';
 import { JsBackend } from '../js/js-backend.js';
-import { wasmWins, type KernelCosts } from './cost-model.js';
+import type { NativeKernels } from '../native/native-kernels.js';
+import { nativeWins, wasmWins, type KernelCosts, type NativeCosts } from './cost-model.js';
 import { WasmRowGatherer } from './row-gatherer.js';
 import { MIN_PART_MACS } from './split-kernels.js';
 import { homeOf, WasmArena } from './wasm-arena.js';
@@ -15,6 +16,9 @@ import type { WasmKernels } from './wasm-module.js';
  * 0.02 µs per step (logistic 30-1 at batch 1) and gains 1.6x to 15x elsewhere (bench/README.md).
  */
 export const PLAN_BATCH = 32;
+
+/** The native kernels a runner may put its large layers on, with their modelled costs. */
+export interface NativeChoice { readonly kernels: NativeKernels; readonly costs: NativeCosts }
 
 /** Feature matrices up to this many floats (256 MB) are copied into WASM memory for gathering. */
 const MAX_RESIDENT_FLOATS = 64 * 1024 * 1024;
@@ -31,7 +35,10 @@ const MAX_RESIDENT_FLOATS = 64 * 1024 * 1024;
  * at batch {@link PLAN_BATCH}; it does not change with the batch size, so a run's last partial
  * batch, chunked evaluation and every code path that trains the same model from the same seed
  * give the same bits (the JS kernels accumulate in float64 and the WASM ones in float32, so
- * switching would change the low bits). Nothing is allocated per step.
+ * switching would change the low bits). With `native` (and costs), a layer the cost model
+ * gives to WASM runs on the native kernels instead where {@link nativeWins} says so: they
+ * work in place on the same resident buffers (views of this memory), so nothing else changes.
+ * Nothing is allocated per step.
  */
 export class DenseRunner implements DenseEngine {
   /** The parameter vector, in WASM memory. */
@@ -53,7 +60,9 @@ export class DenseRunner implements DenseEngine {
   /** One resident copy per feature matrix (see rowGatherer). */
   private readonly gatherers = new WeakMap<Float32Array, WasmRowGatherer>();
   private readonly costs: KernelCosts | null;
-  private readonly onWasm: Uint8Array;
+  /** Layers whose buffers are resident (on WASM or native), and those of them on native. */
+  private readonly onWasm: Uint8Array; private readonly onNative: Uint8Array;
+  private readonly native: NativeChoice | null;
   private anyWasm = false;
   private capacity = 0;
   private readonly pPtr: number; private readonly gPtr: number;
@@ -73,11 +82,11 @@ export class DenseRunner implements DenseEngine {
   private readonly fused: number;
 
   /** `threads` > 1: large kernel calls are split over that many threads (same bits). */
-  constructor(kernels: WasmKernels, stack: DenseLayout, costs: KernelCosts | null, threads = 1) {
-    this.arena = WasmArena.acquire(kernels, threads); this.slots = stack.stats;
+  constructor(kernels: WasmKernels, stack: DenseLayout, costs: KernelCosts | null, threads = 1, native: NativeChoice | null = null) {
+    this.arena = WasmArena.acquire(kernels, threads); this.slots = stack.stats; this.native = costs === null ? null : native;
     this.rowMacs = Math.max(...stack.layers.slice(1).map((w, l) => w * stack.layers[l]!));
     this.s = stack; this.costs = costs;
-    this.onWasm = new Uint8Array(stack.layers.length - 1);
+    this.onWasm = new Uint8Array(stack.layers.length - 1); this.onNative = new Uint8Array(stack.layers.length - 1);
     this.slopeArg = stack.act === ACT.leakyRelu ? stack.slope : 0;
     this.fused = stack.act === ACT.relu ? 1 : stack.act === ACT.leakyRelu ? 2 : 0;
     this.pPtr = this.arena.alloc(stack.paramCount); this.gPtr = this.arena.alloc(stack.paramCount);
@@ -89,7 +98,10 @@ export class DenseRunner implements DenseEngine {
   }
 
   /** Whether layer l runs on the WASM kernels. */
-  layerOnWasm(l: number): boolean { return this.onWasm[l] === 1; }
+  layerOnWasm(l: number): boolean { return this.onWasm[l] === 1 && this.onNative[l] === 0; }
+
+  /** Whether layer l runs on the native kernels (in place on this memory). */
+  layerOnNative(l: number): boolean { return this.onNative[l] === 1; }
 
   /** Sizes the buffers for batches of up to m rows (new blocks; the old ones are left unused). */
   ensure(m: number): void {
@@ -109,6 +121,8 @@ export class DenseRunner implements DenseEngine {
     for (let l = 0; l < this.onWasm.length; l++) {
       const w = this.costs === null || wasmWins(this.costs, m, L[l]!, L[l + 1]!, l === 0);
       this.onWasm[l] = w ? 1 : 0; any = any || w;
+      const nat = this.native;
+      this.onNative[l] = w && nat !== null && nativeWins(this.costs!, nat.costs, m, L[l]!, L[l + 1]!, l === 0) ? 1 : 0;
     }
     this.anyWasm = any;
   }
@@ -129,7 +143,7 @@ export class DenseRunner implements DenseEngine {
    * growing the memory by a copy each (and the block outlives dispose for the next model).
    */
   rowGatherer(features: Float32Array, width: number, maxRows: number): RowGatherer | undefined {
-    if (!this.layerOnWasm(0) || features.length > MAX_RESIDENT_FLOATS) return undefined;
+    if (this.onWasm[0] !== 1 || features.length > MAX_RESIDENT_FLOATS) return undefined;
     const cached = this.gatherers.get(features);
     if (cached && cached.maxRows >= maxRows) { cached.refresh(features); return cached; }
     const g = new WasmRowGatherer(this.arena, features, width, maxRows);
@@ -152,7 +166,8 @@ export class DenseRunner implements DenseEngine {
       const kk = L[l]!; const n = L[l + 1]!; const out = this.acts[l]!; const hidden = l < depth - 1;
       if (this.onWasm[l] === 1) {
         const a = l === 0 ? xBase : this.actPtr[l - 1]!;
-        k.gemm(m, n, kk, a, kk, 1, this.pBase + 4 * this.s.wOff[l]!, n, this.actPtr[l]!, n, this.pBase + 4 * this.s.bOff[l]!,
+        if (this.onNative[l] === 1) this.nativeForward(l, m, a, hidden ? this.fused : 0);
+        else k.gemm(m, n, kk, a, kk, 1, this.pBase + 4 * this.s.wOff[l]!, n, this.actPtr[l]!, n, this.pBase + 4 * this.s.bOff[l]!,
           hidden ? this.fused : 0, this.slopeArg, this.packPtr);
         if (hidden && this.fused === 0) this.js.activationForward(act, out, m * n, this.slopeArg);
       } else {
@@ -177,7 +192,10 @@ export class DenseRunner implements DenseEngine {
     for (let l = L.length - 2; l >= 0; l--) {
       const kk = L[l]!; const n = L[l + 1]!; const wOff = this.s.wOff[l]!; const bOff = this.s.bOff[l]!;
       const nextPtr = dPtr === this.dPtrA ? this.dPtrB : this.dPtrA; const next = D === this.delta ? this.deltaB : this.delta;
-      if (this.onWasm[l] === 1) {
+      if (this.onNative[l] === 1) {
+        this.nativeBackward(l, m, l === 0 ? this.xBase : this.actPtr[l - 1]!, dPtr, nextPtr, gBase);
+        if (!resident) grad.set(this.arena.heap.subarray((gBase >> 2) + wOff, (gBase >> 2) + bOff + n), wOff);
+      } else if (this.onWasm[l] === 1) {
         const a = l === 0 ? this.xBase : this.actPtr[l - 1]!;
         if (n === 1) k.gemm(1, kk, m, dPtr, 0, 1, a, kk, gBase + 4 * wOff, kk, 0, 0, 0, 0);
         else k.gemm(kk, n, m, a, 1, kk, dPtr, n, gBase + 4 * wOff, n, 0, 0, 0, this.packPtr);
@@ -197,6 +215,28 @@ export class DenseRunner implements DenseEngine {
       }
       D = next; dPtr = nextPtr;
     }
+  }
+
+  /** Layer l's forward on the native kernels, in place on this memory: act(A W + b) from byte offset `a` into its output. */
+  private nativeForward(l: number, m: number, a: number, act: number): void {
+    const h = this.arena.heap; const kk = this.s.layers[l]!; const n = this.s.layers[l + 1]!; const p = this.pBase >> 2;
+    this.native!.kernels.gemm(m, n, kk, h, a >> 2, kk, 1, h, p + this.s.wOff[l]!, n, 1, h, this.actPtr[l]! >> 2, n,
+      h, p + this.s.bOff[l]!, act, this.slopeArg);
+  }
+
+  /**
+   * Layer l's backward on the native kernels, in place: its weight and bias gradients from the
+   * inputs at `a` and the delta at `d`, and (below the first layer) the input delta at `next`
+   * times the activation's derivative.
+   */
+  private nativeBackward(l: number, m: number, a: number, d: number, next: number, gBase: number): void {
+    const h = this.arena.heap; const nk = this.native!.kernels; const kk = this.s.layers[l]!; const n = this.s.layers[l + 1]!;
+    const wOff = this.s.wOff[l]!; const g = gBase >> 2;
+    nk.gemm(kk, n, m, h, a >> 2, 1, kk, h, d >> 2, n, 1, h, g + wOff, n, null, 0, 0, 0);
+    nk.addon.colSums(m, n, h, d >> 2, n, h, g + this.s.bOff[l]!);
+    if (l === 0) return;
+    nk.gemm(m, kk, n, h, d >> 2, n, 1, h, (this.pBase >> 2) + wOff, 1, n, h, next >> 2, kk, null, 0, 0, 0);
+    nk.actBackward(this.s.act, h, this.actPtr[l - 1]! >> 2, h, next >> 2, m * kk, this.slopeArg);
   }
 
   /**

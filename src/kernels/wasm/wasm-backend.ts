@@ -2,7 +2,7 @@
 import { ACT, type ActCode, type Backend, type DenseEngine, type DenseLayout } from '../backend.js';
 import { JsBackend } from '../js/js-backend.js';
 import { wasmWins, type KernelCosts } from './cost-model.js';
-import { DenseRunner, PLAN_BATCH } from './dense-runner.js';
+import { DenseRunner, PLAN_BATCH, type NativeChoice } from './dense-runner.js';
 import { WasmArena } from './wasm-arena.js';
 import type { WasmKernels } from './wasm-module.js';
 
@@ -19,23 +19,26 @@ import type { WasmKernels } from './wasm-module.js';
 export class WasmBackend implements Backend {
   readonly name: string;
   /** What a Model needs to run resident: the compiled kernels and the per-shape cost model. */
-  readonly wasm: { kernels: WasmKernels; costs: KernelCosts | null; threads: number };
+  readonly wasm: { kernels: WasmKernels; costs: KernelCosts | null; threads: number; native: NativeChoice | null };
   private readonly js = new JsBackend();
   private arena: WasmArena | null = null;
 
-  /** `threads`: how many threads a Model's large kernel calls are split over (1: none). */
-  constructor(kernels: WasmKernels, costs: KernelCosts | null, threads = 1) {
-    this.wasm = { kernels, costs, threads };
+  /**
+   * `threads`: how many threads a Model's large kernel calls are split over (1: none).
+   * `native` (with `costs` only): a Model's large layers may run on these native kernels.
+   */
+  constructor(kernels: WasmKernels, costs: KernelCosts | null, threads = 1, native: NativeChoice | null = null) {
+    this.wasm = { kernels, costs, threads, native: costs === null ? null : native };
     this.name = `${costs ? 'auto' : 'wasm'}${kernels.relaxed ? '-relaxed' : ''}`;
   }
 
   /**
    * A model's engine: parameters, gradient and work buffers in a WASM memory (reused from
    * this thread's pool when a disposed model gave one back), each layer on the kernels the cost
-   * model picks, softmax cross-entropy fused.
+   * model picks (JS, WASM or, for large layers, native), softmax cross-entropy fused.
    */
   createDense(layout: DenseLayout): DenseEngine {
-    return new DenseRunner(this.wasm.kernels, layout, this.wasm.costs, this.wasm.threads);
+    return new DenseRunner(this.wasm.kernels, layout, this.wasm.costs, this.wasm.threads, this.wasm.native);
   }
 
   /** A shape the cost model gives to JS (decided at batch PLAN_BATCH, as a Model's layers are). */

@@ -1,19 +1,16 @@
-// Finds and loads the compiled native addon (build/Release/minibatch_native.node under the package root), honouring MINIBATCH_BACKEND, MINIBATCH_NATIVE_ISA and MINIBATCH_THREADS.
+// The Node native loader: finds the compiled addon (build/Release/minibatch_native.node under the package root) and loads it, honouring MINIBATCH_BACKEND and MINIBATCH_NATIVE_ISA.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MinibatchError } from '../../../core/errors.js';
-import { defaultThreads } from '../../wasm/kernel-threads.js';
-import type { NativeAddon, NativeInfo, NativeIsa } from '../native-addon.js';
-import { NativeBackend } from '../native-backend.js';
-import { NativeKernels } from '../native-kernels.js';
+import { MinibatchError } from '../../core/errors.js';
+import type { NativeStatus } from '../../kernels/host.js';
+import type { NativeAddon, NativeIsa } from '../../kernels/native/native-addon.js';
+import { NativeKernels } from '../../kernels/native/native-kernels.js';
+import { defaultThreads } from '../../kernels/wasm/kernel-threads.js';
 
 /** Where node-gyp puts the addon, relative to the package root. */
 export const ADDON_PATH = join('build', 'Release', 'minibatch_native.node');
-
-/** The addon loaded, or why not (one line, for the user). */
-export type NativeStatus = { ok: true; kernels: NativeKernels; path: string } | { ok: false; reason: string };
 
 export interface LoadNativeOptions {
   /** The environment to read (default process.env). */
@@ -37,7 +34,8 @@ function packageRoot(): string | null {
 }
 
 /**
- * Loads the addon afresh (no caching; {@link nativeStatus} caches). Not loaded, with the reason:
+ * Loads the addon afresh (no caching: the kernel host's `loadNative` hook calls this and
+ * src/kernels/native/native-status.ts caches it per thread). Not loaded, with the reason:
  * when MINIBATCH_BACKEND is set to anything but 'native' or 'auto' (e.g. 'wasm', which keeps
  * runs bit-identical with browsers), when the file is missing (no compiler at install) or when
  * it fails to load. Then MINIBATCH_NATIVE_ISA ('auto', 'avx512', 'avx2', 'portable') forces a
@@ -47,19 +45,19 @@ export function loadNative(options: LoadNativeOptions = {}): NativeStatus {
   const env = options.env ?? process.env;
   const backend = env['MINIBATCH_BACKEND'];
   if (backend !== undefined && backend !== '' && backend !== 'native' && backend !== 'auto') {
-    return { ok: false, reason: `MINIBATCH_BACKEND=${backend}: the native kernels are not used` };
+    return { ok: false, reason: `MINIBATCH_BACKEND=${backend}: the native kernels are not used`, chosen: true };
   }
   const root = options.path === undefined ? packageRoot() : null;
   const path = options.path ?? (root === null ? null : join(root, ADDON_PATH));
-  if (path === null) return { ok: false, reason: 'native kernels not found: no package root (package.json with binding.gyp) above this module' };
+  if (path === null) return { ok: false, chosen: false, reason: 'native kernels not found: no package root (package.json with binding.gyp) above this module' };
   if (!existsSync(path)) {
-    return { ok: false, reason: `native kernels not built (${path} is missing: the install step found no C++ compiler or node-gyp failed; see build/native-build.log, or run npm run build:native)` };
+    return { ok: false, chosen: false, reason: `native kernels not built (${path} is missing: the install step found no C++ compiler or node-gyp failed; see build/native-build.log, or run npm run build:native)` };
   }
   let addon: NativeAddon;
   try {
     addon = createRequire(import.meta.url)(path) as NativeAddon;
   } catch (e) {
-    return { ok: false, reason: `native kernels failed to load from ${path}: ${e instanceof Error ? e.message : String(e)}` };
+    return { ok: false, chosen: false, reason: `native kernels failed to load from ${path}: ${e instanceof Error ? e.message : String(e)}` };
   }
   const isa = env['MINIBATCH_NATIVE_ISA'];
   if (isa !== undefined && isa !== '') {
@@ -72,28 +70,4 @@ export function loadNative(options: LoadNativeOptions = {}): NativeStatus {
   }
   addon.setThreads(defaultThreads());
   return { ok: true, kernels: new NativeKernels(addon), path };
-}
-
-let status: NativeStatus | undefined;
-
-/** The process-wide load, tried once on first use. */
-export function nativeStatus(): NativeStatus {
-  return (status ??= loadNative());
-}
-
-/** The native kernels, or null when they are not built, fail to load or are switched off ({@link nativeStatus} says why). */
-export function nativeKernels(): NativeKernels | null {
-  const s = nativeStatus();
-  return s.ok ? s.kernels : null;
-}
-
-/** Which CPU path and how many threads the native kernels use, or null without them. */
-export function nativeInfo(): NativeInfo | null {
-  return nativeKernels()?.info() ?? null;
-}
-
-/** A Backend on the native kernels, or null without them. */
-export function createNativeBackend(): NativeBackend | null {
-  const k = nativeKernels();
-  return k === null ? null : new NativeBackend(k);
 }

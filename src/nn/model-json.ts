@@ -4,6 +4,9 @@ import { base64ToBytes, bytesToBase64 } from '../core/base64.js';
 import { MinibatchError } from '../core/errors.js';
 import { Model, type ModelSpec } from './model.js';
 import { ACTIVATIONS, OUTPUTS } from './models.js';
+import { modelMetaSchema } from './model-meta.js';
+
+export { modelMetaSchema, type ModelMeta } from './model-meta.js';
 import type { Backend } from '../kernels/backend.js';
 
 export const MODEL_FORMAT = 'minibatch-model';
@@ -11,23 +14,6 @@ export const MODEL_VERSION = 1;
 /** Standard base64 characters with end padding (a flat pattern: no backtracking on long strings). */
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-const scalingSchema = z.object({
-  method: z.enum(['standardize', 'minmax', 'none']),
-  offset: z.array(z.number()),
-  scale: z.array(z.number()),
-}).strict();
-
-/** Names, classes and preprocessing that travel with a model so predictions use the same transform. */
-export const modelMetaSchema = z.object({
-  features: z.array(z.string()).optional(),
-  classNames: z.array(z.string()).optional(),
-  targets: z.array(z.string()).optional(),
-  /** x' = (x - offset) / scale per feature, fitted on the training split. */
-  scaling: scalingSchema.optional(),
-  /** The training configuration (optimizer, batch size, epochs, seed, ...), free-form. */
-  training: z.record(z.string(), z.unknown()).optional(),
-}).strict();
-export type ModelMeta = z.infer<typeof modelMetaSchema>;
 
 const specSchema = z.object({
   kind: z.enum(['linear', 'logistic', 'softmax', 'mlp']),

@@ -9,7 +9,7 @@ import type { Dataset } from '../data/dataset.js';
 import { applyScalingRows, type Scaling } from '../data/scaling.js';
 import { initWeights, type Initializer } from './init.js';
 import { accumulateLoss, outputLoss, outputTransform, STAT, STAT_SIZE, type OutputKind } from './losses.js';
-import type { ModelMeta } from './model-json.js';
+import type { ModelMeta } from './model-meta.js';
 import { accumulateWeightedLoss } from './weighted-loss.js';
 
 export type Activation = 'relu' | 'leaky-relu' | 'tanh' | 'sigmoid' | 'linear';

@@ -7,7 +7,7 @@ import { createExecutor, Progress, type Executor } from './executor.js';
 import { halvingPlan, rankCells, successiveHalving, type RungScore } from './halving.js';
 import type { RunRecord, TuneCell, TuneResult } from './records.js';
 import { fitScaling } from './scaling.js';
-import { checkLearningRate, seedList, splitForSweep, uniqueBatchSizes, type ModelSource, type SweepOptions } from './setup.js';
+import { checkLearningRate, samplingOf, seedList, splitForSweep, uniqueBatchSizes, type ModelSource, type SweepOptions } from './setup.js';
 import { summarise } from './summary.js';
 import type { TrialSettings } from './trial.js';
 
@@ -92,7 +92,7 @@ export async function tuneWith(exec: Executor, o: TuneOptions, progress: Progres
   const train = async (idx: number[], e: number): Promise<Array<RungScore | undefined>> => {
     const settings: TrialSettings[] = idx.flatMap((i) => seeds.map((seed) => ({
       requested: cells[i]!.requested, learningRate: cells[i]!.learningRate, seed, budget: { epochs: e },
-      evalEvery: Infinity, divergenceFactor: o.divergenceFactor ?? 1000, keepParams: false,
+      evalEvery: Infinity, divergenceFactor: o.divergenceFactor ?? 1000, keepParams: false, ...samplingOf(o),
     })));
     const out = await exec.run(settings, progress, o.signal);
     return idx.map((cell, j) => {

@@ -36,6 +36,7 @@ export { saveModel, loadModel } from './platform/node/model-file.js';
 export { compare, learningRateFor, type CompareOptions } from './experiments/compare.js';
 export { tune, logGrid, defaultLearningRates, type TuneOptions } from './experiments/tune.js';
 export { lrRangeTest, type LrRangeOptions } from './experiments/lr-range.js';
+export { fitAuto, measureLearningRate, type FitAutoOptions, type AutoLearningRate } from './experiments/fit-auto.js';
 export { recommend } from './experiments/recommend.js';
 export { study, studyResult, type StudyOptions, type StudyStage } from './experiments/study.js';
 export { summarise } from './experiments/summary.js';

@@ -28,16 +28,16 @@ export function addOptimizerOptions<T extends { option(flags: string, desc: stri
   return c
     .option('--optimizer <name>', OPTIMIZER_NAMES.join(' | ') + ' (momentum and nesterov: SGD with momentum 0.9)', 'sgd')
     .option('--momentum <value>', 'momentum factor in [0, 1) for sgd, momentum, nesterov and rmsprop (default: 0.9 for momentum/nesterov, else 0)')
-    .option('--nesterov', 'Nesterov momentum (sgd with --momentum > 0, or --optimizer momentum)')
+    .option('--nesterov', 'Nesterov momentum (sgd with --momentum > 0, or --optimizer momentum) (default: off)')
     .option('--weight-decay <value>', 'L2 penalty in [0, 1] (decoupled for adamw) (default: 0.01 for adamw, else 0)')
     .option('--beta1 <value>', 'adam/adamw first-moment decay in [0, 1)', '0.9')
     .option('--beta2 <value>', 'adam/adamw second-moment decay in [0, 1)', '0.999')
     .option('--epsilon <value>', 'rmsprop/adam/adamw denominator term in (0, 1]', '1e-8')
     .option('--schedule <name>', `learning-rate schedule over updates: ${SCHEDULE_NAMES.join(' | ')}`, 'constant')
-    .option('--step-size <updates>', 'with --schedule step: updates between decays')
+    .option('--step-size <updates>', 'with --schedule step: updates between decays (required by it)')
     .option('--gamma <factor>', 'with --schedule step: factor in (0, 1] per step', '0.1')
-    .option('--decay-steps <updates>', 'with --schedule exponential or cosine: updates of the decay')
-    .option('--decay-rate <factor>', 'with --schedule exponential: factor in (0, 1] per --decay-steps updates')
+    .option('--decay-steps <updates>', 'with --schedule exponential or cosine: updates of the decay (required by them)')
+    .option('--decay-rate <factor>', 'with --schedule exponential: factor in (0, 1] per --decay-steps updates (required by it)')
     .option('--min-lr <rate>', 'with --schedule cosine: the rate at the end, >= 0', '0')
     .option('--warmup <updates>', 'linear learning-rate warmup over this many updates (0 for none)', '0');
 }

@@ -44,8 +44,8 @@ export function addSweepOptions<T extends { option(flags: string, desc: string, 
     .option('--validation <fraction>', 'share of rows held out for validation', '0.2')
     .option('--scale <method>', 'standardize | minmax | none (default: standardize for CSV files, none for built-ins)')
     .option('--missing <how>', 'missing values (?): error | drop | mean', 'error')
-    .option('--delimiter <char>', "CSV field separator: one character such as ';' or '|', or tab (default ',')")
-    .option('--categorical <columns>', 'comma-separated columns to one-hot encode even though they hold numbers')
+    .option('--delimiter <char>', "CSV field separator: one character such as ';' or '|', or tab (default: ',')")
+    .option('--categorical <columns>', 'comma-separated columns to one-hot encode even though they hold numbers (default: none)')
     .option('--seed <n>', 'seed of the split and of model initialisation', '1')
     .option('--workers <n>', 'worker threads for parallel trials (default: one per core)');
   return addOptimizerOptions(o);

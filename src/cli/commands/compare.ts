@@ -20,7 +20,7 @@ export function registerCompare(program: Command): void {
   addSamplingOptions(addSweepOptions(c))
     .option('--batch-sizes <list>', 'batch sizes to compare', '1,8,32,128,full')
     .option('--lr <rate>', "one learning rate for all, or 'tuned' (a quick tune per batch size first)", 'tuned')
-    .option('--epochs <n>', 'epochs per run (default 10)')
+    .option('--epochs <n>', 'epochs per run (default: 10)')
     .option('--budget-seconds <s>', 'training seconds per run instead of epochs (not reproducible)')
     .option('--seeds <n>', 'seeds per batch size', '3')
     .option('--out <dir>', 'report folder (index.html, results.json, points.csv)', 'minibatch-compare')

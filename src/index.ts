@@ -45,6 +45,7 @@ export { compare, learningRateFor, type CompareOptions } from './experiments/com
 export { tune, logGrid, defaultLearningRates, type TuneOptions } from './experiments/tune.js';
 export { lrRangeTest, type LrRangeOptions } from './experiments/probes/lr-range.js';
 export { recommend } from './experiments/analysis/recommend.js';
+export { fitAuto, measureLearningRate, type FitAutoOptions, type AutoLearningRate } from './experiments/fit-auto.js';
 export { study, studyResult, type StudyOptions, type StudyStage } from './experiments/study.js';
 export { summarise } from './experiments/analysis/summary.js';
 export { optimizerFromSpec, type OptimizerChoice } from './experiments/run/optimizer-spec.js';

@@ -1,7 +1,7 @@
 // Shared set-up of the sweep commands: data, split, scaling, model spec and optimizer spec.
 import { loadDataArg } from './data-arg.js';
 import { buildModel, defaultModelName, taskOf } from './model-arg.js';
-import { buildOptimizer } from './optimizer-arg.js';
+import { addOptimizerOptions, optimizerFromArgs, type OptimizerArgs } from './optimizer-arg.js';
 import { parseChoice, parseIntArg, parseNumberArg } from './numbers.js';
 import { isBuiltinName } from '../data/builtin.js';
 import type { Dataset } from '../data/dataset.js';
@@ -16,13 +16,15 @@ import { UsageError } from './run-command.js';
 import { redisExecutor, type RedisExecutor } from '../platform/node/queue/coordinator.js';
 
 /** Options every sweep command takes. */
-export interface SweepArgs {
-  data: string; target?: string; model?: string; activation: string; optimizer: string;
+export interface SweepArgs extends OptimizerArgs {
+  data: string; target?: string; model?: string; activation: string;
   validation: string; seed: string; scale?: string; missing: string; workers?: string;
   /** A model to start every run from (study --init); its scaling replaces --scale. */
   init?: string;
   delimiter?: string; categorical?: string;
   redis?: string; resume?: boolean; quiet?: boolean;
+  /** compare, tune and study: --no-shuffle and --drop-last. */
+  shuffle?: boolean; dropLast?: boolean;
 }
 
 export interface SweepSetup {
@@ -32,24 +34,33 @@ export interface SweepSetup {
   source?: ModelSource;
   /** With --redis: the trials run on `minibatch worker` processes (the command closes it). */
   executor?: RedisExecutor;
+  /** fit's shuffle and dropLast for every trial (empty at the defaults). */
+  sampling: { shuffle?: false; dropLast?: true };
 }
 
 /** Declares the shared options on a command (data, model, optimizer, split, scaling, workers). */
 export function addSweepOptions<T extends { option(flags: string, desc: string, def?: string): T }>(c: T): T {
-  return c
+  const o = c
     .option('--data <source>', 'a CSV file, mnist, or synthetic:linear|blobs|moons', 'mnist')
     .option('--target <column>', 'target column name or 0-based index (default: the last column)')
     .option('--model <name>', 'logistic | linear | softmax | mlp:12,8 (default: from the target)')
     .option('--activation <name>', `hidden activation for mlp: ${ACTIVATIONS.join(', ')}`, 'relu')
-    .option('--optimizer <name>', 'sgd | momentum | nesterov | rmsprop | adam', 'sgd')
     .option('--validation <fraction>', 'share of rows held out for validation', '0.2')
     .option('--scale <method>', 'standardize | minmax | none (default: standardize for CSV files, none for built-ins)')
     .option('--missing <how>', 'missing values (?): error | drop | mean', 'error')
-    .option('--delimiter <char>', "CSV field separator: one character such as ';' or '|', or tab (default ',')")
-    .option('--categorical <columns>', 'comma-separated columns to one-hot encode even though they hold numbers')
+    .option('--delimiter <char>', "CSV field separator: one character such as ';' or '|', or tab (default: ',')")
+    .option('--categorical <columns>', 'comma-separated columns to one-hot encode even though they hold numbers (default: none)')
     .option('--seed <n>', 'seed of the split and of model initialisation', '1')
     .option('--workers <n>', 'worker threads for parallel trials (default: one per core)')
     .option('--redis <url>', 'run the trials on `minibatch worker` processes through this Redis (see docs/distributed.md)');
+  return addOptimizerOptions(o);
+}
+
+/** --no-shuffle and --drop-last of the sweeps that train whole runs (compare, tune, study). */
+export function addSamplingOptions<T extends { option(flags: string, desc: string, def?: string): T }>(c: T): T {
+  return c
+    .option('--no-shuffle', 'keep the row order in every epoch of every run (default: reshuffle every epoch)')
+    .option('--drop-last', 'skip the smaller last batch of each epoch in every run (default: keep it)');
 }
 
 /**
@@ -73,8 +84,9 @@ export async function setUpSweep(a: SweepArgs): Promise<SweepSetup> {
   const train = applyScaling(parts.train, scaling); const val = applyScaling(parts.test, scaling);
   const modelName = a.init !== undefined ? `init:${a.init}` : a.model ?? defaultModelName(task);
   const spec = init?.model.spec ?? buildModel(modelName, train, task, activation, seed).spec;
-  const optimizer = buildOptimizer(a.optimizer, 0.01).spec;
+  const optimizer = optimizerFromArgs(a, 0.01).spec;
   return {
+    sampling: { ...(a.shuffle === false ? { shuffle: false as const } : {}), ...(a.dropLast === true ? { dropLast: true as const } : {}) },
     train, val, spec, optimizer, modelName, datasetName: a.data, ...(init ? { source: copies(init.model) } : {}),
     ...(a.workers !== undefined ? { workers: parseIntArg('--workers', a.workers, 1, 256) } : {}),
     ...(a.redis !== undefined ? { executor: redisExecutor({ url: a.redis, resume: a.resume === true, log: (l) => { if (!a.quiet) process.stderr.write(`redis: ${l}\n`); } }) } : {}),

@@ -5,7 +5,7 @@ import type { Dataset } from '../data/dataset.js';
 import { createExecutor, Progress, type Executor } from './run/executor.js';
 import type { CompareResult, RunRecord, TuneResult } from './records.js';
 import {
-  checkBudget, checkLearningRate, defaultEvalEvery, seedList, splitForSweep, uniqueBatchSizes,
+  checkBudget, checkLearningRate, defaultEvalEvery, samplingOf, seedList, splitForSweep, uniqueBatchSizes,
   probeModel, type ModelSource, type SweepOptions, type SplitData,
 } from './run/setup.js';
 import { examplesToTarget, relativeDistance, secondsToTarget, summarise, updatesToTarget } from './analysis/summary.js';
@@ -79,13 +79,13 @@ export async function compare(makeModel: ModelSource, data: Dataset, options: Co
     let tuned: TuneResult | undefined;
     if (o.learningRate === 'tuned' || o.learningRate === undefined) {
       const epochs = 'epochs' in budget ? budget.epochs : 'examples' in budget ? Math.max(1, Math.ceil(budget.examples / n)) : 10;
-      tuned = await tuneWith(exec, { budget: { epochs }, ...o.tuneOptions, batchSizes: sizes.map((s) => s.requested), signal: o.signal }, progress);
+      tuned = await tuneWith(exec, { budget: { epochs }, ...o.tuneOptions, batchSizes: sizes.map((s) => s.requested), signal: o.signal, shuffle: o.shuffle, dropLast: o.dropLast }, progress);
       if (tuned.partial) return emptyResult(exec, sizes, seeds, budget, evalEvery, tuned);
     }
     const lrs = sizes.map((s, i) => learningRateFor(tuned ?? o.learningRate, s.batchSize, i, sizes.length));
     const settings: TrialSettings[] = sizes.flatMap((s, i) => seeds.map((seed) => ({
       requested: s.requested, learningRate: lrs[i]!, seed, budget, evalEvery,
-      divergenceFactor: o.divergenceFactor ?? 1000, keepParams: exec.convex,
+      divergenceFactor: o.divergenceFactor ?? 1000, keepParams: exec.convex, ...samplingOf(o),
     })));
     progress.addTotal(settings.length);
     const out = await exec.run(settings, progress, o.signal);

@@ -26,7 +26,7 @@ import { DivergenceError, MinibatchError } from '../core/errors.js';
  */
 export type StudyStage = 'lr-range' | 'tune' | 'compare';
 
-export interface StudyOptions {
+export interface StudyOptions extends Pick<SweepOptions, 'shuffle' | 'dropLast'> {
   /** Batch sizes compared and tuned. Default [1, 8, 32, 128, 'full']. */
   batchSizes?: Array<number | 'full'>;
   /** Learning rates tuned per batch size. Default: 8 rates from 1/30x to 30x the range test's suggestion. */
@@ -93,6 +93,7 @@ export async function study(source: ModelSource, data: Dataset, o: StudyOptions 
     optimizer, splitSeed: o.splitSeed ?? 1,
     ...(o.validationData ? { validationData: o.validationData } : { validationSplit: o.validationSplit ?? 0.2 }),
     ...(o.workers !== undefined ? { workers: o.workers } : {}), ...(o.executor ? { executor: o.executor } : {}), ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.shuffle === false ? { shuffle: false } : {}), ...(o.dropLast === true ? { dropLast: true } : {}),
   };
   const progress = (stage: StudyStage) => (done: number, total: number, running: readonly TrialLabel[]) => o.onProgress?.(stage, done, total, running);
 

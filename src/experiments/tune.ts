@@ -7,7 +7,7 @@ import { createExecutor, Progress, type Executor } from './run/executor.js';
 import { asyncSuccessiveHalving, halvingPlan, rankCells, successiveHalving, type RungScore } from './analysis/halving.js';
 import type { RunRecord, TuneCell, TuneResult } from './records.js';
 import { fitScaling } from './analysis/scaling.js';
-import { checkLearningRate, seedList, splitForSweep, uniqueBatchSizes, type ModelSource, type SweepOptions } from './run/setup.js';
+import { checkLearningRate, samplingOf, seedList, splitForSweep, uniqueBatchSizes, type ModelSource, type SweepOptions } from './run/setup.js';
 import { summarise } from './analysis/summary.js';
 import type { TrialSettings } from './run/trial.js';
 
@@ -97,7 +97,7 @@ export async function tuneWith(exec: Executor, o: TuneOptions, progress: Progres
   const train = async (idx: number[], e: number): Promise<Array<RungScore | undefined>> => {
     const settings: TrialSettings[] = idx.flatMap((i) => seeds.map((seed) => ({
       requested: cells[i]!.requested, learningRate: cells[i]!.learningRate, seed, budget: { epochs: e },
-      evalEvery: Infinity, divergenceFactor: o.divergenceFactor ?? 1000, keepParams: false,
+      evalEvery: Infinity, divergenceFactor: o.divergenceFactor ?? 1000, keepParams: false, ...samplingOf(o),
     })));
     const out = await exec.run(settings, progress, o.signal);
     return idx.map((cell, j) => {

@@ -28,7 +28,7 @@ const OPTION_CASES: Case[] = [
   { name: '--lr 0', args: [...LINEAR, '--lr', '0'], patterns: [/--lr must be a number > 0, got '0'/] },
   { name: '--lr nan', args: [...LINEAR, '--lr', 'nan'], patterns: [/--lr must be a number > 0, got 'nan'/] },
   { name: '--validation 1.5', args: [...LINEAR, '--validation', '1.5'], patterns: [/--validation must be a number >= 0 and <= 0\.9, got '1\.5'/] },
-  { name: 'an unknown --optimizer', args: [...LINEAR, '--optimizer', 'lbfgs'], patterns: [/--optimizer must be one of sgd, momentum, nesterov, rmsprop, adam, got 'lbfgs'/] },
+  { name: 'an unknown --optimizer', args: [...LINEAR, '--optimizer', 'lbfgs'], patterns: [/--optimizer must be one of sgd, momentum, nesterov, rmsprop, adam, adamw, got 'lbfgs'/] },
   { name: 'an unknown --activation', args: [...LINEAR, '--activation', 'swish'], patterns: [/--activation must be one of relu.*, got 'swish'/] },
   { name: 'an unknown --scale', args: [...LINEAR, '--scale', 'log'], patterns: [/--scale must be standardize, minmax or none, got 'log'/] },
   { name: 'an unknown --missing', args: [...LINEAR, '--missing', 'ignore'], patterns: [/--missing must be error, drop or mean, got 'ignore'/] },

@@ -1,6 +1,6 @@
 // `minibatch compare`: learning curves of several batch sizes side by side, with a report.
 import type { Command } from 'commander';
-import { addSweepOptions, setUpSweep, type SweepArgs } from '../sweep-setup.js';
+import { addSamplingOptions, addSweepOptions, setUpSweep, type SweepArgs } from '../sweep-setup.js';
 import { parseBatchSizes } from '../batch-arg.js';
 import { parseIntArg, parseNumberArg } from '../numbers.js';
 import { runCommand, UsageError } from '../run-command.js';
@@ -17,10 +17,10 @@ interface CompareOpts extends SweepArgs { batchSizes: string; lr: string; epochs
 
 export function registerCompare(program: Command): void {
   const c = program.command('compare').description('train every batch size for several seeds and compare their learning curves');
-  addSweepOptions(c)
+  addSamplingOptions(addSweepOptions(c))
     .option('--batch-sizes <list>', 'batch sizes to compare', '1,8,32,128,full')
     .option('--lr <rate>', "one learning rate for all, or 'tuned' (a quick tune per batch size first)", 'tuned')
-    .option('--epochs <n>', 'epochs per run (default 10)')
+    .option('--epochs <n>', 'epochs per run (default: 10)')
     .option('--budget-seconds <s>', 'training seconds per run instead of epochs (not reproducible)')
     .option('--seeds <n>', 'seeds per batch size', '3')
     .option('--out <dir>', 'report folder (index.html, results.json, points.csv)', 'minibatch-compare')
@@ -44,7 +44,7 @@ Examples:
       const t0 = performance.now();
       try {
         const cmp = await withTrialJournal(o.out, o.resume === true, o.quiet === true, () => compare(s.spec, s.train, {
-          validationData: s.val, optimizer: s.optimizer, batchSizes, learningRate: lr, budget,
+          validationData: s.val, optimizer: s.optimizer, batchSizes, ...s.sampling, learningRate: lr, budget,
           seeds, ...(s.workers !== undefined ? { workers: s.workers } : {}), ...(s.executor ? { executor: s.executor } : {}),
           signal: cancel.signal, onProgress: (d, t, r) => progress.onProgress('compare', d, t, r),
         }));

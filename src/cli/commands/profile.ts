@@ -13,7 +13,7 @@ export function registerProfile(program: Command): void {
   const c = program.command('profile')
     .description('throughput of a training step by batch size on this machine: examples/s, seconds per update, the knee, memory');
   addSweepOptions(c)
-    .option('--batch-sizes <list>', 'batch sizes to time, e.g. 1,8,64 (default 1, 2, 4, ... up to the training rows)')
+    .option('--batch-sizes <list>', 'batch sizes to time, e.g. 1,8,64 (default: 1, 2, 4, ... up to the training rows)')
     .option('--max-batch-size <n>', 'largest batch size of the default doubling list')
     .option('--repeats <n>', 'timed repeats per batch size (the median is kept)', '5')
     .option('--min-ms <ms>', 'minimum milliseconds of each repeat', '8')

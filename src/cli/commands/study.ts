@@ -1,6 +1,6 @@
 // `minibatch study`: the main job — lr range test, joint tuning, comparison, HTML report.
 import type { Command } from 'commander';
-import { addSweepOptions, setUpSweep, type SweepArgs } from '../sweep-setup.js';
+import { addSamplingOptions, addSweepOptions, setUpSweep, type SweepArgs } from '../sweep-setup.js';
 import { parseBatchSizes } from '../batch-arg.js';
 import { parseIntArg, parseNumberArg } from '../numbers.js';
 import { runCommand } from '../run-command.js';
@@ -17,7 +17,7 @@ interface StudyOpts extends SweepArgs { init?: string; batchSizes: string; epoch
 export function registerStudy(program: Command): void {
   const c = program.command('study')
     .description('the main job: which batch size and learning rate to use, with the evidence, as an HTML report');
-  addSweepOptions(c)
+  addSamplingOptions(addSweepOptions(c))
     .option('--batch-sizes <list>', 'batch sizes to compare', '1,8,32,128,full')
     .option('--epochs <n>', 'epochs per comparison run (and for the longest tuning rung)', '5')
     .option('--seeds <n>', 'seeds per batch size', '3')
@@ -49,7 +49,7 @@ Examples:
       let announced = false;
       try {
         const result = await withTrialJournal(o.out, o.resume === true, o.quiet === true, () => study(s.source ?? s.spec, s.train, {
-          validationData: s.val, optimizer: s.optimizer, batchSizes,
+          validationData: s.val, optimizer: s.optimizer, batchSizes, ...s.sampling,
           epochs, seeds,
           ...(o.lr !== undefined ? { learningRate: parseNumberArg('--lr', o.lr, 0, Infinity, false) } : {}),
           ...(s.workers !== undefined ? { workers: s.workers } : {}), ...(s.executor ? { executor: s.executor } : {}),

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { addSweepOptions, setUpSweep, type SweepArgs } from '../sweep-setup.js';
+import { addSamplingOptions, addSweepOptions, setUpSweep, type SweepArgs } from '../sweep-setup.js';
 import { parseBatchSizes } from '../batch-arg.js';
 import { parseIntArg, parseNumberArg } from '../numbers.js';
 import { runCommand, UsageError } from '../run-command.js';
@@ -19,7 +19,7 @@ interface TuneOpts extends SweepArgs { batchSizes: string; lrs?: string; method:
 
 export function registerTune(program: Command): void {
   const c = program.command('tune').description('tune batch size and learning rate together (successive halving or a full grid)');
-  addSweepOptions(c)
+  addSamplingOptions(addSweepOptions(c))
     .option('--batch-sizes <list>', 'batch sizes to tune', '1,8,32,128,full')
     .option('--lrs <min:max:count>', 'log grid of learning rates, e.g. 1e-4:1:9 (default: by optimizer)')
     .option('--method <method>', 'halving | grid', 'halving')
@@ -44,7 +44,7 @@ Examples:
       const cancel = cancelOnSignals();
       try {
         const run = (): Promise<TuneResult> => tune(s.spec, s.train, {
-          validationData: s.val, optimizer: s.optimizer, batchSizes,
+          validationData: s.val, optimizer: s.optimizer, batchSizes, ...s.sampling,
           ...(learningRates !== undefined ? { learningRates } : {}), method: o.method as 'halving' | 'grid',
           budget: { epochs }, seeds,
           ...(s.workers !== undefined ? { workers: s.workers } : {}), ...(s.executor ? { executor: s.executor, promotion: 'asynchronous' as const } : {}),

@@ -40,6 +40,10 @@ export interface SweepOptions {
   varyInit?: boolean;
   /** A run counts as diverged when a loss exceeds this multiple of its initial loss. Default 1000. */
   divergenceFactor?: number;
+  /** Reshuffle the training rows every epoch (fit's `shuffle`). Default true. */
+  shuffle?: boolean;
+  /** Skip the smaller last batch of each epoch (fit's `dropLast`). Default false. */
+  dropLast?: boolean;
   /** Worker threads: 1 runs in this thread. Default os.availableParallelism() for a ModelSpec, 1 for a function. */
   workers?: number;
   /** Runs the trials elsewhere (e.g. redisExecutor: worker processes on other machines) instead of on `workers` threads. */
@@ -47,6 +51,12 @@ export interface SweepOptions {
   /** Stops starting trials and ends running ones; the result holds what finished, marked partial. */
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
+}
+
+/** The sampling settings of a sweep's trials, or nothing when both are at their defaults (same bits, same journal keys). */
+export function samplingOf(o: SweepOptions): { sampling?: { shuffle: boolean; dropLast: boolean } } {
+  const shuffle = o.shuffle ?? true; const dropLast = o.dropLast ?? false;
+  return shuffle && !dropLast ? {} : { sampling: { shuffle, dropLast } };
 }
 
 /** The training and validation rows every run of a sweep uses. */

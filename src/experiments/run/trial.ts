@@ -30,6 +30,8 @@ export interface TrialSettings {
   divergenceFactor: number;
   /** Record the final parameters (convex models). */
   keepParams: boolean;
+  /** The sampler's order and last batch (fit's `shuffle` and `dropLast`); absent: reshuffle, keep it. */
+  sampling?: { shuffle: boolean; dropLast: boolean };
 }
 
 /** A run described by data only, as sent to worker threads. */
@@ -124,7 +126,7 @@ export class TrialRunner {
   ) {
     this.n = train.length;
     const bs = s.requested === 'full' ? this.n : Math.min(s.requested, this.n);
-    this.sampler = new BatchSampler(this.n, bs, new Rng(s.seed));
+    this.sampler = new BatchSampler(this.n, bs, new Rng(s.seed), s.sampling ?? {});
     this.buffer = new BatchBuffer(train, this.sampler.batchSize, model.rowGatherer(train, this.sampler.batchSize));
     this.evaluator = new Evaluator(model, val, 512);
     this.loop = new TrainLoop(model, optimizer, false, s.divergenceFactor);

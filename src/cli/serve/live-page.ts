@@ -3,7 +3,7 @@
 /** The page's HTML for a command named `title` (study, compare or tune). */
 export function livePage(title: string): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
 <title>minibatch ${title} (live)</title>
 <style>
 body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:960px;padding:12px;color:#1d1d1f;background:#fff}

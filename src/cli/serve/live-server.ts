@@ -29,6 +29,8 @@ export async function startLiveServer(host: string, port: number, title: string)
     if (path === '/' || path === '/index.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
       res.end(page);
+    } else if (path === '/favicon.ico') {
+      res.writeHead(204); res.end(); // the report page has no icon: no 404 in the browser's console
     } else if (path === '/events') {
       events.attach(res);
     } else if (path.startsWith('/report/')) {

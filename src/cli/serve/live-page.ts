@@ -103,7 +103,7 @@ const CLIENT = String.raw`
     es.close();
     var report = JSON.parse(e.data).report;
     statusEl.textContent = report ? 'done: opening the report...' : 'done: every trial has finished';
-    if (report) location.replace(report);
+    if (report) setTimeout(function () { location.replace(report); }, 1500); // a last look at the finished curves
   });
 })();
 `;

@@ -40,14 +40,13 @@ const CLIENT = String.raw`
     var s = []; list.forEach(function (r) { if (s.indexOf(r.batchSize) < 0) s.push(r.batchSize); });
     return s.sort(function (a, b) { return a - b; });
   }
-  // The y range: every loss after the first evaluation, the top capped at the 95th percentile so one
-  // slow line (full batch) cannot flatten the others against the bottom.
+  // The y range: every loss after the first evaluation, the top capped at the highest starting loss
+  // (a line above it is diverging), so one bad run cannot flatten the others against the bottom.
   function yRange(list) {
-    var ys = [];
-    list.forEach(function (r) { r.points.forEach(function (p, i) { if (i > 0 && isFinite(p.valLoss)) ys.push(p.valLoss); }); });
-    if (ys.length === 0) list.forEach(function (r) { r.points.forEach(function (p) { if (isFinite(p.valLoss)) ys.push(p.valLoss); }); });
-    ys.sort(function (a, b) { return a - b; });
-    var lo = ys[0], hi = ys[Math.min(ys.length - 1, Math.floor(ys.length * 0.95))];
+    var ys = [], start = 0;
+    list.forEach(function (r) { r.points.forEach(function (p, i) { if (!isFinite(p.valLoss)) return; if (i > 0) ys.push(p.valLoss); else start = Math.max(start, p.valLoss); }); });
+    if (ys.length === 0) ys.push(start);
+    var lo = Math.min.apply(null, ys), hi = Math.min(Math.max.apply(null, ys), start || Infinity);
     if (!(hi > lo)) { hi = lo + 1; }
     var pad = (hi - lo) * 0.05;
     return [Math.max(0, lo - pad), hi + pad];

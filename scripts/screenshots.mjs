@@ -23,12 +23,14 @@ function serve(args, prefix) {
 }
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-async function shoot(url, name, prepare, full = true) {
+// Full pages of the report run to ~10,000 px: the top `maxHeight` px (the recommendation, table and first charts) keeps the PNGs small.
+async function shoot(url, name, prepare, full = true, maxHeight = 2600) {
   for (const [w, width] of Object.entries(WIDTHS)) {
     const page = await browser.newPage({ viewport: { width, height: w === 'phone' ? 844 : 900 }, deviceScaleFactor: 1 });
     await page.goto(url);
     await prepare(page);
-    await page.screenshot({ path: join(img, `${name}-${w}.png`), fullPage: full });
+    const height = full ? Math.min(maxHeight, await page.evaluate(() => document.documentElement.scrollHeight)) : undefined;
+    await page.screenshot({ path: join(img, `${name}-${w}.png`), fullPage: full, ...(height ? { clip: { x: 0, y: 0, width, height } } : {}) });
     await page.close();
   }
 }

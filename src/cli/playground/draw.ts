@@ -17,7 +17,9 @@ function fmt(v: number): string { return Math.abs(v) >= 1e4 || (v !== 0 && Math.
 
 /** Validation loss of the three runs against `xKey`; the y range ends at the highest loss after the first evaluation. */
 export function drawCurves(box: HTMLElement, runs: readonly PlayRun[], xKey: XKey, logX: boolean): void {
-  const W = 720; const H = 300; const L = 56; const R = 12; const T = 10; const B = 40;
+  // Drawn at the box's own width (up to 720) so its labels stay 12-13 px on a phone.
+  const W = Math.round(Math.min(720, Math.max(320, box.clientWidth || 720))); const H = W < 500 ? 240 : 300;
+  const L = 56; const R = 12; const T = 10; const B = 40;
   let xmax = 0; let lo = Infinity; let hi = 0;
   for (const r of runs) {
     r.runner.result().points.forEach((p, i) => {
@@ -82,12 +84,16 @@ export function drawBoundary(canvas: HTMLCanvasElement, run: PlayRun, d: PlayDat
 }
 
 function cellColour(out: Float32Array, c: number, k: number, classes: number | undefined, vlo: number, vhi: number): string {
-  if (classes === undefined) { const [r, g, b] = valueRgb((out[c]! - vlo) / (vhi - vlo || 1)); return `rgba(${r},${g},${b},0.45)`; }
+  if (classes === undefined) return onWhite(valueRgb((out[c]! - vlo) / (vhi - vlo || 1)), 0.45);
   let best = 0; let p = out[c * k]!;
   if (k === 1) { best = p >= 0.5 ? 1 : 0; p = Math.max(p, 1 - p); }
   else for (let j = 1; j < k; j++) if (out[c * k + j]! > p) { p = out[c * k + j]!; best = j; }
-  const [r, g, b] = CLASS_RGB[best % CLASS_RGB.length]!;
-  return `rgba(${r},${g},${b},${(0.08 + 0.5 * Math.max(0, (p - 1 / Math.max(2, k)) / (1 - 1 / Math.max(2, k)))).toFixed(3)})`;
+  return onWhite(CLASS_RGB[best % CLASS_RGB.length]!, 0.08 + 0.5 * Math.max(0, (p - 1 / Math.max(2, k)) / (1 - 1 / Math.max(2, k))));
+}
+
+/** The opaque colour of `rgb` at opacity `a` over white (overlapping cells then show no seams). */
+function onWhite(rgb: readonly number[], a: number): string {
+  return `rgb(${rgb.map((v) => Math.round(255 + (v - 255) * a)).join(',')})`;
 }
 
 function valueRgb(t: number): [number, number, number] {

@@ -21,7 +21,11 @@ export function registerPlayground(program: Command): void {
     .addHelpText('after', `
 Serves one static page (no network needed): pick a data set (moons, blobs, linear, 300 MNIST
 digits), a model and an optimizer, drag the batch size and the learning rate, and watch the
-learning curves and the decision boundary. Stop with Ctrl-C.`)
+learning curves and the decision boundary. Stop with Ctrl-C.
+
+Examples:
+  minibatch playground                 # a free port; open the printed URL
+  minibatch playground --port 8080`)
     .action((o: PlaygroundOpts) => runCommand(async () => {
       const port = parseIntArg('--port', o.port, 0, 65535);
       if (!existsSync(`${PLAYGROUND_DIR}index.html`)) {

@@ -40,6 +40,7 @@ Examples:
   minibatch study                                   # mnist digits, softmax regression
   minibatch study --data ../shared/datasets/pima-indians-diabetes.csv --model mlp:12,8 --optimizer adam --epochs 30
   minibatch study --data mnist --batch-sizes 16,32,64,128 --seeds 2 --out mnist-report
+  minibatch study --data synthetic:moons --serve    # watch the learning curves live in a browser
   minibatch study --data data.csv --init tfjs-model/model.json --epochs 10   # batch size for an imported model`)
     .action((o: StudyOpts) => runCommand(async () => {
       const batchSizes = parseBatchSizes(o.batchSizes); const epochs = parseIntArg('--epochs', o.epochs, 1); const seeds = parseIntArg('--seeds', o.seeds, 1, 100);

@@ -17,6 +17,7 @@ import { registerNoise } from './commands/noise.js';
 import { registerProfile } from './commands/profile.js';
 import { registerExport } from './commands/export.js';
 import { registerWorker } from './commands/worker.js';
+import { registerPlayground } from './commands/playground.js';
 
 const program = new Command();
 program.name('minibatch')
@@ -37,6 +38,7 @@ registerNoise(program);
 registerProfile(program);
 registerExport(program);
 registerWorker(program);
+registerPlayground(program);
 program.addHelpText('after', `
 Examples:
   minibatch study                                  # the main job on the built-in mnist digits

@@ -73,7 +73,7 @@ export async function compare(makeModel: ModelSource, data: Dataset, options: Co
     : checkInt('evalEvery', o.evalEvery, 1, 2 ** 53, 'BAD_ARGUMENT', 'Count examples between evaluations, e.g. 1000.');
   const target = o.targetLoss === undefined ? undefined : checkNumber('targetLoss', o.targetLoss, 0, Infinity);
   const exec = createExecutor(makeModel, split, o, seeds[0]!);
-  const progress = new Progress(0, o.onProgress);
+  const progress = new Progress(0, o.onProgress, o.onTrialEnd);
   try {
     if (o.signal?.aborted) return emptyResult(exec, sizes, seeds, budget, evalEvery, undefined);
     let tuned: TuneResult | undefined;

@@ -10,7 +10,7 @@ import { DEFAULT_OPTIMIZER } from './run/optimizer-spec.js';
 import { criticalBatch, fitCriticalBatch } from './analysis/critical-batch.js';
 import { noiseScale, noiseScaleTracker } from './probes/noise-scale.js';
 import { crossCheck, noisePrediction, noRecommendation, recommend } from './analysis/recommend.js';
-import type { AdaptiveStudy, CompareResult, NoiseStudy, Recommendation, StudyResult } from './records.js';
+import type { AdaptiveStudy, CompareResult, NoiseStudy, Recommendation, RunRecord, StudyResult } from './records.js';
 import { isSpecSource, splitForSweep, type ModelSource, type SweepOptions, type TrialLabel } from './run/setup.js';
 import { throughputProfile } from './probes/throughput.js';
 import { modelForSeed } from './run/trial.js';
@@ -51,6 +51,8 @@ export interface StudyOptions extends Pick<SweepOptions, 'shuffle' | 'dropLast'>
   learningRate?: number;
   signal?: AbortSignal;
   onProgress?(stage: StudyStage, done: number, total: number, running: readonly TrialLabel[]): void;
+  /** Called with each tuning or comparison trial's record as it finishes (e.g. for a live page). */
+  onTrialEnd?(stage: 'tune' | 'compare', run: RunRecord): void;
   /** Names for the record. */
   datasetName?: string;
   modelDescription?: string;
@@ -106,14 +108,14 @@ export async function study(source: ModelSource, data: Dataset, o: StudyOptions 
     // Once cancelled, no later stage starts: compare below then returns an empty, partial result.
     if (lrRange && !o.signal?.aborted) {
       const lrs = o.learningRates ?? logGrid(lrRange.suggested / 30, lrRange.suggested * 30, 8);
-      const runTune = (rates: number[]) => tune(source, data, { ...shared, batchSizes, learningRates: rates, method: 'halving', budget: { epochs }, onProgress: progress('tune') });
+      const runTune = (rates: number[]) => tune(source, data, { ...shared, batchSizes, learningRates: rates, method: 'halving', budget: { epochs }, onProgress: progress('tune'), onTrialEnd: (r) => o.onTrialEnd?.('tune', r) });
       tuned = await cancellable(o.signal, () => runTune(lrs));
       const wider = o.learningRates || !tuned ? undefined : widenGrid(lrs, tuned.bestPerBatchSize.map((b) => b.learningRate));
       if (wider && tuned && !tuned.partial && !o.signal?.aborted) tuned = await cancellable(o.signal, () => runTune(wider)) ?? tuned;
     }
   }
   const cmp = await compare(source, data, {
-    ...shared, batchSizes, learningRate: tuned ?? o.learningRate ?? 'tuned', epochs, seeds, onProgress: progress('compare'),
+    ...shared, batchSizes, learningRate: tuned ?? o.learningRate ?? 'tuned', epochs, seeds, onProgress: progress('compare'), onTrialEnd: (r) => o.onTrialEnd?.('compare', r),
   });
   let noise: NoiseStudy | undefined;
   if (o.noiseScale !== false && !cmp.partial && !o.signal?.aborted) {

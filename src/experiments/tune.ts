@@ -70,7 +70,7 @@ export async function tune(makeModel: ModelSource, data: Dataset, options: TuneO
   const seeds = seedList(options.seeds, 1);
   const exec = createExecutor(makeModel, split, options, seeds[0]!);
   try {
-    return await tuneWith(exec, options, new Progress(0, options.onProgress));
+    return await tuneWith(exec, options, new Progress(0, options.onProgress, options.onTrialEnd));
   } finally {
     await exec.close();
   }

@@ -35,10 +35,30 @@ export function lossCurveSpec(compare: CompareResult, quantity: 'valLoss' | 'tra
     xTitle: AXIS_TITLES[axis] + (logX ? ' (log scale)' : ''),
     yTitle: which + (logY ? ' (log)' : ''),
     logX, logY, description: `${which} against ${AXIS_TITLES[axis]}, one line per batch size`,
+    yDomain: clippedDomain(shown, compare),
   });
 }
 
-interface CurveOptions { xTitle: string; yTitle: string; logX: boolean; logY: boolean; description: string }
+/**
+ * A y range that keeps the lines of the smaller batch sizes readable: from the lowest value to
+ * the highest of every other batch size after its first evaluation, when the largest batch size
+ * (full batch, which learns slowest per epoch) rises above that; its line is then clipped at the
+ * top. Undefined (the data's own range) when nothing would be clipped or one batch size is drawn.
+ */
+export function clippedDomain(rows: readonly CurveRow[], compare: CompareResult): [number, number] | undefined {
+  const keys = batchKeys(compare);
+  const largest = keys[keys.length - 1];
+  if (!largest || keys.length < 2) return undefined;
+  const others = rows.filter((r) => r.batch !== largest.label && r.examplesSeen > 0);
+  if (others.length === 0) return undefined;
+  const top = Math.max(...others.map((r) => r.max));
+  const all = rows.filter((r) => r.examplesSeen > 0 || r.batch !== largest.label);
+  if (!rows.some((r) => r.batch === largest.label && r.examplesSeen > 0 && r.max > top)) return undefined;
+  const bottom = Math.min(...all.map((r) => r.min));
+  return bottom < top ? [bottom, top] : undefined;
+}
+
+interface CurveOptions { xTitle: string; yTitle: string; logX: boolean; logY: boolean; description: string; yDomain?: [number, number] | undefined }
 
 function curveLayers(rows: CurveRow[], compare: CompareResult, axis: CurveAxis, o: CurveOptions): TopLevelSpec {
   const keys = batchKeys(compare);
@@ -47,7 +67,8 @@ function curveLayers(rows: CurveRow[], compare: CompareResult, axis: CurveAxis, 
     scale: o.logX ? { type: 'log' as const, nice: false } : { zero: true, nice: true },
     axis: { format: X_FORMATS[axis], tickCount: 6 },
   };
-  const yScale = o.logY ? { type: 'log' as const } : { zero: false };
+  const yScale = { ...(o.logY ? { type: 'log' as const } : { zero: false }), ...(o.yDomain ? { domain: o.yDomain, nice: false } : {}) };
+  const clip = o.yDomain !== undefined; // lines above the range are cut at the top edge
   return {
     description: o.description,
     width: CHART_WIDTH, height: CHART_HEIGHT,
@@ -55,14 +76,14 @@ function curveLayers(rows: CurveRow[], compare: CompareResult, axis: CurveAxis, 
     data: { values: rows },
     layer: [
       {
-        mark: { type: 'area', opacity: 0.16, interpolate: 'linear' },
+        mark: { type: 'area', opacity: 0.16, interpolate: 'linear', clip },
         encoding: {
           x, y: { field: 'min', type: 'quantitative', scale: yScale, stack: null, title: o.yTitle },
           y2: { field: 'max' }, color: batchColor(keys),
         },
       },
       {
-        mark: { type: 'line', strokeWidth: 2, interpolate: 'linear' },
+        mark: { type: 'line', strokeWidth: 2, interpolate: 'linear', clip },
         encoding: {
           x, y: { field: 'mean', type: 'quantitative', scale: yScale, title: o.yTitle },
           color: batchColor(keys),

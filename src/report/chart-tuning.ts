@@ -9,10 +9,12 @@ import { CHART_HEIGHT, CHART_WIDTH, decadeTicks, spansDecades, spreadTicks, VL_C
  * Heat map of batch size x learning rate coloured by the final validation loss of each tuning
  * cell (mean over seeds; log colour scale when the losses span a factor over 3). Diverged cells
  * are grey with a cross; cells stopped early by successive halving show their loss in
- * parentheses; the best cell is outlined.
+ * parentheses. The `marked` setting (the study's recommendation) is outlined when it is a cell
+ * of the grid, else the best cell.
  */
-export function tuneHeatmapSpec(tune: TuneResult): TopLevelSpec {
+export function tuneHeatmapSpec(tune: TuneResult, marked?: { batchSize: number; learningRate: number }): TopLevelSpec {
   const { rows, batches, lrs } = heatRows(tune);
+  const isMarked = markedCell(rows, marked);
   const losses = rows.flatMap((r) => (r.loss === null ? [] : [r.loss]));
   const logC = spansDecades(losses, 3);
   const legendValues = spreadTicks(Math.min(...losses), Math.max(...losses), 4, logC);
@@ -40,7 +42,7 @@ export function tuneHeatmapSpec(tune: TuneResult): TopLevelSpec {
       },
       { data: { values: rows.filter((r) => r.diverged) }, mark: { type: 'rect', color: '#d9d9d9' }, encoding: { x, y } },
       {
-        data: { values: rows.filter((r) => r.best) },
+        data: { values: rows.filter(isMarked) },
         mark: { type: 'rect', fill: null, stroke: '#d00', strokeWidth: 3 },
         encoding: { x, y },
       },
@@ -51,6 +53,12 @@ export function tuneHeatmapSpec(tune: TuneResult): TopLevelSpec {
       })),
     ],
   };
+}
+
+/** Which heat-map row to outline: the `marked` setting's cell when the grid has it, else the best cell. */
+export function markedCell<R extends { batch: string; lr: string; best: boolean }>(rows: readonly R[], marked?: { batchSize: number; learningRate: number }): (r: R) => boolean {
+  const hit = marked && rows.some((r) => r.batch === String(marked.batchSize) && r.lr === formatNumber(marked.learningRate));
+  return hit ? (r) => r.batch === String(marked.batchSize) && r.lr === formatNumber(marked.learningRate) : (r) => r.best;
 }
 
 /**

@@ -130,11 +130,12 @@ export function scalingCharts(compare: CompareResult): ReportChart[] {
 }
 
 /** The charts of a tuning result: the heat map and, with two or more batch sizes, best lr by batch size. */
-export function tuneCharts(tune: TuneResult): ReportChart[] {
+export function tuneCharts(tune: TuneResult, recommended?: { batchSize: number; learningRate: number }): ReportChart[] {
+  const mark = recommended ? ' The red outline marks the recommended setting.' : ' The red outline marks the best cell.';
   const out: ReportChart[] = [{
     id: 'tune-heatmap', section: 'learning-rate', title: 'Validation loss for each batch size and learning rate',
-    caption: `Each cell is one combination tried (${tune.method === 'halving' ? 'successive halving; losses in parentheses are from cells stopped early after fewer epochs, so they are not directly comparable' : 'full grid'}), coloured by the final validation loss averaged over seeds: darker is lower, which is better. Grey cells with a cross diverged. The red outline marks the best cell.`,
-    spec: tuneHeatmapSpec(tune),
+    caption: `Each cell is one combination tried (${tune.method === 'halving' ? 'successive halving; losses in parentheses are from cells stopped early after fewer epochs, so they are not directly comparable' : 'full grid'}), coloured by the final validation loss averaged over seeds: darker is lower, which is better. Grey cells with a cross diverged.${mark}`,
+    spec: tuneHeatmapSpec(tune, recommended),
   }];
   const best = bestLrSpec(tune);
   if (best) {
@@ -199,7 +200,7 @@ export function studyCharts(result: StudyResult): ReportChart[] {
     ...compareCurveCharts(result.compare),
     ...compareSummaryCharts(result.compare),
     ...scalingCharts(result.compare),
-    ...(studyTune(result) ? tuneCharts(studyTune(result)!) : []),
+    ...(studyTune(result) ? tuneCharts(studyTune(result)!, result.recommendation.none ? undefined : result.recommendation) : []),
     ...(result.lrRange ? lrRangeCharts(result.lrRange) : []),
     ...(result.noise ? noiseCharts(result.noise) : []),
   ];

@@ -143,7 +143,7 @@ export function noiseNoteHtml(result: StudyResult): string {
     row('Cost of tracking the noise scale', `${c.measurements} measurements, ${formatSeconds(c.measureSeconds)} against ${formatSeconds(c.trainSeconds)} of training`),
   ];
   return `<p class="note">${esc('McCandlish, Kaplan, Amodei et al. (2018), "An Empirical Model of Large-Batch Training": below the noise scale a bigger batch saves updates almost in proportion; above it, it mostly wastes examples. Timings are of this machine and vary between runs.')}</p>
-<div class="table-wrap"><table><tbody>
+<div class="table-wrap"><table class="kv"><tbody>
 ${rows.join('\n')}
 </tbody></table></div>`;
 }

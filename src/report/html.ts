@@ -40,8 +40,12 @@ thead th:first-child,tbody th{text-align:left}
 tbody th{position:sticky;left:0;background:#fff}
 tr.chosen th{background:#eef6ff}
 tr.chosen{background:#eef6ff}
+table.kv th,table.kv td{white-space:normal;overflow-wrap:anywhere}
+table.kv th{position:static;width:60%}
+#fig-tune-heatmap{overflow-x:auto}
+#fig-tune-heatmap svg{max-width:none}
 footer{margin-top:32px;color:#666;font-size:.85rem}
-@media (max-width:520px){body{font-size:15px}main{padding:8px 10px 32px}figure{padding:8px}dl.setup{grid-template-columns:1fr}dl.setup dd{margin-bottom:6px}}
+@media (max-width:520px){body{font-size:15px}main{padding:8px 10px 32px}figure{padding:8px}dl.setup{grid-template-columns:1fr}dl.setup dd{margin-bottom:6px}table.kv th,table.kv td{display:block;width:auto;text-align:left}table.kv th{border-bottom:0;padding-bottom:0}}
 `.trim();
 
 /** Options of {@link renderReport}. */

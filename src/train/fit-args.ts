@@ -24,7 +24,7 @@ export function checkTrainArgs(fn: string, model: unknown, options: unknown, kno
   }
   const o = options as { optimizer?: unknown; signal?: unknown };
   if (o.optimizer !== undefined && !isOptimizer(o.optimizer)) {
-    const named = typeof o.optimizer === 'string' ? `; pass the optimizer object, e.g. ${o.optimizer}() (import { ${o.optimizer} } from 'minibatch'), not its name` : '';
+    const named = typeof o.optimizer === 'string' ? `; pass the optimizer object, e.g. ${o.optimizer}() (exported by minibatch), not its name` : '';
     throw new MinibatchError('BAD_ARGUMENT', `${fn}: optimizer must be an Optimizer such as adam() or sgd({ learningRate: 0.01 }), got ${describeValue(o.optimizer)}${named}`);
   }
   if (o.signal !== undefined && !(typeof AbortSignal !== 'undefined' && o.signal instanceof AbortSignal)) {

@@ -49,7 +49,7 @@ describe('browser bundle of the core', () => {
       "export { modelToJson, modelFromJson } from './nn/model-json.js';",
       "export { sgd } from './optim/sgd.js'; export { adam } from './optim/adam.js'; export { rmsprop } from './optim/rmsprop.js';",
       "export { compare } from './experiments/compare.js'; export { tune } from './experiments/tune.js';",
-      "export { study } from './experiments/study.js'; export { lrRangeTest } from './experiments/lr-range.js';",
+      "export { study } from './experiments/study.js'; export { lrRangeTest } from './experiments/probes/lr-range.js';",
       "export { renderReport } from './report/html.js';",
       "export { createBackend } from './kernels/select.js'; export { setKernelHost } from './kernels/host.js';",
     ].join('\n');

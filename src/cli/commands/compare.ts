@@ -9,15 +9,16 @@ import { writeReportFiles } from '../report-files.js';
 import { printRecommendation, sweepExitStatus } from '../sweep-output.js';
 import { checkOutDir } from '../out-path.js';
 import { cancelOnSignals, withTrialJournal } from '../signals.js';
+import { addServeOptions, serveUntilInterrupted, startServing, type ServeArgs } from '../serve/serve-option.js';
 import { VERSION } from '../../core/version.js';
 import { compare } from '../../experiments/compare.js';
 import { studyResult } from '../../experiments/study.js';
 
-interface CompareOpts extends SweepArgs { batchSizes: string; lr: string; epochs?: string; budgetSeconds?: string; seeds: string; out: string; json?: boolean; quiet?: boolean; resume?: boolean }
+interface CompareOpts extends SweepArgs, ServeArgs { batchSizes: string; lr: string; epochs?: string; budgetSeconds?: string; seeds: string; out: string; json?: boolean; quiet?: boolean; resume?: boolean }
 
 export function registerCompare(program: Command): void {
   const c = program.command('compare').description('train every batch size for several seeds and compare their learning curves');
-  addSamplingOptions(addSweepOptions(c))
+  addServeOptions(addSamplingOptions(addSweepOptions(c)))
     .option('--batch-sizes <list>', 'batch sizes to compare', '1,8,32,128,full')
     .option('--lr <rate>', "one learning rate for all, or 'tuned' (a quick tune per batch size first)", 'tuned')
     .option('--epochs <n>', 'epochs per run (default: 10)')
@@ -39,6 +40,7 @@ Examples:
       const batchSizes = parseBatchSizes(o.batchSizes); const seeds = parseIntArg('--seeds', o.seeds, 1, 100);
       checkOutDir('--out', o.out);
       const s = await setUpSweep(o);
+      const live = await startServing(o, 'compare');
       const progress = sweepProgress(o.quiet === true);
       const cancel = cancelOnSignals();
       const t0 = performance.now();
@@ -46,7 +48,8 @@ Examples:
         const cmp = await withTrialJournal(o.out, o.resume === true, o.quiet === true, () => compare(s.spec, s.train, {
           validationData: s.val, optimizer: s.optimizer, batchSizes, ...s.sampling, learningRate: lr, budget,
           seeds, ...(s.workers !== undefined ? { workers: s.workers } : {}), ...(s.executor ? { executor: s.executor } : {}),
-          signal: cancel.signal, onProgress: (d, t, r) => progress.onProgress('compare', d, t, r),
+          signal: cancel.signal, onProgress: (d, t, r) => { progress.onProgress('compare', d, t, r); live?.progress('compare', d, t); },
+          onTrialEnd: (run) => live?.trial('compare', run),
         }));
         progress.stop();
         const result = studyResult(s.spec, s.train, { compare: cmp }, {
@@ -55,8 +58,9 @@ Examples:
         });
         printRecommendation(result, await writeReportFiles(o.out, result), o.json === true, o.quiet === true);
         sweepExitStatus(result, o.out, o.quiet === true);
+        cancel.dispose(); await serveUntilInterrupted(live, o.out, cancel.signal.aborted, o.quiet === true);
       } finally {
-        progress.stop(); cancel.dispose(); await s.executor?.close();
+        progress.stop(); cancel.dispose(); await s.executor?.close(); await live?.close();
       }
     }));
 }

@@ -11,13 +11,14 @@ import { checkOutDir } from '../out-path.js';
 import { VERSION } from '../../core/version.js';
 import { study } from '../../experiments/study.js';
 import { cancelOnSignals, withTrialJournal } from '../signals.js';
+import { addServeOptions, serveUntilInterrupted, startServing, type ServeArgs } from '../serve/serve-option.js';
 
-interface StudyOpts extends SweepArgs { init?: string; batchSizes: string; epochs: string; seeds: string; lr?: string; out: string; json?: boolean; quiet?: boolean; noiseScale: boolean; resume?: boolean }
+interface StudyOpts extends SweepArgs, ServeArgs { init?: string; batchSizes: string; epochs: string; seeds: string; lr?: string; out: string; json?: boolean; quiet?: boolean; noiseScale: boolean; resume?: boolean }
 
 export function registerStudy(program: Command): void {
   const c = program.command('study')
     .description('the main job: which batch size and learning rate to use, with the evidence, as an HTML report');
-  addSamplingOptions(addSweepOptions(c))
+  addServeOptions(addSamplingOptions(addSweepOptions(c)))
     .option('--batch-sizes <list>', 'batch sizes to compare', '1,8,32,128,full')
     .option('--epochs <n>', 'epochs per comparison run (and for the longest tuning rung)', '5')
     .option('--seeds <n>', 'seeds per batch size', '3')
@@ -39,11 +40,13 @@ Examples:
   minibatch study                                   # mnist digits, softmax regression
   minibatch study --data ../shared/datasets/pima-indians-diabetes.csv --model mlp:12,8 --optimizer adam --epochs 30
   minibatch study --data mnist --batch-sizes 16,32,64,128 --seeds 2 --out mnist-report
+  minibatch study --data synthetic:moons --serve    # watch the learning curves live in a browser
   minibatch study --data data.csv --init tfjs-model/model.json --epochs 10   # batch size for an imported model`)
     .action((o: StudyOpts) => runCommand(async () => {
       const batchSizes = parseBatchSizes(o.batchSizes); const epochs = parseIntArg('--epochs', o.epochs, 1); const seeds = parseIntArg('--seeds', o.seeds, 1, 100);
       checkOutDir('--out', o.out);
       const s = await setUpSweep(o);
+      const live = await startServing(o, 'study');
       const progress = sweepProgress(o.quiet === true);
       const cancel = cancelOnSignals();
       let announced = false;
@@ -55,20 +58,22 @@ Examples:
           ...(s.workers !== undefined ? { workers: s.workers } : {}), ...(s.executor ? { executor: s.executor } : {}),
           signal: cancel.signal, noiseScale: o.noiseScale,
           onProgress: (stage, done, total, running) => {
-            progress.onProgress(stage, done, total, running);
+            progress.onProgress(stage, done, total, running); live?.progress(stage, done, total);
             if (stage === 'compare' && done === total && total > 0 && o.noiseScale && o.quiet !== true && !announced) {
               announced = true; progress.stop();
               process.stderr.write('noise-scale: measuring the gradient noise scale and the throughput profile...\n');
             }
           },
+          onTrialEnd: (stage, run) => live?.trial(stage, run),
           datasetName: s.datasetName, modelDescription: s.modelName, createdBy: `minibatch ${VERSION}`,
         }));
         progress.stop();
         const files = await writeReportFiles(o.out, result);
         printRecommendation(result, files, o.json === true, o.quiet === true);
         sweepExitStatus(result, o.out, o.quiet === true);
+        cancel.dispose(); await serveUntilInterrupted(live, o.out, cancel.signal.aborted, o.quiet === true);
       } finally {
-        progress.stop(); cancel.dispose(); await s.executor?.close();
+        progress.stop(); cancel.dispose(); await s.executor?.close(); await live?.close();
       }
     }));
 }

@@ -10,16 +10,17 @@ import { sweepProgress } from '../sweep-progress.js';
 import { sweepExitStatus } from '../sweep-output.js';
 import { checkOutDir } from '../out-path.js';
 import { cancelOnSignals, withTrialJournal } from '../signals.js';
+import { addServeOptions, serveUntilInterrupted, startServing, type ServeArgs } from '../serve/serve-option.js';
 import { formatNumber } from '../format.js';
 import { writeFileAtomic } from '../../platform/node/atomic-file.js';
 import { logGrid, tune } from '../../experiments/tune.js';
 import type { TuneResult } from '../../experiments/records.js';
 
-interface TuneOpts extends SweepArgs { batchSizes: string; lrs?: string; method: string; epochs: string; seeds: string; out?: string; json?: boolean; quiet?: boolean; resume?: boolean }
+interface TuneOpts extends SweepArgs, ServeArgs { batchSizes: string; lrs?: string; method: string; epochs: string; seeds: string; out?: string; json?: boolean; quiet?: boolean; resume?: boolean }
 
 export function registerTune(program: Command): void {
   const c = program.command('tune').description('tune batch size and learning rate together (successive halving or a full grid)');
-  addSamplingOptions(addSweepOptions(c))
+  addServeOptions(addSamplingOptions(addSweepOptions(c)))
     .option('--batch-sizes <list>', 'batch sizes to tune', '1,8,32,128,full')
     .option('--lrs <min:max:count>', 'log grid of learning rates, e.g. 1e-4:1:9 (default: by optimizer)')
     .option('--method <method>', 'halving | grid', 'halving')
@@ -40,6 +41,7 @@ Examples:
       const learningRates = o.lrs !== undefined ? parseLrGrid(o.lrs) : undefined;
       if (o.out !== undefined) checkOutDir('--out', o.out);
       const s = await setUpSweep(o);
+      const live = await startServing(o, 'tune');
       const progress = sweepProgress(o.quiet === true);
       const cancel = cancelOnSignals();
       try {
@@ -48,7 +50,8 @@ Examples:
           ...(learningRates !== undefined ? { learningRates } : {}), method: o.method as 'halving' | 'grid',
           budget: { epochs }, seeds,
           ...(s.workers !== undefined ? { workers: s.workers } : {}), ...(s.executor ? { executor: s.executor, promotion: 'asynchronous' as const } : {}),
-          signal: cancel.signal, onProgress: (d, t, r) => progress.onProgress('tune', d, t, r),
+          signal: cancel.signal, onProgress: (d, t, r) => { progress.onProgress('tune', d, t, r); live?.progress('tune', d, t); },
+          onTrialEnd: (run) => live?.trial('tune', run),
         });
         const result = o.out !== undefined ? await withTrialJournal(o.out, o.resume === true, o.quiet === true, run) : await run();
         progress.stop();
@@ -59,8 +62,9 @@ Examples:
         if (o.json) process.stdout.write(JSON.stringify(result) + '\n');
         if (!o.quiet) printTune(result, o.out);
         sweepExitStatus(result, o.out, o.quiet === true);
+        cancel.dispose(); await serveUntilInterrupted(live, undefined, cancel.signal.aborted, o.quiet === true);
       } finally {
-        progress.stop(); cancel.dispose(); await s.executor?.close();
+        progress.stop(); cancel.dispose(); await s.executor?.close(); await live?.close();
       }
     }));
 }

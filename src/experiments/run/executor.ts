@@ -17,7 +17,7 @@ export class Progress {
   private done = 0;
   private readonly running = new Map<number, TrialLabel>();
   private nextId = 0;
-  constructor(private total: number, private readonly cb?: ProgressCallback) {}
+  constructor(private total: number, private readonly cb?: ProgressCallback, private readonly onRun?: (run: RunRecord) => void) {}
 
   /** Adds trials to the expected total (a sweep that runs another first, e.g. a small tune). */
   addTotal(n: number): void { this.total += n; }
@@ -29,10 +29,12 @@ export class Progress {
     return id;
   }
 
-  end(id: number, finished: boolean): void {
+  /** Trial `id` ended; `run` is its record when it finished here (passed on to the onTrialEnd hook). */
+  end(id: number, finished: boolean, run?: RunRecord): void {
     this.running.delete(id);
     if (finished) this.done++;
     this.report();
+    if (run) this.onRun?.(run);
   }
 
   private report(): void { this.cb?.(this.done, this.total, [...this.running.values()]); }
@@ -96,7 +98,7 @@ function withJournal(exec: Executor, journal: TrialJournal, context: string): Ex
     async run(settings, progress, signal) {
       const keys = settings.map((s) => trialKey(context, s));
       const runs: Array<RunRecord | undefined> = keys.map((k) => journal.get(k));
-      runs.forEach((r, i) => { if (r) progress.end(progress.start(settings[i]!), true); });
+      runs.forEach((r, i) => { if (r) progress.end(progress.start(settings[i]!), true, r); });
       const todo = runs.flatMap((r, i) => (r ? [] : [i]));
       if (todo.length > 0) {
         const out = await exec.run(todo.map((i) => settings[i]!), progress, signal);
@@ -125,8 +127,8 @@ function inThreadExecutor(base: Base, makeModel: (seed: number) => Model, makeOp
         const model = makeModel(s.seed); const runner = new TrialRunner(model, makeOpt(s.learningRate), base.data.train, base.data.val, s);
         while (!runner.advance(performance.now() + SLICE_MS) && !signal?.aborted) await yieldToEventLoop();
         if (owned) model.dispose(); // models built here from a spec: the next trial reuses the memory
-        progress.end(id, runner.done);
         if (runner.done) runs[i] = runner.result();
+        progress.end(id, runner.done, runs[i]);
         await yieldToEventLoop();
       }
       return { runs, partial: runs.some((r) => r === undefined) };
@@ -145,7 +147,7 @@ function poolExecutor(base: Base, spec: ModelSpec, optSpec: OptimizerSpec, varyI
       const out = await pool.run(jobs, {
         ...(signal ? { signal } : {}),
         onStart: (i) => { ids.set(i, progress.start(settings[i]!)); },
-        onEnd: (i) => { progress.end(ids.get(i)!, true); ids.delete(i); },
+        onEnd: (i, run) => { progress.end(ids.get(i)!, true, run); ids.delete(i); },
       });
       for (const id of ids.values()) progress.end(id, false);
       return out;

@@ -56,7 +56,8 @@ export function defaultWorkers(): number { return threads ? Math.max(1, threads.
 export interface PoolHooks {
   signal?: AbortSignal;
   onStart?(index: number): void;
-  onEnd?(index: number): void;
+  /** Trial i finished with this record. */
+  onEnd?(index: number, run: RunRecord): void;
 }
 
 const ABORTED = Symbol('aborted');
@@ -102,7 +103,7 @@ export class TrialPool {
         if (r === ABORTED) return;
         busy.delete(w);
         runs[i] = r;
-        hooks.onEnd?.(i);
+        hooks.onEnd?.(i, r);
       }
     };
     const count = Math.min(this.size, jobs.length);

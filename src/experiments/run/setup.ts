@@ -8,6 +8,7 @@ import { checkDataFitsModel } from '../../train/metrics.js';
 import type { JobExecutor } from './job-executor.js';
 import type { OptimizerChoice } from './optimizer-spec.js';
 import type { Budget } from './trial.js';
+import type { RunRecord } from '../records.js';
 
 /**
  * Where an experiment's models come from: a `ModelSpec` (rebuildable in worker threads; run
@@ -51,6 +52,8 @@ export interface SweepOptions {
   /** Stops starting trials and ends running ones; the result holds what finished, marked partial. */
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
+  /** Called with each trial's record as it finishes (e.g. to draw learning curves live). */
+  onTrialEnd?(run: RunRecord): void;
 }
 
 /** The sampling settings of a sweep's trials, or nothing when both are at their defaults (same bits, same journal keys). */

@@ -33,8 +33,8 @@ export function registerStudy(program: Command): void {
 Stages: a learning-rate range test at batch size 32, successive-halving tuning of the learning
 rate for every batch size, then every batch size trained for several seeds at its best rate;
 last, the gradient noise scale over one run, the critical batch size from the learning curves
-and this machine's throughput profile, whose predicted time to target is shown beside the
-recommendation (see docs/noise-scale.md).
+and this machine's throughput profile, whose predicted best batch size is a cross-check of the
+recommendation (see docs/noise-scale.md); then the adaptive batch-size policy beside the grid.
 
 Examples:
   minibatch study                                   # mnist digits, softmax regression

@@ -4,7 +4,7 @@ import type { Model } from '../../nn/model.js';
 import { sgd } from '../../optim/sgd.js';
 import { adam } from '../../optim/adam.js';
 import type { Optimizer } from '../../optim/optimizer.js';
-import { TrialRunner } from '../../experiments/trial.js';
+import { TrialRunner } from '../../experiments/run/trial.js';
 import type { PlayData } from './data.js';
 
 export interface PlayChoice { model: string; optimizer: string; batchSize: number; learningRate: number; epochs: number }

@@ -13,7 +13,7 @@ import type { OptimizerSpec } from '../optim/optimizer.js';
 import type { ModelSource } from '../experiments/run/setup.js';
 import { copies, loadInit } from './init-model.js';
 import { UsageError } from './run-command.js';
-import { redisExecutor, type RedisExecutor } from '../platform/node/queue/coordinator.js';
+import type { RedisExecutor } from '../platform/node/queue/coordinator.js';
 
 /** Options every sweep command takes. */
 export interface SweepArgs extends OptimizerArgs {
@@ -89,6 +89,12 @@ export async function setUpSweep(a: SweepArgs): Promise<SweepSetup> {
     sampling: { ...(a.shuffle === false ? { shuffle: false as const } : {}), ...(a.dropLast === true ? { dropLast: true as const } : {}) },
     train, val, spec, optimizer, modelName, datasetName: a.data, ...(init ? { source: copies(init.model) } : {}),
     ...(a.workers !== undefined ? { workers: parseIntArg('--workers', a.workers, 1, 256) } : {}),
-    ...(a.redis !== undefined ? { executor: redisExecutor({ url: a.redis, resume: a.resume === true, log: (l) => { if (!a.quiet) process.stderr.write(`redis: ${l}\n`); } }) } : {}),
+    ...(a.redis !== undefined ? { executor: await remoteExecutor(a) } : {}),
   };
+}
+
+/** The Redis executor of --redis, loaded only then (BullMQ and ioredis cost a third of a second at start-up). */
+async function remoteExecutor(a: { redis?: string; resume?: boolean; quiet?: boolean }): Promise<RedisExecutor> {
+  const { redisExecutor } = await import('../platform/node/queue/coordinator.js');
+  return redisExecutor({ url: a.redis!, resume: a.resume === true, log: (l) => { if (!a.quiet) process.stderr.write(`redis: ${l}\n`); } });
 }

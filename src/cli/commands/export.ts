@@ -9,7 +9,6 @@ import { MinibatchError } from '../../core/errors.js';
 import { VERSION } from '../../core/version.js';
 import { loadModel } from '../../platform/node/model-file.js';
 import { toTfjs } from '../../interop/tfjs-export.js';
-import { toOnnx } from '../../interop/onnx-export.js';
 
 interface ExportOpts { model: string; format: string; out: string; oneHotInputs?: boolean; quiet?: boolean }
 
@@ -48,6 +47,7 @@ async function exportModel(o: ExportOpts): Promise<void> {
       await writeFileAtomic(join(o.out, 'model.json'), a.modelJsonText + '\n');
       written.push(join(o.out, 'model.json'), join(o.out, a.weightsFileName));
     } else {
+      const { toOnnx } = await import('../../interop/onnx-export.js'); // protobufjs loads only for ONNX
       const bytes = toOnnx(model, { ...opts, producerVersion: VERSION });
       const file = o.out.endsWith('.onnx') ? o.out : join(o.out, 'model.onnx');
       await makeFolder(o.out.endsWith('.onnx') ? dirname(o.out) : o.out);

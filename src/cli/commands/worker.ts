@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseIntArg } from '../numbers.js';
 import { runCommand, UsageError } from '../run-command.js';
-import { startTrialWorker } from '../../platform/node/queue/worker.js';
 import { redactUrl } from '../../platform/node/queue/redis-url.js';
 
 interface WorkerOpts { redis?: string; concurrency: string; queue: string; lockDuration: string; stalledInterval: string; tlsCa?: string; quiet?: boolean }
@@ -38,6 +37,7 @@ trial back to the queue and exits. See docs/distributed.md.`)
       const log = (line: string): void => { if (!o.quiet) process.stderr.write(`${new Date().toISOString()} worker ${process.pid}: ${line}\n`); };
       if (n > 1) { process.exitCode = await runChildren(n, url, o, log); return; }
       const tls = o.tlsCa !== undefined ? { ca: readCa(o.tlsCa) } : undefined;
+      const { startTrialWorker } = await import('../../platform/node/queue/worker.js'); // BullMQ loads only for this command
       const worker = await startTrialWorker({
         url, queue: o.queue, log, ...(tls ? { tls } : {}),
         lockDuration: parseIntArg('--lock-duration', o.lockDuration, 100), stalledInterval: parseIntArg('--stalled-interval', o.stalledInterval, 100),

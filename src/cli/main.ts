@@ -5,19 +5,27 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../core/version.js';
 import { backendNotice } from '../kernels/select.js';
 import { EXIT } from './run-command.js';
-import { registerTrain } from './commands/train.js';
-import { registerEvaluate } from './commands/evaluate.js';
-import { registerPredict } from './commands/predict.js';
-import { registerStudy } from './commands/study.js';
-import { registerCompare } from './commands/compare.js';
-import { registerTune } from './commands/tune.js';
-import { registerLrFind } from './commands/lr-find.js';
-import { registerReport } from './commands/report.js';
-import { registerNoise } from './commands/noise.js';
-import { registerProfile } from './commands/profile.js';
-import { registerExport } from './commands/export.js';
-import { registerWorker } from './commands/worker.js';
-import { registerPlayground } from './commands/playground.js';
+
+type Register = (program: Command) => void;
+/**
+ * Each command's module, loaded on demand: a run of one command loads only its own code (and
+ * `--help`, `--version` or an unknown name load them all), which keeps start-up short.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  train: async () => (await import('./commands/train.js')).registerTrain,
+  evaluate: async () => (await import('./commands/evaluate.js')).registerEvaluate,
+  predict: async () => (await import('./commands/predict.js')).registerPredict,
+  study: async () => (await import('./commands/study.js')).registerStudy,
+  compare: async () => (await import('./commands/compare.js')).registerCompare,
+  tune: async () => (await import('./commands/tune.js')).registerTune,
+  'lr-find': async () => (await import('./commands/lr-find.js')).registerLrFind,
+  report: async () => (await import('./commands/report.js')).registerReport,
+  noise: async () => (await import('./commands/noise.js')).registerNoise,
+  profile: async () => (await import('./commands/profile.js')).registerProfile,
+  export: async () => (await import('./commands/export.js')).registerExport,
+  worker: async () => (await import('./commands/worker.js')).registerWorker,
+  playground: async () => (await import('./commands/playground.js')).registerPlayground,
+};
 
 const program = new Command();
 program.name('minibatch')
@@ -26,19 +34,9 @@ program.name('minibatch')
   .showHelpAfterError('(add --help for usage)')
   .exitOverride()
   .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'minibatch: ')) });
-registerTrain(program);
-registerEvaluate(program);
-registerPredict(program);
-registerStudy(program);
-registerCompare(program);
-registerTune(program);
-registerLrFind(program);
-registerReport(program);
-registerNoise(program);
-registerProfile(program);
-registerExport(program);
-registerWorker(program);
-registerPlayground(program);
+const named = process.argv[2];
+const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+for (const register of await Promise.all(wanted.map((name) => COMMANDS[name]!()))) register(program);
 program.addHelpText('after', `
 Examples:
   minibatch study                                  # the main job on the built-in mnist digits

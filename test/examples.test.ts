@@ -62,5 +62,19 @@ describe('examples/', () => {
     assert.equal(r.code, 0, r.stderr);
     const acc = Number(/seed 1: test accuracy (\S+)/.exec(r.stdout)?.[1]);
     assert.ok(acc >= 0.72 && acc <= 0.85, `test accuracy ${acc}`);
+    const seen = Number(/training-rows accuracy ([\d.]+)/.exec(r.stdout)?.[1]);
+    assert.ok(seen > acc, `the training rows (${seen}) fit better than the test rows (${acc})`);
+  });
+
+  it('pima.mjs --early-stopping stops before 150 epochs and lands in the usual band (seed 3, which overfits without it)', { skip: existsSync(PIMA) ? false : `${PIMA} absent (the shared data sets are not available here)` }, async () => {
+    const classic = await run('pima.mjs', ['3']);
+    const early = await run('pima.mjs', ['--early-stopping', '3']);
+    assert.equal(early.code, 0, early.stderr);
+    const acc = (out: string): number => Number(/seed 3: test accuracy (\S+)/.exec(out)?.[1]);
+    assert.ok(acc(early.stdout) >= 0.72 && acc(early.stdout) <= 0.85, `test accuracy ${acc(early.stdout)}`);
+    assert.ok(acc(early.stdout) > acc(classic.stdout), `early stopping ${acc(early.stdout)} beats 150 epochs ${acc(classic.stdout)} on seed 3`);
+    const epochs = (out: string): number => Number(/, (\d+) epochs/.exec(out)?.[1]);
+    assert.equal(epochs(classic.stdout), 150);
+    assert.ok(epochs(early.stdout) < 150, `early stopping ran ${epochs(early.stdout)} epochs`);
   });
 });

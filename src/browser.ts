@@ -39,7 +39,7 @@ export { optimizerFromSpec, type OptimizerChoice } from './experiments/run/optim
 export type { ModelSource, SweepOptions, TrialLabel, ProgressCallback } from './experiments/run/setup.js';
 export type { Budget } from './experiments/run/trial.js';
 export type {
-  Point, RunRecord, Spread, CompareResult, TuneCell, TuneResult, LrRangeResult, Recommendation, StudyResult, MetricName,
+  Point, RunRecord, Spread, CompareResult, TuneCell, TuneResult, LrRangeResult, Recommendation, StudyResult, MetricName, SweepMetric,
 } from './experiments/records.js';
 export { renderReport, type ReportOptions } from './report/html.js';
 export { parseStudyResult, studyResultJson, pointsCsv, STUDY_SCHEMA } from './report/results-file.js';

@@ -52,7 +52,7 @@ export { optimizerFromSpec, type OptimizerChoice } from './experiments/run/optim
 export type { ModelSource, SweepOptions, TrialLabel, ProgressCallback } from './experiments/run/setup.js';
 export type { Budget } from './experiments/run/trial.js';
 export type {
-  Point, RunRecord, Spread, CompareResult, TuneCell, TuneResult, LrRangeResult, Recommendation, StudyResult, MetricName,
+  Point, RunRecord, Spread, CompareResult, TuneCell, TuneResult, LrRangeResult, Recommendation, StudyResult, MetricName, SweepMetric,
 } from './experiments/records.js';
 export { renderReport, type ReportOptions } from './report/html.js';
 export { parseStudyResult, studyResultJson, pointsCsv, STUDY_SCHEMA } from './report/results-file.js';
@@ -60,6 +60,7 @@ export { studyCharts, type ReportChart } from './report/charts.js';
 export { renderSvg } from './report/render-svg.js';
 export { saveCheckpoint, loadCheckpoint, parseCheckpoint, MAX_CHECKPOINT_BYTES, type Checkpoint, type CheckpointOptions } from './train/checkpoint.js';
 export { fitStream, type FitStreamOptions } from './train/fit-stream.js';
+export type { StreamSampleWeight } from './train/stream-weights.js';
 export { scalingFromStats, type RowSource, type StreamCsvOptions, type ColumnStats } from './data/stream-csv.js';
 export { streamCsv, MAX_STREAM_LINE } from './platform/node/stream-csv.js';
 export { writeBinaryCache, openBinaryCache } from './platform/node/binary-cache.js';

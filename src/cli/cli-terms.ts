@@ -10,6 +10,7 @@ const RULES: ReadonlyArray<[RegExp, (...m: string[]) => string]> = [
   [/use loadCsv for this file/g, () => 'drop --stream for this file (it is then loaded into memory)'],
   [/\bbudget\.seconds\b/g, () => '--budget-seconds'],
   [/\bbudget\.epochs\b/g, () => '--epochs'],
+  [/^metric "(\w+)"/g, (_m, name) => `--metric ${name}`],
   [/\b([A-Z]{2,}[A-Z_]*) \1\b/g, (_m, code) => code!],
 ];
 

@@ -4,11 +4,12 @@ import { adaptiveSummaryRow } from '../experiments/adaptive-stage.js';
 import type { StudyResult } from '../experiments/records.js';
 import { EXIT } from './run-command.js';
 import { formatNumber } from './format.js';
+import { higherIsBetter } from '../train/metrics.js';
 
 /** The per-batch-size table: final quality, exact updates to target, priced and measured seconds to it. */
 function summaryTable(result: StudyResult): string[] {
   const c = result.compare;
-  const metric = c.metric === 'accuracy' ? 'val acc' : 'val mse';
+  const metric = c.metric === 'accuracy' ? 'val acc' : `val ${c.metric}`;
   const cell = (v: number | undefined, w = 10): string => (v !== undefined && Number.isFinite(v) ? formatNumber(v) : '-').padEnd(w);
   return [
     `  batch    lr         val loss   ${metric.padEnd(9)}  updates    priced s   wall s`,
@@ -28,7 +29,8 @@ export function printRecommendation(result: StudyResult, files: string[], json: 
   const partial = result.partial === true || c.partial === true;
   if (json) {
     process.stdout.write(JSON.stringify({
-      recommendation: r.none ? null : r, ...(r.none ? { noRecommendation: r.none, evidence: r.evidence } : {}), target: { loss: c.targetLoss, rule: c.target?.rule ?? c.targetRule }, files, seconds: result.seconds, partial,
+      recommendation: r.none ? null : r, ...(r.none ? { noRecommendation: r.none, evidence: r.evidence } : {}), rankedBy: c.rankedBy ?? 'loss',
+      target: { loss: c.targetLoss, ...(c.rankedBy ? { metric: c.rankedBy, value: c.target?.loss ?? null } : {}), rule: c.target?.rule ?? c.targetRule }, files, seconds: result.seconds, partial,
       summary: [...c.summary.map((s) => ({
         batchSize: s.batchSize, requested: s.requested, learningRate: s.learningRate, finalValLoss: s.finalValLoss.mean, finalValMetric: s.finalValMetric.mean,
         updatesToTarget: s.updatesToTarget.mean, examplesToTarget: s.examplesToTarget.mean, secondsPerUpdate: s.secondsPerUpdate ?? null,
@@ -41,6 +43,7 @@ export function printRecommendation(result: StudyResult, files: string[], json: 
   const html = files.find((f) => f.endsWith('index.html'));
   const lines = [
     '', ...summaryTable(result), '',
+    `  Ranked by: validation ${c.rankedBy ?? 'loss'}${c.rankedBy ? ` (${higherIsBetter(c.rankedBy) ? 'higher' : 'lower'} is better)` : ''}`,
     `  Target: ${c.target?.rule ?? formatNumber(c.targetLoss)}`,
     ...r.evidence.map((e) => `  - ${e}`), `  Compared: ${r.compared}`,
     ...(r.crossCheck ? [`  Cross-check: ${r.crossCheck.text}.`] : []),

@@ -11,6 +11,8 @@ import type { ModelSpec } from '../nn/model.js';
 import { ACTIVATIONS } from '../nn/models.js';
 import type { OptimizerSpec } from '../optim/optimizer.js';
 import type { ModelSource } from '../experiments/run/setup.js';
+import type { SweepMetric } from '../experiments/records.js';
+import { METRIC_KEYS } from '../train/metrics.js';
 import { copies, loadInit } from './init-model.js';
 import { UsageError } from './run-command.js';
 import type { RedisExecutor } from '../platform/node/queue/coordinator.js';
@@ -23,8 +25,8 @@ export interface SweepArgs extends OptimizerArgs {
   init?: string;
   delimiter?: string; categorical?: string;
   redis?: string; resume?: boolean; quiet?: boolean;
-  /** compare, tune and study: --no-shuffle and --drop-last. */
-  shuffle?: boolean; dropLast?: boolean;
+  /** compare, tune and study: --no-shuffle, --drop-last and --metric. */
+  shuffle?: boolean; dropLast?: boolean; metric?: string;
 }
 
 export interface SweepSetup {
@@ -34,8 +36,8 @@ export interface SweepSetup {
   source?: ModelSource;
   /** With --redis: the trials run on `minibatch worker` processes (the command closes it). */
   executor?: RedisExecutor;
-  /** fit's shuffle and dropLast for every trial (empty at the defaults). */
-  sampling: { shuffle?: false; dropLast?: true };
+  /** fit's shuffle and dropLast for every trial, and the metric that ranks them (empty at the defaults). */
+  sampling: { shuffle?: false; dropLast?: true; metric?: SweepMetric };
 }
 
 /** Declares the shared options on a command (data, model, optimizer, split, scaling, workers). */
@@ -56,11 +58,12 @@ export function addSweepOptions<T extends { option(flags: string, desc: string, 
   return addOptimizerOptions(o);
 }
 
-/** --no-shuffle and --drop-last of the sweeps that train whole runs (compare, tune, study). */
+/** --no-shuffle, --drop-last and --metric of the sweeps that train whole runs (compare, tune, study). */
 export function addSamplingOptions<T extends { option(flags: string, desc: string, def?: string): T }>(c: T): T {
   return c
     .option('--no-shuffle', 'keep the row order in every epoch of every run (default: reshuffle every epoch)')
-    .option('--drop-last', 'skip the smaller last batch of each epoch in every run (default: keep it)');
+    .option('--drop-last', 'skip the smaller last batch of each epoch in every run (default: keep it)')
+    .option('--metric <name>', `what ranks the runs and sets the target: loss (validation loss) or a validation metric: ${METRIC_KEYS.join(', ')} (higher is better for accuracy, precision, recall, f1, auc, r2)`, 'loss');
 }
 
 /**
@@ -86,7 +89,10 @@ export async function setUpSweep(a: SweepArgs): Promise<SweepSetup> {
   const spec = init?.model.spec ?? buildModel(modelName, train, task, activation, seed).spec;
   const optimizer = optimizerFromArgs(a, 0.01).spec;
   return {
-    sampling: { ...(a.shuffle === false ? { shuffle: false as const } : {}), ...(a.dropLast === true ? { dropLast: true as const } : {}) },
+    sampling: {
+      ...(a.shuffle === false ? { shuffle: false as const } : {}), ...(a.dropLast === true ? { dropLast: true as const } : {}),
+      ...(a.metric !== undefined && a.metric !== 'loss' ? { metric: parseChoice<SweepMetric>('--metric', a.metric, ['loss', ...METRIC_KEYS]) } : {}),
+    },
     train, val, spec, optimizer, modelName, datasetName: a.data, ...(init ? { source: copies(init.model) } : {}),
     ...(a.workers !== undefined ? { workers: parseIntArg('--workers', a.workers, 1, 256) } : {}),
     ...(a.redis !== undefined ? { executor: await remoteExecutor(a) } : {}),

@@ -22,8 +22,8 @@ export function checkTrainOptions(o: CheckedArgs): void {
     if (o.shuffle === false) throw new UsageError('--no-shuffle does not apply to --stream (it always shuffles within --buffer-rows); drop --no-shuffle');
     if (o.dropLast) throw new UsageError('--drop-last does not apply to --stream yet; drop --drop-last');
     if (o.lr === 'auto') throw new UsageError('--lr auto needs the rows in memory, which --stream does not load; give a rate such as --lr 0.01 (minibatch lr-find measures one)');
-    for (const [opt, v] of [['--metrics', o.metrics], ['--class-weight', o.classWeight], ['--clip-norm', o.clipNorm], ['--clip-value', o.clipValue]] as const) {
-      if (v !== undefined) throw new UsageError(`${opt} does not apply to --stream yet; drop ${opt}`);
+    for (const [opt, v] of [['--metrics', o.metrics]] as const) {
+      if (v !== undefined) throw new UsageError(`${opt} does not apply to --stream yet (it has no validation split to score); drop ${opt}`);
     }
   }
   if (o.out !== undefined) checkOutFile('--out', o.out);

@@ -14,9 +14,10 @@ import { parseIntArg } from './numbers.js';
 import { UsageError } from './run-command.js';
 import { cancelOnSignals } from './signals.js';
 import { epochLine } from './train-output.js';
+import { fitOptionsOf, parseFitExtras, type FitExtraArgs } from './fit-extras.js';
 
-/** The train options --stream reads. */
-export interface StreamArgs {
+/** The train options --stream reads (--class-weight, --clip-norm and --clip-value among FitExtraArgs; --metrics is refused before). */
+export interface StreamArgs extends FitExtraArgs {
   data: string; target?: string; model?: string; out?: string; json?: boolean; quiet?: boolean;
   resume?: boolean; checkpoint?: string; cache?: string; bufferRows: string;
 }
@@ -37,13 +38,14 @@ export async function trainStream(o: StreamArgs, a: { seed: number; epochs: numb
   const task = taskOf(sample!);
   const modelName = o.model ?? defaultModelName(task);
   const model = buildModel(modelName, sample!, task, a.activation, a.seed);
+  const extras = fitOptionsOf(parseFitExtras(o, task.kind === 'classification' ? task.classes : 0));
   const scaling = scalingFromStats(source.stats, a.scale);
   const cancel = cancelOnSignals('stopping after this chunk');
   const t0 = performance.now();
   try {
     const h = await fitStream(model, source, {
       batchSize: a.batchSize, epochs: a.epochs, optimizer: a.optimizer, seed: a.seed, scaling, signal: cancel.signal, reduction: a.reduction,
-      bufferRows: parseIntArg('--buffer-rows', o.bufferRows, 1),
+      bufferRows: parseIntArg('--buffer-rows', o.bufferRows, 1), ...extras,
       callbacks: { onEpochEnd: (r) => { if (!o.quiet) process.stderr.write(`${epochLine(r)}\n`); } },
     });
     model.meta = { features: source.features, targets: source.targets, ...(source.classNames ? { classNames: source.classNames } : {}), scaling,

@@ -9,7 +9,7 @@ import { fit } from '../train/fit.js';
 import { optimizerAt } from './run/optimizer-spec.js';
 import type { AdaptivePoint, AdaptiveStudy, CompareResult, NoiseStudy } from './records.js';
 import { isSpecSource, splitForSweep, type ModelSource, type SweepOptions } from './run/setup.js';
-import { summarise } from './analysis/summary.js';
+import { secondsToTarget as secondsTo, summarise, updatesToTarget as updatesTo } from './analysis/summary.js';
 import { secondsPerUpdateAt, type ThroughputProfile } from './probes/throughput.js';
 import { modelForSeed } from './run/trial.js';
 
@@ -67,14 +67,22 @@ export async function adaptiveStage(
   };
 }
 
-/** The fixed batch size with the lowest mean seconds to target, its priced time = mean updates to target x seconds per update. */
+/**
+ * The fixed batch size with the lowest mean seconds to the target loss, its priced time = mean
+ * updates to target x seconds per update. (A comparison ranked by a metric timed its summary to
+ * that metric's target: the times to the loss target are then taken from its runs.)
+ */
 export function bestFixed(cmp: CompareResult, profile: ThroughputProfile | undefined): AdaptiveStudy['bestFixed'] {
-  let best: CompareResult['summary'][number] | undefined;
-  for (const r of cmp.summary) if (Number.isFinite(r.secondsToTarget.mean) && (!best || r.secondsToTarget.mean < best.secondsToTarget.mean)) best = r;
+  let best: Pick<CompareResult['summary'][number], 'batchSize' | 'requested' | 'secondsToTarget' | 'updatesToTarget'> | undefined;
+  const rows = cmp.rankedBy ? cmp.summary.map((r) => {
+    const runs = cmp.runs.filter((x) => x.batchSize === r.batchSize);
+    return { ...r, secondsToTarget: summarise(runs.map((x) => secondsTo(x.points, cmp.targetLoss))), updatesToTarget: summarise(runs.map((x) => updatesTo(x.points, cmp.targetLoss))) };
+  }) : cmp.summary;
+  for (const r of rows) if (Number.isFinite(r.secondsToTarget.mean) && (!best || r.secondsToTarget.mean < best.secondsToTarget.mean)) best = r;
   if (!best) return { batchSize: NaN, requested: NaN, secondsToTarget: NaN, pricedSecondsToTarget: NaN };
   let priced = NaN;
   if (profile) {
-    for (const r of cmp.summary) {
+    for (const r of rows) {
       const p = r.updatesToTarget.mean * secondsPerUpdateAt(profile, r.batchSize);
       if (Number.isFinite(p) && !(p >= priced)) priced = p;
     }

@@ -36,8 +36,13 @@ export interface CriticalBatchResult {
 
 /** The chosen target with the numbers it came from and the rule in words. */
 export interface TargetChoice {
-  /** The validation loss every batch size is timed to reach (NaN when no target is meaningful). */
+  /**
+   * The value every batch size is timed to reach (NaN when no target is meaningful): a validation
+   * loss, or a value of `metric` when set.
+   */
   loss: number;
+  /** The validation metric the target is of (the sweep's `metric`); absent: the validation loss. */
+  metric?: string;
   /** 'near-best-final': (1 + margin) x the best final loss; 'best-final': the stricter best final loss itself; 'given'. */
   kind: 'near-best-final' | 'best-final' | 'given' | 'none';
   /** The margin actually used (0 for the stricter fallback). */

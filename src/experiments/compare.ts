@@ -2,7 +2,8 @@
 import { checkInt, checkNumber, show } from '../core/check.js';
 import { MinibatchError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
-import { createExecutor, Progress, type Executor } from './run/executor.js';
+import { createExecutor, metricSetting, Progress, type Executor } from './run/executor.js';
+import type { Objective } from './analysis/objective.js';
 import type { CompareResult, RunRecord, TuneResult } from './records.js';
 import {
   checkBudget, checkLearningRate, defaultEvalEvery, samplingOf, seedList, splitForSweep, uniqueBatchSizes,
@@ -37,7 +38,11 @@ export interface CompareOptions extends SweepOptions {
   seeds?: number | number[];
   /** Examples between evaluations. Default: 20-40 points per run (see defaultEvalEvery). */
   evalEvery?: number;
-  /** The validation loss runs are timed to. Default: within 2 % of the best final validation loss (see chooseTarget). */
+  /**
+   * The validation loss runs are timed to. Default: within 2 % of the best final validation loss
+   * (see chooseTarget). With a `metric`, runs are timed to a target of that metric instead
+   * (within 2 % of its best final value, see chooseMetricTarget) and this sets only `targetLoss`.
+   */
   targetLoss?: number;
   /**
    * Prices of an update by batch size: a profile to use (e.g. measured earlier, or a fixed one in
@@ -53,7 +58,7 @@ export interface CompareOptions extends SweepOptions {
  * rate, and records Points at comparable moments by examples seen (see TrialRunner).
  *
  * Summary per batch size, over seeds: final validation loss and metric; seconds, examples and
- * updates until the validation loss first reached the target; and for convex models the relative
+ * updates until the validation loss (or, with `metric`, that metric) first reached the target; and for convex models the relative
  * distance ||w - w_full|| / ||w_full|| of each run's final weights from the full-batch run's
  * (same seed) - near 0 when both converged to the one optimum. The default target is within
  * 2 % of the best final validation loss over all runs and seeds, never one the untrained model
@@ -85,19 +90,21 @@ export async function compare(makeModel: ModelSource, data: Dataset, options: Co
     const lrs = sizes.map((s, i) => learningRateFor(tuned ?? o.learningRate, s.batchSize, i, sizes.length));
     const settings: TrialSettings[] = sizes.flatMap((s, i) => seeds.map((seed) => ({
       requested: s.requested, learningRate: lrs[i]!, seed, budget, evalEvery,
-      divergenceFactor: o.divergenceFactor ?? 1000, keepParams: exec.convex, ...samplingOf(o),
+      divergenceFactor: o.divergenceFactor ?? 1000, keepParams: exec.convex, ...samplingOf(o), ...metricSetting(exec),
     })));
     progress.addTotal(settings.length);
     const out = await exec.run(settings, progress, o.signal);
     const runs = out.runs.filter((r): r is RunRecord => r !== undefined);
-    const chosen = chooseTarget(runs, target);
-    const targetLoss = chosen.loss;
+    const lossTarget = chooseTarget(runs, target);
+    const obj = exec.objective;
+    const chosen = obj.name === 'loss' ? lossTarget : chooseTarget(runs, undefined, undefined, obj);
+    const targetLoss = lossTarget.loss; const goal = chosen.loss;
     const optimum = exec.convex ? optimumOf(makeModel, split, seeds[0]!, runs, n) : undefined;
     const profile = o.throughput === false || out.partial ? undefined
-      : o.throughput ?? pricingProfile(pricingModel(probeModel(makeModel, seeds[0]!, split), exec.workers), split.train, reachedSizes(sizes, runs, targetLoss), o.optimizer ? { optimizer: o.optimizer } : {});
+      : o.throughput ?? pricingProfile(pricingModel(probeModel(makeModel, seeds[0]!, split), exec.workers), split.train, reachedSizes(sizes, runs, goal, obj), o.optimizer ? { optimizer: o.optimizer } : {});
     const summary = sizes.map((s, i) => ({
-      ...summariseBatchSize(runs, s, lrs[i]!, targetLoss, exec.convex ? n : undefined),
-      ...pricedTimes(runs.filter((r) => r.batchSize === s.batchSize), s.batchSize, targetLoss, profile, seeds[0]!),
+      ...summariseBatchSize(runs, s, lrs[i]!, goal, exec.convex ? n : undefined, obj),
+      ...pricedTimes(runs.filter((r) => r.batchSize === s.batchSize), s.batchSize, goal, profile, seeds[0]!, obj),
     }));
     if (optimum) {
       summary.forEach((row) => {
@@ -106,7 +113,7 @@ export async function compare(makeModel: ModelSource, data: Dataset, options: Co
       });
     }
     return {
-      kind: 'compare', metric: exec.metric, batchSizes: sizes.map((s) => s.requested), seeds, runs, summary,
+      kind: 'compare', metric: exec.metric, ...(obj.name === 'loss' ? {} : { rankedBy: obj.name }), batchSizes: sizes.map((s) => s.requested), seeds, runs, summary,
       ...(optimum ? { optimum: { converged: optimum.converged, iterations: optimum.iterations, loss: optimum.loss, gradNorm: optimum.gradNorm, startGradNorm: optimum.startGradNorm } } : {}),
       targetLoss, targetRule: chosen.kind, target: chosen, ...(profile ? { throughput: profile } : {}),
       ...describe(exec, budget, evalEvery, tuned), ...(out.partial ? { partial: true } : {}),
@@ -130,8 +137,8 @@ function pricingModel(probe: Model, workers: number): Model {
 }
 
 /** The batch sizes with a seed that reached the target (only their time needs a price; all when none did). */
-function reachedSizes(sizes: ReadonlyArray<{ batchSize: number }>, runs: readonly RunRecord[], target: number): number[] {
-  const hit = sizes.filter((s) => runs.some((r) => r.batchSize === s.batchSize && !r.diverged && examplesToTarget(r.points, target) > 0));
+function reachedSizes(sizes: ReadonlyArray<{ batchSize: number }>, runs: readonly RunRecord[], target: number, obj: Objective): number[] {
+  const hit = sizes.filter((s) => runs.some((r) => r.batchSize === s.batchSize && !r.diverged && examplesToTarget(r.points, target, obj) > 0));
   return (hit.length > 0 ? hit : sizes).map((s) => s.batchSize);
 }
 
@@ -171,7 +178,7 @@ function optimumOf(source: ModelSource, split: SplitData, seed: number, runs: re
 }
 
 function summariseBatchSize(
-  all: readonly RunRecord[], s: { requested: number | 'full'; batchSize: number }, learningRate: number, target: number, fullRows: number | undefined,
+  all: readonly RunRecord[], s: { requested: number | 'full'; batchSize: number }, learningRate: number, target: number, fullRows: number | undefined, obj?: Objective,
 ): CompareResult['summary'][number] {
   const runs = all.filter((r) => r.batchSize === s.batchSize);
   const last = (r: RunRecord): CompareResult['runs'][number]['points'][number] | undefined => (r.diverged ? undefined : r.points[r.points.length - 1]);
@@ -179,9 +186,9 @@ function summariseBatchSize(
     batchSize: s.batchSize, requested: s.requested, learningRate,
     finalValLoss: summarise(runs.map((r) => last(r)?.valLoss ?? NaN)),
     finalValMetric: summarise(runs.map((r) => last(r)?.valMetric ?? NaN)),
-    secondsToTarget: summarise(runs.map((r) => secondsToTarget(r.points, target))),
-    examplesToTarget: summarise(runs.map((r) => examplesToTarget(r.points, target))),
-    updatesToTarget: summarise(runs.map((r) => updatesToTarget(r.points, target))),
+    secondsToTarget: summarise(runs.map((r) => secondsToTarget(r.points, target, obj))),
+    examplesToTarget: summarise(runs.map((r) => examplesToTarget(r.points, target, obj))),
+    updatesToTarget: summarise(runs.map((r) => updatesToTarget(r.points, target, obj))),
   };
   if (fullRows !== undefined) {
     const refs = all.filter((r) => r.batchSize === fullRows && !r.diverged && r.finalParams);
@@ -207,7 +214,7 @@ function emptyResult(
   exec: Executor, sizes: Array<{ requested: number | 'full'; batchSize: number }>, seeds: number[], budget: Budget, evalEvery: number, tuned: TuneResult | undefined,
 ): CompareResult {
   return {
-    kind: 'compare', metric: exec.metric, batchSizes: sizes.map((s) => s.requested), seeds, runs: [],
+    kind: 'compare', metric: exec.metric, ...(exec.objective.name === 'loss' ? {} : { rankedBy: exec.objective.name }), batchSizes: sizes.map((s) => s.requested), seeds, runs: [],
     summary: sizes.map((s) => summariseBatchSize([], s, tuned?.bestPerBatchSize.find((b) => b.batchSize === s.batchSize)?.learningRate ?? NaN, NaN, undefined)),
     targetLoss: NaN, targetRule: 'none', ...describe(exec, budget, evalEvery, tuned), partial: true,
   };

@@ -4,6 +4,7 @@ import type { ThroughputProfile } from './probes/throughput.js';
 import type { Interval } from './analysis/bootstrap.js';
 import type { Spread } from './spread.js';
 import type { AdaptiveStudy, CriticalBatchResult, PricedTimes, TargetChoice } from './analysis-records.js';
+import type { MetricKey } from '../train/metrics.js';
 
 export type { NoiseScaleResult, NoiseTrackCost, NoiseTrackPoint } from './probes/noise-scale.js';
 export type { ThroughputProfile, ThroughputRow } from './probes/throughput.js';
@@ -11,8 +12,14 @@ export type { Interval } from './analysis/bootstrap.js';
 export type { Spread } from './spread.js';
 export type { AdaptivePoint, AdaptiveStudy, CriticalBatchResult, CriticalPoint, PricedTimes, TargetChoice } from './analysis-records.js';
 
-/** The validation metric a study ranks by: accuracy for classifiers, mse for regression. */
-export type MetricName = 'accuracy' | 'mse';
+/**
+ * The metric a sweep records in valMetric: by default accuracy for classifiers and mse for
+ * regression (the quality check of the recommendation); the sweep's `metric` when one is given.
+ */
+export type MetricName = MetricKey;
+
+/** What a sweep ranks and times runs by: 'loss', the validation loss (default), or a validation metric. */
+export type SweepMetric = 'loss' | MetricKey;
 
 /** One evaluation moment of one training run; enough to re-plot against any x axis. */
 export interface Point {
@@ -47,6 +54,12 @@ export interface RunRecord {
 export interface CompareResult {
   kind: 'compare';
   metric: MetricName;
+  /**
+   * Set when the sweep's `metric` option named a metric: the recommendation's quality check and
+   * time to target use it (with its direction), and `metric` equals it. Absent: the validation
+   * loss sets the target and `metric` is accuracy or mse.
+   */
+  rankedBy?: MetricName;
   batchSizes: Array<number | 'full'>;
   seeds: number[];
   runs: RunRecord[];
@@ -57,7 +70,7 @@ export interface CompareResult {
     learningRate: number;
     finalValLoss: Spread;
     finalValMetric: Spread;
-    /** Measured wall seconds of training to first reach `targetLoss` (NaN when never reached), over seeds. */
+    /** Measured wall seconds of training to first reach the target (`target`; NaN when never reached), over seeds. */
     secondsToTarget: Spread;
     examplesToTarget: Spread;
     updatesToTarget: Spread;
@@ -66,7 +79,10 @@ export interface CompareResult {
     /** Convex models: relative distance ||w - w*|| / ||w*|| of the final weights from the training-loss optimum w*. */
     distanceToOptimum?: Spread;
   } & Partial<PricedTimes>>;
-  /** The validation loss all batch sizes are timed to reach. */
+  /**
+   * The validation-loss target (the critical-batch fit and the noise-scale stages use it). Batch
+   * sizes are timed to it, unless `rankedBy` names a metric: then to `target` (a value of that metric).
+   */
   targetLoss: number;
   /**
    * How targetLoss was chosen: 'near-best-final' (within 2 % of the best final loss over all runs),
@@ -74,7 +90,7 @@ export interface CompareResult {
    * meaningful target), 'given'; 'near-best' (1.1 x the lowest loss any run reached) in older files.
    */
   targetRule?: 'given' | 'near-best' | 'near-best-final' | 'best-final' | 'none';
-  /** The target with the numbers behind it and the rule in words (see chooseTarget). */
+  /** The target batch sizes are timed to, with the numbers behind it and the rule in words (see chooseTarget). */
   target?: TargetChoice;
   /** This machine's seconds per update by batch size, timed after the sweep in isolation; prices time to target. */
   throughput?: ThroughputProfile;
@@ -118,6 +134,8 @@ export interface TuneResult {
   kind: 'tune';
   method: 'grid' | 'halving';
   metric: MetricName;
+  /** Set when cells were ranked by this validation metric (its direction) instead of the validation loss. */
+  rankedBy?: MetricName;
   cells: TuneCell[];
   bestPerBatchSize: Array<{ batchSize: number; learningRate: number; valLoss: number }>;
   best: { batchSize: number; learningRate: number; valLoss: number; valMetric: number };

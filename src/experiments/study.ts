@@ -1,7 +1,7 @@
 // study: the main job — lr range test, joint tuning, batch-size comparison and a recommendation.
 import { checkInt } from '../core/check.js';
 import type { Dataset } from '../data/dataset.js';
-import type { ModelSpec } from '../nn/model.js';
+import { Model, type ModelSpec } from '../nn/model.js';
 import type { OptimizerSpec } from '../optim/optimizer.js';
 import { adaptiveStage } from './adaptive-stage.js';
 import { compare } from './compare.js';
@@ -11,7 +11,7 @@ import { criticalBatch, fitCriticalBatch } from './analysis/critical-batch.js';
 import { noiseScale, noiseScaleTracker } from './probes/noise-scale.js';
 import { crossCheck, noisePrediction, noRecommendation, recommend } from './analysis/recommend.js';
 import type { AdaptiveStudy, CompareResult, NoiseStudy, Recommendation, RunRecord, StudyResult } from './records.js';
-import { isSpecSource, splitForSweep, type ModelSource, type SweepOptions, type TrialLabel } from './run/setup.js';
+import { checkSweepMetric, isSpecSource, splitForSweep, type ModelSource, type SweepOptions, type TrialLabel } from './run/setup.js';
 import { throughputProfile } from './probes/throughput.js';
 import { modelForSeed } from './run/trial.js';
 import { logGrid, tune } from './tune.js';
@@ -47,6 +47,8 @@ export interface StudyOptions extends Pick<SweepOptions, 'shuffle' | 'dropLast'>
   workers?: number;
   /** Runs the tuning and comparison trials elsewhere (see SweepOptions.executor). */
   executor?: SweepOptions['executor'];
+  /** What ranks tuning cells and times batch sizes: 'loss' (default) or a validation metric (see SweepOptions.metric). */
+  metric?: SweepOptions['metric'];
   /** Skip the learning-rate range test and tuning: compare at this one rate. */
   learningRate?: number;
   signal?: AbortSignal;
@@ -96,7 +98,9 @@ export async function study(source: ModelSource, data: Dataset, o: StudyOptions 
     ...(o.validationData ? { validationData: o.validationData } : { validationSplit: o.validationSplit ?? 0.2 }),
     ...(o.workers !== undefined ? { workers: o.workers } : {}), ...(o.executor ? { executor: o.executor } : {}), ...(o.signal ? { signal: o.signal } : {}),
     ...(o.shuffle === false ? { shuffle: false } : {}), ...(o.dropLast === true ? { dropLast: true } : {}),
+    ...(o.metric !== undefined ? { metric: o.metric } : {}),
   };
+  if (o.metric !== undefined) { const probe = new Model(spec); try { checkSweepMetric(o.metric, probe); } finally { probe.dispose(); } } // before any stage runs
   const progress = (stage: StudyStage) => (done: number, total: number, running: readonly TrialLabel[]) => o.onProgress?.(stage, done, total, running);
 
   let lrRange: StudyResult['lrRange'];

@@ -3,7 +3,8 @@ import { checkInt, checkOneOf, show } from '../core/check.js';
 import { MinibatchError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import type { OptimizerSpec } from '../optim/optimizer.js';
-import { createExecutor, Progress, type Executor } from './run/executor.js';
+import { createExecutor, metricSetting, Progress, type Executor } from './run/executor.js';
+import { lowerIsBetter, type Objective } from './analysis/objective.js';
 import { asyncSuccessiveHalving, halvingPlan, rankCells, successiveHalving, type RungScore } from './analysis/halving.js';
 import type { RunRecord, TuneCell, TuneResult } from './records.js';
 import { fitScaling } from './analysis/scaling.js';
@@ -56,7 +57,8 @@ export function defaultLearningRates(spec: OptimizerSpec | undefined): number[] 
 }
 
 /**
- * Finds the best learning rate for each batch size by validation loss after training, either
+ * Finds the best learning rate for each batch size by validation loss after training (or by the
+ * validation `metric` when given, in its direction), either
  * on a full grid (every cell gets `budget.epochs`) or by successive halving (Jamieson &
  * Talwalkar 2016; Li et al. 2017, "Hyperband"): all (batch size, lr) cells start with a small
  * epoch budget, the best third by validation loss survive each rung (diverged cells rank last),
@@ -97,14 +99,14 @@ export async function tuneWith(exec: Executor, o: TuneOptions, progress: Progres
   const train = async (idx: number[], e: number): Promise<Array<RungScore | undefined>> => {
     const settings: TrialSettings[] = idx.flatMap((i) => seeds.map((seed) => ({
       requested: cells[i]!.requested, learningRate: cells[i]!.learningRate, seed, budget: { epochs: e },
-      evalEvery: Infinity, divergenceFactor: o.divergenceFactor ?? 1000, keepParams: false, ...samplingOf(o),
+      evalEvery: Infinity, divergenceFactor: o.divergenceFactor ?? 1000, keepParams: false, ...samplingOf(o), ...metricSetting(exec),
     })));
     const out = await exec.run(settings, progress, o.signal);
     return idx.map((cell, j) => {
       const runs = out.runs.slice(j * seeds.length, (j + 1) * seeds.length);
       if (runs.some((r) => r === undefined)) return undefined;
       latest[cell] = runs as RunRecord[];
-      return scoreOf(runs as RunRecord[]);
+      return scoreOf(runs as RunRecord[], exec.objective);
     });
   };
   const trace = method === 'grid'
@@ -124,11 +126,21 @@ async function gridSearch(n: number, epochs: number, train: (idx: number[], e: n
 function finalLoss(r: RunRecord): number { return r.diverged ? NaN : r.points[r.points.length - 1]?.valLoss ?? NaN; }
 function finalMetric(r: RunRecord): number { return r.diverged ? NaN : r.points[r.points.length - 1]?.valMetric ?? NaN; }
 
-/** A cell's rung score: mean final validation loss over seeds; diverged if any seed diverged. */
-function scoreOf(runs: readonly RunRecord[]): RungScore {
+/** A rung score with the cell's mean final validation loss beside the ranked score. */
+type Scored = RungScore & { valLoss: number };
+
+/**
+ * A cell's rung score: mean final validation loss over seeds (or, with a metric objective, the
+ * mean final metric, negated when higher is better, so lower always ranks first); diverged if any
+ * seed diverged.
+ */
+function scoreOf(runs: readonly RunRecord[], obj: Objective): Scored {
+  const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
   const losses = runs.map(finalLoss);
   const diverged = losses.some((v) => !Number.isFinite(v));
-  return { loss: diverged ? NaN : losses.reduce((a, b) => a + b, 0) / losses.length, diverged };
+  const valLoss = diverged ? NaN : mean(losses);
+  if (obj.name === 'loss') return { loss: valLoss, diverged, valLoss };
+  return { loss: diverged ? NaN : lowerIsBetter(obj, mean(runs.map(finalMetric))), diverged, valLoss };
 }
 
 interface Meta { method: 'grid' | 'halving'; brackets: 'per-batch-size' | 'global'; seeds: number[]; lrs: number[]; epochs: number; eta: number; sizes: Array<number | 'full'> }
@@ -144,15 +156,17 @@ function assemble(
     out.push({
       batchSize: c.batchSize, learningRate: c.learningRate, rung: last.rung, epochs: last.epochs,
       valLoss: summarise(runs.map(finalLoss)), valMetric: summarise(runs.map(finalMetric)), diverged: last.score.diverged,
-      ...(m.method === 'halving' ? { history: h.map((e) => ({ rung: e.rung, epochs: e.epochs, valLoss: e.score.loss })) } : {}),
+      ...(m.method === 'halving' ? { history: h.map((e) => ({ rung: e.rung, epochs: e.epochs, valLoss: (e.score as Scored).valLoss })) } : {}),
     });
   });
   if (out.length === 0) throw new MinibatchError('CANCELLED', 'tune was cancelled before any learning rate finished training; nothing to report');
-  const score = (j: number): RungScore => ({ loss: out[j]!.valLoss.mean, diverged: out[j]!.diverged });
+  const obj = exec.objective;
+  const rank = (j: number): number => (obj.name === 'loss' ? out[j]!.valLoss.mean : lowerIsBetter(obj, out[j]!.valMetric.mean));
+  const score = (j: number): RungScore => ({ loss: rank(j), diverged: out[j]!.diverged });
   const pickBest = (members: number[]): number | undefined => {
     const top = Math.max(...members.map((j) => out[j]!.rung));
     const first = rankCells(members.filter((j) => out[j]!.rung === top), score)[0];
-    return first !== undefined && !out[first]!.diverged && Number.isFinite(out[first]!.valLoss.mean) ? first : undefined;
+    return first !== undefined && !out[first]!.diverged && Number.isFinite(rank(first)) ? first : undefined;
   };
   const bestPerBatchSize: TuneResult['bestPerBatchSize'] = []; const edge: number[] = [];
   for (const bs of [...new Set(out.map((c) => c.batchSize))]) {
@@ -169,7 +183,7 @@ function assemble(
   const best = out[b]!;
   const fit = fitScaling(bestPerBatchSize, edge);
   return {
-    kind: 'tune', method: m.method, metric: exec.metric, cells: out, bestPerBatchSize,
+    kind: 'tune', method: m.method, metric: exec.metric, ...(obj.name === 'loss' ? {} : { rankedBy: obj.name }), cells: out, bestPerBatchSize,
     best: { batchSize: best.batchSize, learningRate: best.learningRate, valLoss: best.valLoss.mean, valMetric: best.valMetric.mean },
     scaling: fit,
     batchSizes: m.sizes, learningRates: m.lrs, seeds: m.seeds, epochs: m.epochs, brackets: m.brackets,

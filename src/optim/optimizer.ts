@@ -52,7 +52,7 @@ export abstract class Optimizer {
   /**
    * A multiplier on the scheduled learning rate: each update uses schedule(t) x rateScale. 1 by
    * default (x 1 is exact, so runs that never change it keep their bits); ReduceLROnPlateau
-   * (fit's `reduceLROnPlateau`) lowers it. Not part of getState(): set it again after setState.
+   * (fit's `reduceLROnPlateau`) lowers it. Not part of getState(): checkpoints save it with ReduceLROnPlateau's state.
    */
   rateScale = 1;
   /**

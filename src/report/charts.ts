@@ -8,6 +8,7 @@ import { distanceSpec, finalMetricSpec, secondsToTargetSpec } from './chart-summ
 import { bestLrSpec, lrRangeSpec, tuneHeatmapSpec } from './chart-tuning.js';
 import { scalingFit, tradeoffSpec, updatesToTargetSpec } from './chart-scaling.js';
 import { formatNumber } from './format.js';
+import { higherIsBetter } from '../train/metrics.js';
 
 export { lossCurveSpec, type CurveAxis } from './chart-curves.js';
 export { distanceSpec, finalMetricSpec, secondsToTargetSpec } from './chart-summary.js';
@@ -71,7 +72,7 @@ export function compareCurveCharts(compare: CompareResult): ReportChart[] {
 export function compareSummaryCharts(compare: CompareResult): ReportChart[] {
   const has = (pick: (s: CompareResult['summary'][number]) => Spread | undefined): boolean =>
     spreadRows(compare, pick).some((r) => r.finite > 0);
-  const better = compare.metric === 'accuracy' ? 'Higher is better.' : 'Lower is better.';
+  const better = higherIsBetter(compare.metric) ? 'Higher is better.' : 'Lower is better.';
   const out: ReportChart[] = [];
   if (has((s) => s.finalValMetric)) {
     out.push({
@@ -82,11 +83,13 @@ export function compareSummaryCharts(compare: CompareResult): ReportChart[] {
   }
   if (has((s) => s.pricedSecondsToTarget ?? s.secondsToTarget)) {
     const priced = compare.summary.some((s) => s.pricedSecondsToTarget);
+    const m = compare.rankedBy;
+    const reach = m ? `the validation ${m} first reached ${formatNumber(compare.target?.loss ?? NaN)}` : `the validation loss first fell to ${formatNumber(compare.targetLoss)}`;
     out.push({
-      id: 'seconds-to-target', section: 'by-batch-size', title: 'Seconds to reach the target loss',
+      id: 'seconds-to-target', section: 'by-batch-size', title: `Seconds to reach the target ${m ? `validation ${m}` : 'loss'}`,
       caption: priced
-        ? `Time until the validation loss first fell to ${formatNumber(compare.targetLoss)}, priced: the exact number of updates to the first evaluation at or below it, times this machine's seconds per update at that batch size from the throughput profile (timed after the sweep on one kernel thread as the trials ran, the fastest of ${compare.throughput?.repeats ?? '?'} interleaved rounds). The counts are the same for a seed on any machine, so only the profile depends on the machine's load. Lower is faster; "not reached" means no seed got there within the budget.`
-        : `Training seconds until the validation loss first fell to ${formatNumber(compare.targetLoss)} (read at evaluation points, so up to one interval late). Lower is faster; "not reached" means no seed got there within the budget.`,
+        ? `Time until ${reach}, priced: the exact number of updates to the first evaluation ${m ? (higherIsBetter(m) ? 'at or above' : 'at or below') : 'at or below'} it, times this machine's seconds per update at that batch size from the throughput profile (timed after the sweep on one kernel thread as the trials ran, the fastest of ${compare.throughput?.repeats ?? '?'} interleaved rounds). The counts are the same for a seed on any machine, so only the profile depends on the machine's load. Lower is faster; "not reached" means no seed got there within the budget.`
+        : `Training seconds until ${reach} (read at evaluation points, so up to one interval late). Lower is faster; "not reached" means no seed got there within the budget.`,
       spec: secondsToTargetSpec(compare),
     });
   }

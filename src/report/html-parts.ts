@@ -39,7 +39,7 @@ export function setupHtml(result: StudyResult): string {
   rows.push(
     ['Model', esc(result.model.description)],
     ['Optimizer', describeOptimizer(c.optimizer ?? result.model.optimizer)],
-    ['Ranked by', `validation loss; metric shown: ${esc(c.metric)}`],
+    ['Ranked by', c.rankedBy ? `validation ${esc(c.rankedBy)} (tuning, target and quality check)` : `validation loss; metric shown: ${esc(c.metric)}`],
     ['Batch sizes', esc(batchKeys(c).map((k) => k.label).join(', '))],
     ['Seeds', esc(c.seeds.join(', '))],
     ['Budget', esc(budgetText(c))],

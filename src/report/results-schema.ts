@@ -5,6 +5,7 @@ import type {
   NoiseTrackPoint, Point, PredictionRow, Recommendation, RunRecord, Spread, StudyResult, ThroughputProfile, ThroughputRow, TuneCell, TuneResult,
   Interval, TargetChoice,
 } from '../experiments/records.js';
+import { METRIC_KEYS, type MetricKey } from '../train/metrics.js';
 
 /** The schema version this code writes and reads. */
 export const STUDY_SCHEMA = 'minibatch-study/1';
@@ -32,7 +33,7 @@ const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
 const seed = z.number().int();
 const requested = z.union([positiveInt, z.literal('full')], { error: 'expected a positive whole number or "full"' });
-const metric = z.enum(['accuracy', 'mse']);
+const metric = z.enum(METRIC_KEYS as [MetricKey, ...MetricKey[]]);
 
 const spread = z.looseObject({
   mean: measured, sd: measured, min: measured, max: measured, values: z.array(measured),
@@ -56,7 +57,7 @@ const cell = z.looseObject({
 } satisfies Shape<TuneCell>);
 
 const tune = z.looseObject({
-  kind: z.literal('tune'), method: z.enum(['grid', 'halving']), metric,
+  kind: z.literal('tune'), method: z.enum(['grid', 'halving']), metric, rankedBy: metric.optional(),
   cells: z.array(cell),
   bestPerBatchSize: z.array(z.looseObject({ batchSize: positiveInt, learningRate: positive, valLoss: measured })),
   best: z.looseObject({ batchSize: positiveInt, learningRate: positive, valLoss: measured, valMetric: measured }),
@@ -100,14 +101,14 @@ const summaryRow = z.looseObject({
 } satisfies Shape<CompareResult['summary'][number]>);
 
 const compare = z.looseObject({
-  kind: z.literal('compare'), metric,
+  kind: z.literal('compare'), metric, rankedBy: metric.optional(),
   batchSizes: z.array(requested), seeds: z.array(seed), runs: z.array(run),
   summary: z.array(summaryRow),
   targetLoss: measured,
   targetRule: z.enum(['given', 'near-best', 'near-best-final', 'best-final', 'none']).optional(),
   target: z.looseObject({
     loss: measured, kind: z.enum(['near-best-final', 'best-final', 'given', 'none']), margin: measured, bestFinal: measured,
-    untrained: measured, meaningful: z.boolean(), rule: z.string(),
+    untrained: measured, meaningful: z.boolean(), rule: z.string(), metric: metric.optional(),
   } satisfies Shape<TargetChoice>).optional(),
   throughput: throughput.optional(),
   optimum: z.object({ converged: z.boolean(), iterations: z.number(), loss: measured, gradNorm: measured, startGradNorm: measured }).optional(),

@@ -14,6 +14,7 @@ import type { BatchPolicyState } from './batch-policy.js';
 import type { EarlyStopping } from './early-stopping.js';
 import { METRIC_KEYS } from './metrics.js';
 import type { LoopState } from './loop.js';
+import type { ReduceLrState } from './reduce-lr.js';
 import type { EpochRecord, TrainRun } from './train-run.js';
 
 export const CHECKPOINT_FORMAT = 'minibatch-checkpoint';
@@ -56,6 +57,8 @@ export interface Checkpoint {
   early?: { best: number | null; bestEpoch: number; wait: number; bestParams?: string };
   /** The batch-size policy's state (batchSize 'adaptive' or a batchSizeSchedule); the pending gradient as base64. */
   policy?: Omit<BatchPolicyState, 'meter'> & { meter?: Omit<NonNullable<BatchPolicyState['meter']>, 'prev'> & { prev: string } };
+  /** ReduceLROnPlateau's state (reduceLROnPlateau on): the rate multiplier it set and its counters; `best` null when not finite. */
+  reduceLr?: Omit<ReduceLrState, 'best'> & { best: number | null };
 }
 
 /** An RNG state word: xoshiro keeps them as int32 or uint32. */
@@ -91,6 +94,10 @@ const checkpointSchema = z.object({
   stopped: z.literal('early-stopping').optional(),
   early: z.object({ best: numOrNull, bestEpoch: count, wait: count, bestParams: b64.optional() }).strict().optional(),
   policy: policySchema.optional(),
+  reduceLr: z.object({
+    rateScale: z.number().positive(), best: numOrNull, wait: count, cooling: count,
+    reductions: z.array(z.object({ epoch: count, learningRate: z.number() }).strict()).max(1e7),
+  }).strict().optional(),
 }).strict();
 
 /** Checks fit's `checkpoint` option. */
@@ -134,7 +141,12 @@ export function captureRun(run: TrainRun, sampler: BatchSampler, fingerprint: Ru
     ...(run.history.stopped === 'early-stopping' ? { stopped: 'early-stopping' as const } : {}),
     ...(early ? { early } : {}),
     ...(run.policy ? { policy: policyToJson(run.policy.getState()) } : {}),
+    ...(run.reduceLr ? { reduceLr: reduceLrToJson(run.reduceLr.getState(loop.optimizer)) } : {}),
   };
+}
+
+function reduceLrToJson(s: ReduceLrState): NonNullable<Checkpoint['reduceLr']> {
+  return { ...s, best: finiteOrNull(s.best) };
 }
 
 function policyToJson(s: BatchPolicyState): NonNullable<Checkpoint['policy']> {
@@ -220,6 +232,13 @@ export async function resumeRun(run: TrainRun, sampler: BatchSampler, from: stri
   run.history.records = cp.records.map((r) => ({ ...r, learningRate: r.learningRate ?? NaN }) as EpochRecord);
   if (cp.stopped) run.history.stopped = cp.stopped;
   if (run.early && cp.early) restoreEarly(run.early, cp.early, loop.model.params.length, source);
+  if (run.reduceLr && cp.reduceLr) {
+    run.reduceLr.setState({ ...cp.reduceLr, best: cp.reduceLr.best ?? Infinity }, loop.optimizer);
+    if (cp.reduceLr.reductions.length > 0) run.history.lrReductions = cp.reduceLr.reductions.map((r) => ({ ...r }));
+  } else if (cp.reduceLr) {
+    throw new MinibatchError('BAD_ARGUMENT', `${source} was saved with reduceLROnPlateau (learning rate x ${cp.reduceLr.rateScale}), this run has none; resume with the settings of the saved run`);
+  }
+  // A checkpoint without the field (written before reduceLROnPlateau was saved) starts its counters afresh.
 }
 
 function checkFingerprint(saved: RunFingerprint, now: RunFingerprint, source: string): void {

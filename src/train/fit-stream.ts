@@ -16,6 +16,8 @@ import { createRun, endEpoch, epochHasBatches, runBatches, type History } from '
 import { checkDataFitsModel, checkMetricKeys } from './metrics.js';
 import { checkTrainArgs } from './fit-args.js';
 import { claimModel } from './model-busy.js';
+import type { ClassWeight } from './sample-weights.js';
+import { ChunkWeights, type StreamSampleWeight } from './stream-weights.js';
 
 export interface FitStreamOptions extends Pick<FitOptions, 'epochs' | 'optimizer' | 'reduction' | 'validationData' | 'seed' | 'callbacks' | 'earlyStopping' | 'divergenceFactor' | 'signal' | 'clock' | 'metrics' | 'clipNorm' | 'clipValue' | 'reduceLROnPlateau'> {
   /** Examples per update (default 32); 'full' is not offered (the rows are never all in memory). */
@@ -29,6 +31,17 @@ export interface FitStreamOptions extends Pick<FitOptions, 'epochs' | 'optimizer
   bufferRows?: number;
   /** Applied to every chunk (e.g. scalingFromStats(source.stats, 'standardize')). */
   scaling?: Scaling;
+  /**
+   * Loss weights of the rows, as fit's sampleWeight: a function given each chunk as read (before
+   * `scaling`) that returns one weight per row of it (the rows come shuffled, so no fixed array).
+   * Multiplied by classWeight. Validation stays unweighted.
+   */
+  sampleWeight?: StreamSampleWeight;
+  /**
+   * Loss weights per class, as fit's classWeight: an array or map by class index, or 'balanced'
+   * (n_rows / (n_classes x rows of the class), counted in one extra pass over the source first).
+   */
+  classWeight?: ClassWeight;
 }
 
 /**
@@ -37,7 +50,8 @@ export interface FitStreamOptions extends Pick<FitOptions, 'epochs' | 'optimizer
  * in order within a chunk, so every batch but the last of an epoch is full. Memory stays at a
  * few chunks whatever the file size. Awaits once per chunk, never per batch. Records, callbacks,
  * early stopping, divergence and abort behave as in fit (checkpoints are fit's only); the
- * initial loss, the divergence reference, is measured on the first chunk before any update.
+ * initial loss, the divergence reference, is measured on the first chunk before any update
+ * (unweighted). sampleWeight and classWeight weight each row's loss as in fit.
  */
 export async function fitStream(model: Model, source: RowSource, options: FitStreamOptions = {}): Promise<History> {
   checkTrainArgs('fitStream', model, options, FIT_STREAM_OPTION_NAMES);
@@ -53,6 +67,7 @@ export async function fitStream(model: Model, source: RowSource, options: FitStr
 const FIT_STREAM_OPTION_NAMES: readonly string[] = Object.keys({
   batchSize: 1, bufferRows: 1, scaling: 1, epochs: 1, optimizer: 1, reduction: 1, validationData: 1, seed: 1,
   callbacks: 1, earlyStopping: 1, divergenceFactor: 1, signal: 1, clock: 1, clipValue: 1, clipNorm: 1, metrics: 1, reduceLROnPlateau: 1,
+  sampleWeight: 1, classWeight: 1,
 } satisfies Record<keyof FitStreamOptions, 1>);
 
 async function fitStreamUnclaimed(model: Model, source: RowSource, options: FitStreamOptions): Promise<History> {
@@ -67,6 +82,7 @@ async function fitStreamUnclaimed(model: Model, source: RowSource, options: FitS
   const val = options.validationData;
   if (val) checkDataFitsModel(model, val, 'validation data');
   const clock = options.clock ?? (() => performance.now());
+  const weights = await ChunkWeights.create(model, source, bufferRows, options.sampleWeight, options.classWeight);
   const run = createRun(model, {
     optimizer: options.optimizer ?? sgd({ learningRate: 0.01 }),
     reduction: checkOneOf('reduction', options.reduction ?? 'mean', ['mean', 'sum']),
@@ -84,9 +100,10 @@ async function fitStreamUnclaimed(model: Model, source: RowSource, options: FitS
     for await (const raw of source.chunks({ bufferRows, rng })) {
       const chunk = options.scaling ? applyScaling(raw, options.scaling) : raw;
       if (!checked) { checkDataFitsModel(model, chunk, 'streamed data'); checked = true; }
+      const w = weights?.of(raw);
       if (Number.isNaN(st.initialLoss)) loop.setInitialLoss(initialLoss(model, chunk));
       const t0 = clock();
-      runBatches(run, chunks.sampler(chunk.length), new BatchBuffer(chunk, Math.min(batchSize, chunk.length)), options.signal);
+      runBatches(run, chunks.sampler(chunk.length), new BatchBuffer(chunk, Math.min(batchSize, chunk.length), undefined, w), options.signal);
       st.seconds += (clock() - t0) / 1000;
       if (history.stopped !== undefined) break;
     }

@@ -62,4 +62,22 @@ export class ReduceLrOnPlateau {
     this.wait = 0; this.cooling = this.cooldown;
     return true;
   }
+
+  /** What a checkpoint keeps: the counters, the reductions so far and the optimizer's rateScale (copies). */
+  getState(optimizer: Optimizer): ReduceLrState {
+    return { rateScale: optimizer.rateScale, best: this.best, wait: this.wait, cooling: this.cooling, reductions: this.reductions.map((r) => ({ ...r })) };
+  }
+
+  /** Restores getState()'s counters and reductions, and the optimizer's rateScale (a resumed run continues as if never stopped). */
+  setState(s: ReduceLrState, optimizer: Optimizer): void {
+    optimizer.rateScale = s.rateScale;
+    this.best = s.best; this.wait = s.wait; this.cooling = s.cooling;
+    this.reductions.length = 0; this.reductions.push(...s.reductions.map((r) => ({ ...r })));
+  }
+}
+
+/** ReduceLrOnPlateau's state between epochs (best is the score: the monitored value, negated when higher is better). */
+export interface ReduceLrState {
+  rateScale: number; best: number; wait: number; cooling: number;
+  reductions: { epoch: number; learningRate: number }[];
 }

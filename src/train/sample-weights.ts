@@ -41,17 +41,37 @@ export function rowWeights(
 
 /** The weight of each class (index = class) from fit's classWeight. */
 export function classWeights(model: Model, train: Dataset, cw: ClassWeight): Float64Array {
+  const k = checkClassWeightModel(model);
+  if (cw !== 'balanced') return classWeightsFromCounts(model, new Float64Array(k), cw);
+  const counts = new Float64Array(k);
+  countClasses(model, train, counts);
+  return classWeightsFromCounts(model, counts, cw);
+}
+
+/** Adds the number of rows of each class in `data` to `counts` (index = class; 0/1 for sigmoid models). */
+export function countClasses(model: Model, data: Dataset, counts: Float64Array): void {
+  for (let i = 0; i < data.length; i++) counts[labelOf(model, data, i)]! += 1;
+}
+
+/** The number of classes classWeight indexes (2 for a sigmoid model); a MinibatchError for models it does not apply to. */
+export function checkClassWeightModel(model: Model): number {
   const kind = model.spec.output;
   if (kind === 'linear') throw new MinibatchError('BAD_ARGUMENT', 'classWeight applies to classifiers (sigmoid or softmax outputs); this model has a linear output. Use sampleWeight to weight rows of a regression');
   if (kind === 'sigmoid' && model.outputs !== 1) throw new MinibatchError('BAD_ARGUMENT', `classWeight needs one 0/1 target; this sigmoid model has ${model.outputs} outputs. Use sampleWeight instead`);
-  const k = kind === 'softmax' ? model.outputs : 2;
+  return kind === 'softmax' ? model.outputs : 2;
+}
+
+/**
+ * The weight of each class from classWeight, with `counts` the rows per class of the training data
+ * (read only for 'balanced': n_samples / (n_classes x bincount(y)), classes with no row left out).
+ */
+export function classWeightsFromCounts(model: Model, counts: Float64Array, cw: ClassWeight): Float64Array {
+  const k = checkClassWeightModel(model);
   const out = new Float64Array(k);
   if (cw === 'balanced') {
-    const counts = new Float64Array(k);
-    for (let i = 0; i < train.length; i++) counts[labelOf(model, train, i)]! += 1;
-    let present = 0;
-    for (let c = 0; c < k; c++) if (counts[c]! > 0) present++;
-    for (let c = 0; c < k; c++) out[c] = counts[c]! > 0 ? train.length / (present * counts[c]!) : 1;
+    let present = 0; let rows = 0;
+    for (let c = 0; c < k; c++) { if (counts[c]! > 0) present++; rows += counts[c]!; }
+    for (let c = 0; c < k; c++) out[c] = counts[c]! > 0 ? rows / (present * counts[c]!) : 1;
     return out;
   }
   if (typeof cw !== 'object' || cw === null) throw new MinibatchError('BAD_ARGUMENT', `classWeight must be 'balanced', an array or a map from class index to weight, got ${show(cw)}`);
@@ -65,12 +85,13 @@ export function classWeights(model: Model, train: Dataset, cw: ClassWeight): Flo
   return out;
 }
 
-function labelOf(model: Model, data: Dataset, i: number): number {
+/** The class index of row i (0/1 for a sigmoid model). */
+export function labelOf(model: Model, data: Dataset, i: number): number {
   const y = data.y[i]!;
   return model.spec.output === 'softmax' ? y : y >= 0.5 ? 1 : 0;
 }
 
-function checkWeight(name: string, v: unknown): number {
+export function checkWeight(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
     throw new MinibatchError('BAD_ARGUMENT', `${name} must be a finite number >= 0, got ${show(v)}`);
   }

@@ -13,6 +13,20 @@ const OPTIONS: Record<string, string[]> = {
   predict: ['--model', '--data', '--target', '--missing', '--out'],
 };
 
+/** Commands whose README table lists only their own options: they share compare's data, model and optimizer options. */
+const SHARES_COMPARE = new Set(['lr-find', 'noise', 'profile']);
+
+/** The long options (`--name`) of a command's help, without --help. */
+function longOptions(help: string): string[] {
+  const section = help.split(/^Options:\n/m)[1] ?? '';
+  return [...section.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]!).filter((o) => o !== '--help');
+}
+
+/** README's option table of `minibatch <command>` (the rows after "`minibatch <command>`:"), or ''. */
+function readmeTable(readme: string, command: string): string {
+  return readme.match(new RegExp(`\`minibatch ${command}\`:\n\n((?:\\|[^\n]*\n)+)`))?.[1] ?? '';
+}
+
 /** Command names listed under "Commands:" in the top-level help, without `help` itself. */
 function listedCommands(help: string): string[] {
   const section = (help.split(/^Commands:\n/m)[1] ?? '').split(/\n\n/)[0]!;
@@ -32,9 +46,17 @@ describe('minibatch --help', () => {
     for (const c of Object.keys(OPTIONS)) assert.ok(commands.includes(c), `'${c}' is not listed in:\n${top.stdout}`);
   });
 
-  it('every listed command has help with its options and an Examples: section', async () => {
+  it('every listed command has help with its options and an Examples: section, and README tables every option', async () => {
     const commands = listedCommands(top.stdout);
     const helps = await Promise.all(commands.map((c) => runCli([c, '--help'])));
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    commands.forEach((c, i) => {
+      const table = readmeTable(readme, c);
+      assert.ok(table.includes('| option | meaning | default |'), `README.md has no option table for minibatch ${c}`);
+      const shared = SHARES_COMPARE.has(c) ? readmeTable(readme, 'compare') : '';
+      const missing = longOptions(helps[i]!.stdout).filter((o) => !table.includes(`| \`${o}`) && !shared.includes(`| \`${o}`));
+      assert.deepEqual(missing, [], `README.md's table of minibatch ${c} lacks options of its --help`);
+    });
     commands.forEach((c, i) => {
       const r = helps[i]!;
       assertOk(r);

@@ -81,6 +81,16 @@ describe('minibatch train --resume', () => {
     assert.ok(existsSync(join(dir, 'data.mbc')));
   });
 
+  it('train --stream takes --class-weight (balanced: a counting pass first) and --clip-norm', async () => {
+    const data = join(dir, 'data.csv'); if (!existsSync(data)) writeData();
+    const args = ['train', '--data', data, '--stream', '--buffer-rows', '500', '--batch-size', '16', '--epochs', '1', '--json', '--quiet'];
+    const plain = JSON.parse((await runCli(args)).stdout) as { history: Array<{ trainLoss: number }> };
+    const r = await runCli([...args, '--class-weight', 'balanced', '--clip-norm', '0.5']);
+    assert.equal(r.status, 0, r.stderr);
+    const weighted = JSON.parse(r.stdout) as { history: Array<{ trainLoss: number }> };
+    assert.notEqual(weighted.history[0]!.trainLoss, plain.history[0]!.trainLoss);
+  });
+
   it('--resume without a checkpoint path is a usage error', async () => {
     const r = await runCli(['train', '--data', 'synthetic:linear', '--resume']);
     assert.equal(r.status, 2);

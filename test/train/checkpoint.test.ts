@@ -93,6 +93,31 @@ describe('fit checkpoints resume bit-identically', () => {
     assert.deepEqual(Array.from(model.params), Array.from(ref.params));
   });
 
+  it('keeps ReduceLROnPlateau state (rate multiplier, wait and best counters) across a resume, mid-epoch too', async () => {
+    const opt = () => sgd({ learningRate: 0.3, momentum: 0.5 });
+    // patience 2 with a huge minDelta: after epoch 1 sets the best, a reduction every second epoch, so a
+    // stop inside epoch 5 falls after one reduction with one epoch of waiting counted; resuming without
+    // that state would give other rates.
+    const rl = { reduceLROnPlateau: { monitor: 'valLoss' as const, factor: 0.5, patience: 2, minDelta: 1e9 } };
+    const ref = await straight(9, opt, rl);
+    assert.deepEqual(ref.h.lrReductions!.map((r) => r.epoch), [3, 5, 7, 9]);
+    const path = join(dir, 'plateau.json');
+    const ac = new AbortController();
+    await fit(net(), data, {
+      ...base(opt()), epochs: 9, signal: ac.signal, checkpoint: { path }, ...rl,
+      callbacks: { onBatchEnd: (b) => { if (b.epoch === 5 && b.batch === 3) ac.abort(); } },
+    });
+    const cp = await loadCheckpoint(path);
+    assert.equal(cp.reduceLr!.rateScale, 0.5); assert.equal(cp.reduceLr!.wait, 1);
+    assert.deepEqual(cp.reduceLr!.reductions.map((r) => r.epoch), [3]);
+    const model = net();
+    const h = await fit(model, data, { ...base(opt()), epochs: 9, resumeFrom: path, ...rl });
+    assert.deepEqual(h.records, ref.h.records);
+    assert.deepEqual(h.lrReductions, ref.h.lrReductions);
+    assert.deepEqual(Array.from(model.params), Array.from(ref.params));
+    await assert.rejects(fit(net(), data, { ...base(opt()), epochs: 9, resumeFrom: path }), /saved with reduceLROnPlateau.*this run has none/);
+  });
+
   it('saves every N epochs and at the end, replacing the file atomically (no temp files left)', async () => {
     const path = join(dir, 'every.json');
     const seen: number[] = [];

@@ -81,7 +81,7 @@ export function parseLrGrid(s: string): number[] {
 function printTune(r: TuneResult, out: string | undefined): void {
   const lines = ['', '  batch    best lr    val loss', ...r.bestPerBatchSize.map((b) => `  ${String(b.batchSize).padEnd(8)} ${formatNumber(b.learningRate).padEnd(10)} ${formatNumber(b.valLoss)}`),
     `  Scaling: ${r.scaling.note}`, '',
-    `Best: batch size ${r.best.batchSize}, learning rate ${formatNumber(r.best.learningRate)} (validation loss ${formatNumber(r.best.valLoss)}, ${r.metric} ${formatNumber(r.best.valMetric)})`,
+    `Best: batch size ${r.best.batchSize}, learning rate ${formatNumber(r.best.learningRate)} (validation loss ${formatNumber(r.best.valLoss)}, ${r.metric} ${formatNumber(r.best.valMetric)}; ranked by validation ${r.rankedBy ?? 'loss'})`,
     ...(out ? [`Written: ${join(out, 'tune.json')}`] : []), ''];
   process.stderr.write(lines.join('\n'));
 }

@@ -1,11 +1,15 @@
 // Is a batch size's final quality indistinguishable from the best's? A bootstrap test over seeds with a practical floor.
 import { bootstrapDifference, type Interval } from './bootstrap.js';
 import type { MetricName, Spread } from '../records.js';
+import { higherIsBetter } from '../../train/metrics.js';
 
 /** Fewest seeds per batch size for a claim about seed-to-seed noise. */
 export const MIN_SEEDS_FOR_NOISE = 3;
 
-/** Gaps below these never matter: half a point of accuracy, or 2 % of the best mse. */
+/**
+ * Gaps below these never matter: half a point of accuracy (and of any metric where higher is
+ * better: precision, recall, F1, AUC, R^2), or 2 % of the best mse (and of any error or loss).
+ */
 export const QUALITY_FLOOR = { accuracy: 0.005, mseRelative: 0.02 };
 
 export interface QualityCheck {
@@ -21,7 +25,7 @@ export interface QualityCheck {
 
 /** The floor of `metric` given the best value. */
 export function qualityFloor(metric: MetricName, best: number): number {
-  return metric === 'accuracy' ? QUALITY_FLOOR.accuracy : QUALITY_FLOOR.mseRelative * Math.abs(best);
+  return higherIsBetter(metric) ? QUALITY_FLOOR.accuracy : QUALITY_FLOOR.mseRelative * Math.abs(best);
 }
 
 /**

@@ -4,6 +4,7 @@ import { compareQuality, MIN_SEEDS_FOR_NOISE, qualityFloor } from './quality.js'
 import { rankByTime, TIE_FACTOR, TIME_FLOOR_SECONDS, type TimeRanking } from './rank-time.js';
 import type { CompareResult, LrRangeResult, Recommendation, TuneResult } from '../records.js';
 import { fmt } from './summary.js';
+import { higherIsBetter } from '../../train/metrics.js';
 
 export { crossCheck, noisePrediction, type NoisePredictionInput } from './noise-prediction.js';
 
@@ -22,7 +23,7 @@ export function withinNoise(r: Row, best: Row, metric: CompareResult['metric']):
  * Recommends one batch size and its learning rate. Candidates: the batch sizes whose final
  * validation metric is statistically indistinguishable from the best's (withinNoise) and none
  * of whose seeds diverged (when any such exists). Among them, the one with the least time to the
- * target validation loss (see chooseTarget) wins, where time = updates to target (an exact count,
+ * target validation loss (see chooseTarget; with the sweep's `metric`, a target of that metric) wins, where time = updates to target (an exact count,
  * deterministic for a seed) x this machine's seconds per update at that batch size from the
  * throughput profile (see rankByTime; ties within 1.5x, or all under 0.1 s, go to the fewest updates). The measured
  * wall time is reported beside it, flagged when the two disagree by more than 2x. Evidence
@@ -32,7 +33,7 @@ export function withinNoise(r: Row, best: Row, metric: CompareResult['metric']):
  * no run finished.
  */
 export function recommend(tune: TuneResult | undefined, compare: CompareResult, lrRange?: LrRangeResult): Recommendation {
-  const metric = compare.metric; const higher = metric === 'accuracy';
+  const metric = compare.metric; const higher = higherIsBetter(metric);
   const rows = compare.summary.filter((r) => Number.isFinite(r.finalValMetric.mean));
   if (rows.length === 0) {
     throw new MinibatchError('DIVERGED', 'no batch size has a finished, non-diverged run to recommend; use smaller learning rates or a larger budget and compare again');
@@ -93,11 +94,16 @@ function interval(i: { lo: number; hi: number; resamples: number } | undefined, 
   return i && i.resamples > 0 && Number.isFinite(i.lo) ? `, 90 % bootstrap interval ${fmt(i.lo)}-${fmt(i.hi)}${unit}` : '';
 }
 
+/** What batch sizes were timed to: "validation loss 0.31" or, ranked by a metric, "validation f1 0.82". */
+function targetText(c: CompareResult): string {
+  return c.rankedBy ? `validation ${c.rankedBy} ${fmt(c.target?.loss ?? NaN)}` : `validation loss ${fmt(c.targetLoss)}`;
+}
+
 function timeSentence(c: CompareResult, r: Row, pool: Row[], k: TimeRanking): string {
   const who = `${label(r)[0]!.toUpperCase()}${label(r).slice(1)}`;
   const kept = c.seeds.length >= MIN_SEEDS_FOR_NOISE ? `statistically indistinguishable from the best` : `within ${fmt(qualityFloor(c.metric, r.finalValMetric.mean))} of the best`;
   if (k.basis === 'none') {
-    const why = Number.isFinite(c.targetLoss) ? `reached the target validation loss ${fmt(c.targetLoss)}` : 'could be timed (there is no meaningful target)';
+    const why = Number.isFinite(c.rankedBy ? c.target?.loss ?? NaN : c.targetLoss) ? `reached the target ${targetText(c)}` : 'could be timed (there is no meaningful target)';
     return `${who} has the best final validation ${c.metric}; no batch size whose final ${c.metric} is ${kept} ${why}, so time to target could not decide.`;
   }
   const u = r.updatesToTarget; const n = u.values.filter(Number.isFinite).length; const all = u.values.length;
@@ -109,7 +115,7 @@ function timeSentence(c: CompareResult, r: Row, pool: Row[], k: TimeRanking): st
   const time = k.basis === 'priced'
     ? `which this machine's throughput profile prices at ${fmt(k.time(r))} s (median over seeds; ${fmt(r.secondsPerUpdate ?? NaN)} s per update at this batch size; mean ${fmt(r.pricedSecondsToTarget?.mean ?? NaN)} s${interval(r.intervals?.pricedSecondsToTarget, ' s')})`
     : `in ${fmt(k.time(r))} s of measured training time (median over seeds; no throughput profile)`;
-  return `${who} reaches the target validation loss ${fmt(c.targetLoss)} ${counts}, ${time}: ${among}.`;
+  return `${who} reaches the target ${targetText(c)} ${counts}, ${time}: ${among}.`;
 }
 
 function wallSentence(r: Row, k: TimeRanking): string {

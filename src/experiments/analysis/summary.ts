@@ -1,5 +1,6 @@
 // Pure summaries of experiment records: spreads over seeds, time to a target loss, distances.
 import type { Point, Spread } from '../records.js';
+import { LOSS_OBJECTIVE, meets, type Objective } from './objective.js';
 
 /**
  * Mean, sample standard deviation, min and max of the finite entries of `values`
@@ -21,12 +22,12 @@ export function summarise(values: readonly number[]): Spread {
 
 /**
  * The first evaluation point after at least one update whose validation loss is at or below
- * `target`, or undefined. The point at 0 updates (the untrained model) never counts: a target
+ * `target` (or, for another objective, whose value is at or beyond it in its better direction), or undefined. The point at 0 updates (the untrained model) never counts: a target
  * "reached" before training says nothing about the batch size. No interpolation: the answer is
  * an exact count, late by at most one evaluation interval.
  */
-export function firstPointAtTarget(points: readonly Point[], target: number): Point | undefined {
-  return points.find((p) => p.updates > 0 && p.valLoss <= target);
+export function firstPointAtTarget(points: readonly Point[], target: number, o: Objective = LOSS_OBJECTIVE): Point | undefined {
+  return points.find((p) => p.updates > 0 && meets(o, o.value(p), target));
 }
 
 /**
@@ -34,18 +35,18 @@ export function firstPointAtTarget(points: readonly Point[], target: number): Po
  * `target` (see firstPointAtTarget); NaN when it never did. A wall-clock reading: it varies with
  * the machine's load; the verdict uses the priced time (see pricedTimes) instead.
  */
-export function secondsToTarget(points: readonly Point[], target: number): number {
-  return firstPointAtTarget(points, target)?.trainSeconds ?? NaN;
+export function secondsToTarget(points: readonly Point[], target: number, o: Objective = LOSS_OBJECTIVE): number {
+  return firstPointAtTarget(points, target, o)?.trainSeconds ?? NaN;
 }
 
 /** Training examples processed until the validation loss first reached `target` (NaN if never). */
-export function examplesToTarget(points: readonly Point[], target: number): number {
-  return firstPointAtTarget(points, target)?.examplesSeen ?? NaN;
+export function examplesToTarget(points: readonly Point[], target: number, o: Objective = LOSS_OBJECTIVE): number {
+  return firstPointAtTarget(points, target, o)?.examplesSeen ?? NaN;
 }
 
 /** Parameter updates made until the validation loss first reached `target` (NaN if never). */
-export function updatesToTarget(points: readonly Point[], target: number): number {
-  return firstPointAtTarget(points, target)?.updates ?? NaN;
+export function updatesToTarget(points: readonly Point[], target: number, o: Objective = LOSS_OBJECTIVE): number {
+  return firstPointAtTarget(points, target, o)?.updates ?? NaN;
 }
 
 /**

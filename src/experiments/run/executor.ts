@@ -8,7 +8,8 @@ import { factoryOfChoice, specOfChoice } from './optimizer-spec.js';
 import { defaultWorkers, TrialPool, trialThreads } from './pool.js';
 import { runOnJobExecutor } from './job-executor.js';
 import type { MetricName, RunRecord } from '../records.js';
-import { isSpecSource, probeModel, type ModelSource, type ProgressCallback, type SplitData, type SweepOptions, type TrialLabel } from './setup.js';
+import { objectiveOf, type Objective } from '../analysis/objective.js';
+import { checkSweepMetric, isSpecSource, probeModel, type ModelSource, type ProgressCallback, type SplitData, type SweepOptions, type TrialLabel } from './setup.js';
 import { currentJournal, journalContext, trialKey, type TrialJournal } from './sweep-journal.js';
 import { isConvex, metricOf, modelForSeed, TrialRunner, warmUp, type TrialSettings } from './trial.js';
 
@@ -46,7 +47,10 @@ export interface Outcome { runs: Array<RunRecord | undefined>; partial: boolean 
 /** Runs TrialSettings against one model source, optimizer and split. */
 export interface Executor {
   readonly data: SplitData;
+  /** The metric points record as valMetric: the sweep's `metric`, else accuracy (mse for linear outputs). */
   readonly metric: MetricName;
+  /** What runs are ranked and timed by: the validation loss, or the sweep's `metric`. */
+  readonly objective: Objective;
   readonly convex: boolean;
   /** Worker threads used (1 = this thread). */
   readonly workers: number;
@@ -69,7 +73,9 @@ export function createExecutor(source: ModelSource, data: SplitData, o: SweepOpt
   const spec = isSpecSource(source) ? source : undefined;
   const workers = checkInt('workers', o.workers ?? (spec ? defaultWorkers() : 1), 1, 1024, 'BAD_ARGUMENT', 'Use 1 to run in this thread.');
   const optSpec = specOfChoice(o.optimizer);
-  const base = { data, metric: metricOf(probe), convex: isConvex(probe), optimizerSpec: optSpec };
+  const ranked = checkSweepMetric(o.metric, probe);
+  const objective = objectiveOf(ranked);
+  const base = { data, metric: ranked === 'loss' ? metricOf(probe) : ranked, objective, convex: isConvex(probe), optimizerSpec: optSpec };
   if (spec) probe.dispose(); // built here from the spec: only its metric and convexity were needed
   const journal = (o as { journal?: TrialJournal }).journal ?? currentJournal();
   const journaled = (e: Executor): Executor => (journal && spec && optSpec
@@ -109,7 +115,12 @@ function withJournal(exec: Executor, journal: TrialJournal, context: string): Ex
   };
 }
 
-type Base = Pick<Executor, 'data' | 'metric' | 'convex' | 'optimizerSpec'>;
+type Base = Pick<Executor, 'data' | 'metric' | 'objective' | 'convex' | 'optimizerSpec'>;
+
+/** The TrialSettings field that makes trials record the executor's ranked metric (nothing when ranking by the loss). */
+export function metricSetting(e: Executor): { metric?: MetricName } {
+  return e.objective.name === 'loss' ? {} : { metric: e.objective.name };
+}
 
 function inThreadExecutor(base: Base, makeModel: (seed: number) => Model, makeOpt: (lr: number) => Optimizer, owned: boolean): Executor {
   let warm = false;

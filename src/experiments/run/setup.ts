@@ -4,11 +4,11 @@ import { MinibatchError } from '../../core/errors.js';
 import type { Dataset } from '../../data/dataset.js';
 import { splitIndices } from '../../data/split.js';
 import { Model, type ModelSpec } from '../../nn/model.js';
-import { checkDataFitsModel } from '../../train/metrics.js';
+import { checkDataFitsModel, METRIC_KEYS, metricsFor } from '../../train/metrics.js';
 import type { JobExecutor } from './job-executor.js';
 import type { OptimizerChoice } from './optimizer-spec.js';
 import type { Budget } from './trial.js';
-import type { RunRecord } from '../records.js';
+import type { RunRecord, SweepMetric } from '../records.js';
 
 /**
  * Where an experiment's models come from: a `ModelSpec` (rebuildable in worker threads; run
@@ -45,6 +45,14 @@ export interface SweepOptions {
   shuffle?: boolean;
   /** Skip the smaller last batch of each epoch (fit's `dropLast`). Default false. */
   dropLast?: boolean;
+  /**
+   * What ranks the runs: 'loss' (default), the validation loss; or a validation metric the model's
+   * output supports ('accuracy', 'f1', 'auc', 'logLoss', ... for classifiers; 'mse', 'mae', 'r2'
+   * for regression), in its direction (higher is better for accuracy, F1, AUC, R^2...). tune
+   * ranks cells by it; compare records it in each point's valMetric, times batch sizes to a target
+   * of it, and the recommendation checks quality with it.
+   */
+  metric?: SweepMetric;
   /** Worker threads: 1 runs in this thread. Default os.availableParallelism() for a ModelSpec, 1 for a function. */
   workers?: number;
   /** Runs the trials elsewhere (e.g. redisExecutor: worker processes on other machines) instead of on `workers` threads. */
@@ -81,6 +89,16 @@ export function splitForSweep(data: Dataset, o: SweepOptions): SplitData {
   if (f >= 1) throw new MinibatchError('BAD_ARGUMENT', `validationSplit must be below 1, got ${f}; use a fraction such as 0.2`);
   const idx = splitIndices(data, { testFraction: f, seed: checkInt('splitSeed', o.splitSeed ?? 1, 0, 2 ** 53) });
   return { train: data.subset(idx.train), val: data.subset(idx.test) };
+}
+
+/** Checks a sweep's `metric` option against the model's output ('loss' when not given). */
+export function checkSweepMetric(value: unknown, model: Model): SweepMetric {
+  if (value === undefined || value === 'loss') return 'loss';
+  const allowed = metricsFor(model);
+  if ((allowed as readonly unknown[]).includes(value)) return value as SweepMetric;
+  const choices = ['loss', ...allowed].map((a) => `'${a}'`).join(', ');
+  const why = (METRIC_KEYS as readonly unknown[]).includes(value) ? `does not apply to a model with a ${model.spec.output} output` : 'is not a metric';
+  throw new MinibatchError('BAD_ARGUMENT', `metric ${show(value)} ${why}; choose from ${choices}`);
 }
 
 /** True when the source is a ModelSpec rather than a function. */

@@ -25,7 +25,7 @@ export function currentJournal(): TrialJournal | undefined { return scope?.curre
 
 /** The key of one trial: everything its result depends on, as canonical JSON. */
 export function trialKey(context: string, s: TrialSettings): string {
-  return `${context}|${JSON.stringify([s.requested, s.learningRate, s.seed, s.budget, s.evalEvery, s.divergenceFactor, s.keepParams, ...(s.sampling ? [s.sampling] : [])])}`;
+  return `${context}|${JSON.stringify([s.requested, s.learningRate, s.seed, s.budget, s.evalEvery, s.divergenceFactor, s.keepParams, ...(s.sampling ? [s.sampling] : []), ...(s.metric ? [{ metric: s.metric }] : [])])}`;
 }
 
 /** The part of a trial key shared by every trial of an executor: model, optimizer, data. */

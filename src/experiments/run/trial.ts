@@ -10,6 +10,7 @@ import { modelFromSpec } from '../../nn/models.js';
 import type { Optimizer, OptimizerSpec, OptimizerState } from '../../optim/optimizer.js';
 import { Evaluator } from '../../train/evaluate.js';
 import { TrainLoop } from '../../train/loop.js';
+import { needsPredictions, type MetricKey, type Metrics } from '../../train/metrics.js';
 import { claimModel } from '../../train/model-busy.js';
 import { optimizerAt } from './optimizer-spec.js';
 import type { MetricName, Point, RunRecord } from '../records.js';
@@ -32,6 +33,8 @@ export interface TrialSettings {
   keepParams: boolean;
   /** The sampler's order and last batch (fit's `shuffle` and `dropLast`); absent: reshuffle, keep it. */
   sampling?: { shuffle: boolean; dropLast: boolean };
+  /** The validation metric points record as valMetric (the sweep's `metric`); absent: accuracy, or mse for linear outputs. */
+  metric?: MetricKey;
 }
 
 /** A run described by data only, as sent to worker threads. */
@@ -128,9 +131,9 @@ export class TrialRunner {
     const bs = s.requested === 'full' ? this.n : Math.min(s.requested, this.n);
     this.sampler = new BatchSampler(this.n, bs, new Rng(s.seed), s.sampling ?? {});
     this.buffer = new BatchBuffer(train, this.sampler.batchSize, model.rowGatherer(train, this.sampler.batchSize));
-    this.evaluator = new Evaluator(model, val, 512);
+    this.metric = s.metric ?? metricOf(model);
+    this.evaluator = new Evaluator(model, val, 512, needsPredictions(this.metric) ? [this.metric] : []);
     this.loop = new TrainLoop(model, optimizer, false, s.divergenceFactor);
-    this.metric = metricOf(model);
     this.run = { batchSize: this.sampler.batchSize, requested: s.requested, learningRate: s.learningRate, seed: s.seed, points: [] };
     this.nextEval = s.evalEvery;
     const trainLoss = new Evaluator(model, train, 512).run(model.params).loss;
@@ -239,11 +242,11 @@ export class TrialRunner {
     return true;
   }
 
-  private point(trainLoss: number, valLoss: number, m: { accuracy?: number; mse?: number }): Point {
+  private point(trainLoss: number, valLoss: number, m: Metrics): Point {
     const st = this.loop.state;
     return {
       epoch: st.seen / this.n, updates: st.updates, examplesSeen: st.seen, trainSeconds: this.seconds,
-      trainLoss, valLoss, valMetric: (this.metric === 'mse' ? m.mse : m.accuracy) ?? NaN,
+      trainLoss, valLoss, valMetric: m[this.metric] ?? NaN,
     };
   }
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Point, RunRecord } from '../../../experiments/records.js';
 import type { TrialJob, TrialSettings } from '../../../experiments/run/trial.js';
+import { METRIC_KEYS, type MetricKey } from '../../../train/metrics.js';
 
 /** Prefix of every key (BullMQ's and ours) and the default queue name. */
 export const PREFIX = 'minibatch';
@@ -28,7 +29,7 @@ export function sweepIdOf(job: Pick<TrialJob, 'model' | 'optimizer' | 'varyInit'
 
 /** The trial id within a sweep: a hash of its settings. */
 export function trialIdOf(s: TrialSettings): string {
-  return sha256(encodeJson([s.requested, s.learningRate, s.seed, s.budget, s.evalEvery, s.divergenceFactor, s.keepParams]));
+  return sha256(encodeJson([s.requested, s.learningRate, s.seed, s.budget, s.evalEvery, s.divergenceFactor, s.keepParams, ...(s.sampling ? [s.sampling] : []), ...(s.metric ? [{ metric: s.metric }] : [])]));
 }
 
 /** JSON with sorted keys, so equal objects hash alike. */
@@ -98,6 +99,8 @@ const settingsSchema = z.object({
   evalEvery: notNaN.refine((v) => v >= 1, 'at least 1'),
   divergenceFactor: notNaN.refine((v) => v > 0, 'positive'),
   keepParams: z.boolean(),
+  sampling: z.object({ shuffle: z.boolean(), dropLast: z.boolean() }).strict().optional(),
+  metric: z.enum(METRIC_KEYS as [MetricKey, ...MetricKey[]]).optional(),
 }).strict();
 
 const trialJobSchema = z.object({ model: modelSchema, optimizer: optimizerSchema, varyInit: z.boolean(), settings: settingsSchema }).strict();

@@ -56,6 +56,8 @@ export interface Checkpoint {
   early?: { best: number | null; bestEpoch: number; wait: number; bestParams?: string };
   /** The batch-size policy's state (batchSize 'adaptive' or a batchSizeSchedule); the pending gradient as base64. */
   policy?: Omit<BatchPolicyState, 'meter'> & { meter?: Omit<NonNullable<BatchPolicyState['meter']>, 'prev'> & { prev: string } };
+  /** The state of the model's dropout-mask RNG (models with dropout only). */
+  dropout?: { rng: [number, number, number, number, number | null] };
 }
 
 /** An RNG state word: xoshiro keeps them as int32 or uint32. */
@@ -91,6 +93,7 @@ const checkpointSchema = z.object({
   stopped: z.literal('early-stopping').optional(),
   early: z.object({ best: numOrNull, bestEpoch: count, wait: count, bestParams: b64.optional() }).strict().optional(),
   policy: policySchema.optional(),
+  dropout: z.object({ rng: z.tuple([u32, u32, u32, u32, numOrNull]) }).strict().optional(),
 }).strict();
 
 /** Checks fit's `checkpoint` option. */
@@ -123,6 +126,7 @@ export function captureRun(run: TrainRun, sampler: BatchSampler, fingerprint: Ru
   const loop = run.loop; const opt = loop.optimizer.getState(); const smp = sampler.getState();
   const { initialLoss, ...st } = loop.state;
   const early = run.early ? earlyState(run.early) : undefined;
+  const drop = loop.model.dropout?.getState();
   return {
     format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, createdBy: `minibatch ${VERSION}`,
     model: modelToJson(loop.model, `minibatch ${VERSION}`),
@@ -134,6 +138,7 @@ export function captureRun(run: TrainRun, sampler: BatchSampler, fingerprint: Ru
     ...(run.history.stopped === 'early-stopping' ? { stopped: 'early-stopping' as const } : {}),
     ...(early ? { early } : {}),
     ...(run.policy ? { policy: policyToJson(run.policy.getState()) } : {}),
+    ...(drop ? { dropout: { rng: [drop[0], drop[1], drop[2], drop[3], finiteOrNull(drop[4])] } } : {}),
   };
 }
 
@@ -194,6 +199,11 @@ export async function resumeRun(run: TrainRun, sampler: BatchSampler, from: stri
   if (JSON.stringify(cp.optimizer.spec) !== JSON.stringify(loop.optimizer.spec)) {
     throw new MinibatchError('BAD_ARGUMENT', `${source} was saved with optimizer ${JSON.stringify(cp.optimizer.spec)}, this run uses ${JSON.stringify(loop.optimizer.spec)}; resume with the same optimizer settings`);
   }
+  const drop = loop.model.dropout;
+  if ((cp.dropout === undefined) !== (drop === null) || JSON.stringify(got.dropout) !== JSON.stringify(want.dropout)) {
+    throw new MinibatchError('BAD_ARGUMENT', `${source} was saved with dropout ${JSON.stringify(got.dropout ?? 'none')}, this run's model has dropout ${JSON.stringify(want.dropout ?? 'none')}; resume with the model the checkpoint was saved from`);
+  }
+  if (drop && cp.dropout) { const r = cp.dropout.rng; drop.setState([r[0], r[1], r[2], r[3], r[4] ?? NaN]); }
   loop.model.params.set(saved.params);
   loop.optimizer.setState({ iterations: cp.optimizer.iterations, lastLearningRate: cp.optimizer.lastLearningRate ?? NaN, size: cp.optimizer.size, buffers: cp.optimizer.buffers.map((b) => fromBase64(b, Float32Array, source)) });
   if ((cp.policy === undefined) !== (run.policy === undefined)) {

@@ -1,6 +1,6 @@
 // Shared set-up of the sweep commands: data, split, scaling, model spec and optimizer spec.
 import { loadDataArg } from './data-arg.js';
-import { buildModel, defaultModelName, taskOf } from './model-arg.js';
+import { buildModel, defaultModelName, parseDropoutArg, taskOf } from './model-arg.js';
 import { addOptimizerOptions, optimizerFromArgs, type OptimizerArgs } from './optimizer-arg.js';
 import { parseChoice, parseIntArg, parseNumberArg } from './numbers.js';
 import { isBuiltinName } from '../data/builtin.js';
@@ -23,8 +23,8 @@ export interface SweepArgs extends OptimizerArgs {
   init?: string;
   delimiter?: string; categorical?: string;
   redis?: string; resume?: boolean; quiet?: boolean;
-  /** compare, tune and study: --no-shuffle and --drop-last. */
-  shuffle?: boolean; dropLast?: boolean;
+  /** compare, tune and study: --no-shuffle, --drop-last and --dropout. */
+  shuffle?: boolean; dropLast?: boolean; dropout?: string;
 }
 
 export interface SweepSetup {
@@ -56,11 +56,12 @@ export function addSweepOptions<T extends { option(flags: string, desc: string, 
   return addOptimizerOptions(o);
 }
 
-/** --no-shuffle and --drop-last of the sweeps that train whole runs (compare, tune, study). */
+/** --no-shuffle, --drop-last and --dropout of the sweeps that train whole runs (compare, tune, study). */
 export function addSamplingOptions<T extends { option(flags: string, desc: string, def?: string): T }>(c: T): T {
   return c
     .option('--no-shuffle', 'keep the row order in every epoch of every run (default: reshuffle every epoch)')
-    .option('--drop-last', 'skip the smaller last batch of each epoch in every run (default: keep it)');
+    .option('--drop-last', 'skip the smaller last batch of each epoch in every run (default: keep it)')
+    .option('--dropout <rate>', 'mlp: share of hidden units zeroed in training after each hidden layer, 0 to <1 (default: 0)');
 }
 
 /**
@@ -83,7 +84,7 @@ export async function setUpSweep(a: SweepArgs): Promise<SweepSetup> {
   const scaling = init?.scaling ?? fitScaling(parts.train, method);
   const train = applyScaling(parts.train, scaling); const val = applyScaling(parts.test, scaling);
   const modelName = a.init !== undefined ? `init:${a.init}` : a.model ?? defaultModelName(task);
-  const spec = init?.model.spec ?? buildModel(modelName, train, task, activation, seed).spec;
+  const spec = init?.model.spec ?? buildModel(modelName, train, task, activation, seed, parseDropoutArg(a.dropout, modelName)).spec;
   const optimizer = optimizerFromArgs(a, 0.01).spec;
   return {
     sampling: { ...(a.shuffle === false ? { shuffle: false as const } : {}), ...(a.dropLast === true ? { dropLast: true as const } : {}) },

@@ -44,11 +44,14 @@ export function dropoutRng(seed: number): Rng { return new Rng(seed).fork(); }
  * E[a'] = a and evaluation uses the network unchanged. The masks are drawn here, on the JS heap
  * from one seeded RNG whatever the backend (so every backend applies the same masks), layer by
  * layer and row by row; a unit is dropped when a uniform 32-bit draw is below round(p 2^32).
- * The buffers grow with the largest batch and are reused: a step allocates nothing.
+ * The draws are those of `dropoutRng(seed).nextUint32()`, inlined over an Int32Array state (a
+ * generator object's uint32 fields would be boxed on every draw). The buffers grow with the
+ * largest batch and are reused: a step allocates nothing.
  */
 export class DropoutMasker {
   readonly rates: readonly number[];
-  rng: Rng;
+  /** xoshiro128** state words (the generator of {@link dropoutRng}). */
+  private readonly state = new Int32Array(4);
   private readonly widths: number[];
   private readonly thresholds: number[];
   private readonly scales: number[];
@@ -61,25 +64,35 @@ export class DropoutMasker {
     this.thresholds = rates.map((p) => Math.round(p * 4294967296));
     this.scales = rates.map((p) => Math.fround(1 / (1 - p)));
     this.buffers = rates.map(() => null);
-    this.rng = dropoutRng(seed);
+    this.reseed(seed);
   }
 
   /** Restarts the masks' stream from `seed` (fit does so with its seed). */
-  reseed(seed: number): void { this.rng = dropoutRng(seed); }
+  reseed(seed: number): void { this.setState(dropoutRng(seed).getState()); }
 
-  getState(): RngState { return this.rng.getState(); }
-  setState(s: Readonly<RngState>): void { this.rng.setState(s); }
+  /** The generator's state (for checkpoints), in the layout of Rng's. */
+  getState(): RngState { const s = this.state; return [s[0]! >>> 0, s[1]! >>> 0, s[2]! >>> 0, s[3]! >>> 0, NaN]; }
+  setState(st: Readonly<RngState>): void { for (let i = 0; i < 4; i++) this.state[i] = st[i]! | 0; }
 
   /** Fresh masks for m rows: per hidden layer with a rate > 0, m x width values 0 or 1/(1-p). */
   draw(m: number): DropoutMasks {
     if (m > this.capacity) this.grow(m);
-    const bufs = this.buffers; const rng = this.rng;
+    const bufs = this.buffers; const st = this.state;
+    let s0 = st[0]!; let s1 = st[1]!; let s2 = st[2]!; let s3 = st[3]!;
     for (let l = 0; l < bufs.length; l++) {
       const b = bufs[l];
       if (!b) continue;
       const len = m * this.widths[l]!; const t = this.thresholds[l]!; const s = this.scales[l]!;
-      for (let i = 0; i < len; i++) b[i] = rng.nextUint32() < t ? 0 : s;
+      for (let i = 0; i < len; i++) {
+        // xoshiro128** (Rng.nextUint32): r = rotl(s1 * 5, 7) * 9, then the state update.
+        const x = Math.imul(s1, 5);
+        const r = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
+        const u = s1 << 9;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= u; s3 = (s3 << 11) | (s3 >>> 21);
+        b[i] = r < t ? 0 : s;
+      }
     }
+    st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
     return bufs;
   }
 

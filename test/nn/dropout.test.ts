@@ -12,6 +12,7 @@ import { noiseScale } from '../../src/experiments/probes/noise-scale.js';
 import { modelFromJson, modelToJson } from '../../src/nn/model-json.js';
 import type { Activation, Model } from '../../src/nn/model.js';
 import { mlp } from '../../src/nn/models.js';
+import { dropoutRng } from '../../src/nn/dropout.js';
 import { STAT_SIZE } from '../../src/nn/losses.js';
 import { sgd } from '../../src/optim/sgd.js';
 import { fit } from '../../src/train/fit.js';
@@ -56,6 +57,19 @@ describe('dropout masks', () => {
         assert.ok(Math.abs(zeros - p * m.length) < 5 * sd, `p ${p} layer ${l}: ${zeros} of ${m.length} dropped`);
       }
     }
+  });
+
+  it('are the documented draws: unit dropped when dropoutRng(seed).nextUint32() < round(p 2^32), layer by layer, row by row', () => {
+    const model = mlp({ layers: [2, 5, 3, 1], dropout: [0.5, 0.25], seed: 9, backend: js });
+    model.dropout!.reseed(123);
+    const masks = model.dropout!.draw(4);
+    const rng = dropoutRng(123); const expected: number[][] = [[], []];
+    for (const [l, w, p] of [[0, 5, 0.5], [1, 3, 0.25]] as const) {
+      for (let i = 0; i < 4 * w; i++) expected[l]!.push(rng.nextUint32() < Math.round(p * 2 ** 32) ? 0 : Math.fround(1 / (1 - p)));
+    }
+    assert.deepEqual(Array.from(masks[0]!.subarray(0, 20)), expected[0]);
+    assert.deepEqual(Array.from(masks[1]!.subarray(0, 12)), expected[1]);
+    assert.deepEqual(model.dropout!.getState().slice(0, 4), rng.getState().slice(0, 4).map((v) => v! >>> 0), 'the state continues as the Rng');
   });
 
   it('the same seed gives the same masks, another seed others, and a layer at rate 0 has none', () => {

@@ -16,6 +16,7 @@ import { dropoutRng } from '../../src/nn/dropout.js';
 import { STAT_SIZE } from '../../src/nn/losses.js';
 import { sgd } from '../../src/optim/sgd.js';
 import { fit } from '../../src/train/fit.js';
+import { onlineLearner } from '../../src/train/online.js';
 import { assertAllClose, assertClose } from '../helpers/assert-close.js';
 import { binaryProblem, multiclassProblem } from '../helpers/problems.js';
 
@@ -184,6 +185,29 @@ describe('training with dropout', () => {
     const plain = mlp({ layers: [4, 16, 8, 1], dropout: 0, seed: 3, backend: js });
     await fit(plain, data, { batchSize: 10, epochs: 5, seed: 5, optimizer: sgd({ learningRate: 0.1, momentum: 0.9 }) });
     assert.notDeepEqual(Array.from(a.model.params), Array.from(plain.params));
+  });
+
+  it('trainOnBatch applies dropout too (as Keras train_on_batch does), from the seeded stream of the model', () => {
+    const rows = [[0.5, -1, 2, 0.1], [1, 0, -0.5, 0.3]]; const ys = [1, 0];
+    const step = (dropout: number): number[] => {
+      const model = mlp({ layers: [4, 16, 8, 1], dropout, seed: 3, backend: js });
+      const learner = onlineLearner(model, { optimizer: sgd({ learningRate: 0.1 }) });
+      for (let i = 0; i < 5; i++) learner.trainOnBatch(rows, ys);
+      return Array.from(model.params);
+    };
+    assert.deepEqual(step(0.3), step(0.3));
+    assert.notDeepEqual(step(0.3), step(0));
+  });
+
+  it('the adaptive batch size runs with dropout (its meter sees the masked gradients) and repeats bit for bit', async () => {
+    const run = async (): Promise<{ params: number[]; sizes: number[] }> => {
+      const model = mlp({ layers: [4, 16, 8, 1], dropout: 0.2, seed: 3, backend: js });
+      const h = await fit(model, data, { batchSize: 'adaptive', adaptive: { initial: 4 }, epochs: 6, seed: 2, optimizer: sgd({ learningRate: 0.05 }), clock: () => 0 });
+      return { params: Array.from(model.params), sizes: h.records.map((r) => r.batchSize) };
+    };
+    const a = await run(); const b = await run();
+    assert.deepEqual(a, b);
+    assert.ok(a.params.every(Number.isFinite));
   });
 
   for (const act of ['relu', 'tanh'] as const) {

@@ -17,6 +17,8 @@ import { STAT_SIZE } from '../../src/nn/losses.js';
 import { sgd } from '../../src/optim/sgd.js';
 import { fit } from '../../src/train/fit.js';
 import { onlineLearner } from '../../src/train/online.js';
+import { checkPayload, makePayload } from '../../src/platform/node/queue/protocol.js';
+import type { TrialJob } from '../../src/experiments/run/trial.js';
 import { assertAllClose, assertClose } from '../helpers/assert-close.js';
 import { binaryProblem, multiclassProblem } from '../helpers/problems.js';
 
@@ -268,5 +270,18 @@ describe('dropout in model files and around the noise scale', () => {
     const first = model.dropout!.draw(8)[0];
     assert.equal(model.dropout!.draw(8)[0], first); assert.equal(model.dropout!.draw(5)[0], first);
     assert.notEqual(model.dropout!.draw(9)[0], first, 'a bigger batch grows the buffer once');
+  });
+});
+
+describe('dropout in distributed trial jobs', () => {
+  it('a sweep job for a model with dropout passes the Redis payload check (workers train it with its rates)', () => {
+    const spec = mlp({ layers: [4, 6, 1], dropout: 0.3, backend: js }).spec;
+    const job = { model: spec, optimizer: sgd({ learningRate: 0.1 }).spec, varyInit: false,
+      settings: { requested: 8 as const, learningRate: 0.1, seed: 1, budget: { epochs: 1 }, evalEvery: Infinity, divergenceFactor: 1000, keepParams: false } };
+    const checked = checkPayload(makePayload(job as unknown as TrialJob, 'a'.repeat(64)));
+    assert.notEqual(typeof checked, 'string', String(checked));
+    assert.deepEqual((checked as { job: TrialJob }).job.model.dropout, [0.3]);
+    const bad = { ...job, model: { ...spec, dropout: [1.5] } };
+    assert.match(String(checkPayload(makePayload(bad as unknown as TrialJob, 'a'.repeat(64)))), /bad job payload/);
   });
 });

@@ -196,6 +196,7 @@ export class Model {
    */
   lossAndGrad(params: Float32Array, batch: Batch, grad: Float32Array, scale = 1 / batch.size, stats?: Float64Array, masks?: DropoutMasks): number {
     const m = batch.size; const st = this.scratchStats.fill(0);
+    if (masks) this.checkMasks(masks, m);
     const mean = scale === 1 / m && scale !== 1;
     this.pass(params, batch, grad, !mean, st, masks);
     if (!mean && scale !== 1) for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! * scale;
@@ -215,6 +216,16 @@ export class Model {
     else if (this.fusedSoftmax) engine.softmaxLoss(m, batch.y, sum, true, stats);
     else accumulateLoss(this.spec.output, m, this.outputs, logits, batch.y, engine.delta, sum, stats);
     engine.backward(params, batch.x, m, grad);
+  }
+
+  /** Refuses masks that do not cover m rows of every hidden layer (draw them with `dropout.draw(m)`). */
+  private checkMasks(masks: DropoutMasks, m: number): void {
+    const L = this.spec.layers;
+    masks.forEach((mk, l) => {
+      if (l + 2 >= L.length || (mk !== null && mk.length < m * L[l + 1]!)) {
+        throw new MinibatchError('BAD_SHAPE', `dropout masks for hidden layer ${l} hold ${mk?.length ?? 0} values, a batch of ${m} rows of layers ${L.join('-')} needs ${m * (L[l + 1] ?? 0)}; draw them with model.dropout.draw(batch.size)`);
+      }
+    });
   }
 
   /** Loss only (no gradient) on one batch, adding to `stats`; returns the summed loss. */

@@ -115,6 +115,7 @@ describe('dropout is off at evaluation', () => {
     assertClose(loss, handLoss(d, batch, masks), { rtol: 1e-5 }, 'loss with masks');
     const plain = d.lossAndGrad(d.params, batch, g, 1);
     assert.notEqual(loss, plain, 'the masks change the loss');
+    assert.throws(() => d.lossAndGrad(d.params, batch, g, 1, undefined, [new Float32Array(10), null]), /dropout masks for hidden layer 0 hold 10 values, a batch of 30 rows of layers 4-9-6-1 needs 270/);
   });
 });
 

@@ -13,6 +13,8 @@ export type { Batch } from './data/batch.js';
 export type { Backend } from './kernels/backend.js';
 export { JsBackend } from './kernels/js/js-backend.js';
 export { Model, type ModelSpec, type Activation, type ModelKind } from './nn/model.js';
+export type { DropoutMasker } from './nn/dropout.js';
+export type { DropoutMasks } from './kernels/backend.js';
 export type { OutputKind } from './nn/losses.js';
 export type { Initializer } from './nn/init.js';
 export { modelToJson, modelFromJson, type ModelMeta, type ModelFile } from './nn/model-json.js';

@@ -27,10 +27,24 @@ export function defaultModelName(task: Task): string {
 }
 
 /**
- * Builds the model named by `--model`: `linear`, `logistic`, `softmax` or `mlp:12,8` (hidden
- * widths). The input width comes from the data; the output from the task.
+ * The --dropout rate (in [0, 1)), undefined when not given; refused unless the model named by
+ * --model (or the default for the task) is an mlp with hidden layers.
  */
-export function buildModel(name: string, data: Dataset, task: Task, activation: Activation, seed: number): Model {
+export function parseDropoutArg(value: string | undefined, modelName: string): number | undefined {
+  if (value === undefined) return undefined;
+  const rate = Number(value);
+  if (value.trim() === '' || !(rate >= 0 && rate < 1)) throw new UsageError(`--dropout must be a rate >= 0 and < 1 (the share of hidden units zeroed in training, e.g. 0.2), got '${value}'`);
+  if (modelName.startsWith('init:')) throw new UsageError('--dropout cannot be combined with --init: an imported model keeps the dropout it was saved with; drop --dropout');
+  if (!modelName.startsWith('mlp')) throw new UsageError(`--dropout needs --model mlp with hidden layers (e.g. --model mlp:12,8 --dropout 0.2), got --model ${modelName}`);
+  return rate;
+}
+
+/**
+ * Builds the model named by `--model`: `linear`, `logistic`, `softmax` or `mlp:12,8` (hidden
+ * widths), with `dropout` after each hidden layer (mlp only, see parseDropoutArg). The input
+ * width comes from the data; the output from the task.
+ */
+export function buildModel(name: string, data: Dataset, task: Task, activation: Activation, seed: number, dropout?: number): Model {
   const inputs = data.numFeatures;
   const [kind, hidden] = name.split(':', 2) as [string, string | undefined];
   const isBinary = task.kind === 'classification' && task.classes === 2;
@@ -46,7 +60,7 @@ export function buildModel(name: string, data: Dataset, task: Task, activation: 
       return softmaxRegression({ inputs, classes: task.classes, seed });
     case 'mlp': {
       const output = task.kind === 'regression' ? 'linear' : isBinary ? 'sigmoid' : 'softmax';
-      return mlp({ layers: modelLayers(name, inputs, task), activation, output, seed });
+      return mlp({ layers: modelLayers(name, inputs, task), activation, output, seed, ...(dropout !== undefined ? { dropout } : {}) });
     }
     default:
       throw new UsageError(`--model must be linear, logistic, softmax or mlp:W1,W2,... (hidden widths), got '${name}'`);

@@ -1,6 +1,6 @@
 // Shared set-up of the sweep commands: data, split, scaling, model spec and optimizer spec.
 import { loadDataArg } from './data-arg.js';
-import { buildModel, defaultModelName, taskOf } from './model-arg.js';
+import { buildModel, defaultModelName, parseDropoutArg, taskOf } from './model-arg.js';
 import { addOptimizerOptions, optimizerFromArgs, type OptimizerArgs } from './optimizer-arg.js';
 import { parseChoice, parseIntArg, parseNumberArg } from './numbers.js';
 import { isBuiltinName } from '../data/builtin.js';
@@ -25,8 +25,8 @@ export interface SweepArgs extends OptimizerArgs {
   init?: string;
   delimiter?: string; categorical?: string;
   redis?: string; resume?: boolean; quiet?: boolean;
-  /** compare, tune and study: --no-shuffle, --drop-last and --metric. */
-  shuffle?: boolean; dropLast?: boolean; metric?: string;
+  /** compare, tune and study: --no-shuffle, --drop-last, --metric and --dropout. */
+  shuffle?: boolean; dropLast?: boolean; metric?: string; dropout?: string;
 }
 
 export interface SweepSetup {
@@ -58,12 +58,13 @@ export function addSweepOptions<T extends { option(flags: string, desc: string, 
   return addOptimizerOptions(o);
 }
 
-/** --no-shuffle, --drop-last and --metric of the sweeps that train whole runs (compare, tune, study). */
+/** --no-shuffle, --drop-last, --metric and --dropout of the sweeps that train whole runs (compare, tune, study). */
 export function addSamplingOptions<T extends { option(flags: string, desc: string, def?: string): T }>(c: T): T {
   return c
     .option('--no-shuffle', 'keep the row order in every epoch of every run (default: reshuffle every epoch)')
     .option('--drop-last', 'skip the smaller last batch of each epoch in every run (default: keep it)')
-    .option('--metric <name>', `what ranks the runs and sets the target: loss (validation loss) or a validation metric: ${METRIC_KEYS.join(', ')} (higher is better for accuracy, precision, recall, f1, auc, r2)`, 'loss');
+    .option('--metric <name>', `what ranks the runs and sets the target: loss (validation loss) or a validation metric: ${METRIC_KEYS.join(', ')} (higher is better for accuracy, precision, recall, f1, auc, r2)`, 'loss')
+    .option('--dropout <rate>', 'mlp: share of hidden units zeroed in training after each hidden layer, 0 to <1 (default: 0)');
 }
 
 /**
@@ -86,7 +87,7 @@ export async function setUpSweep(a: SweepArgs): Promise<SweepSetup> {
   const scaling = init?.scaling ?? fitScaling(parts.train, method);
   const train = applyScaling(parts.train, scaling); const val = applyScaling(parts.test, scaling);
   const modelName = a.init !== undefined ? `init:${a.init}` : a.model ?? defaultModelName(task);
-  const spec = init?.model.spec ?? buildModel(modelName, train, task, activation, seed).spec;
+  const spec = init?.model.spec ?? buildModel(modelName, train, task, activation, seed, parseDropoutArg(a.dropout, modelName)).spec;
   const optimizer = optimizerFromArgs(a, 0.01).spec;
   return {
     sampling: {

@@ -9,7 +9,7 @@ import { openBinaryCache, writeBinaryCache } from '../platform/node/binary-cache
 import { saveModel } from '../platform/node/model-file.js';
 import { streamCsv } from '../platform/node/stream-csv.js';
 import { fitStream } from '../train/fit-stream.js';
-import { buildModel, defaultModelName, taskOf } from './model-arg.js';
+import { buildModel, defaultModelName, parseDropoutArg, taskOf } from './model-arg.js';
 import { parseIntArg } from './numbers.js';
 import { UsageError } from './run-command.js';
 import { cancelOnSignals } from './signals.js';
@@ -19,7 +19,7 @@ import { fitOptionsOf, parseFitExtras, type FitExtraArgs } from './fit-extras.js
 /** The train options --stream reads (--class-weight, --clip-norm and --clip-value among FitExtraArgs; --metrics is refused before). */
 export interface StreamArgs extends FitExtraArgs {
   data: string; target?: string; model?: string; out?: string; json?: boolean; quiet?: boolean;
-  resume?: boolean; checkpoint?: string; cache?: string; bufferRows: string;
+  resume?: boolean; checkpoint?: string; cache?: string; bufferRows: string; dropout?: string;
 }
 
 /** `train --stream`: mini-batches from shuffled chunks; no validation split, no checkpoints. */
@@ -37,8 +37,8 @@ export async function trainStream(o: StreamArgs, a: { seed: number; epochs: numb
   for await (const d of source.chunks({ bufferRows: 1 })) { sample = d; break; }
   const task = taskOf(sample!);
   const modelName = o.model ?? defaultModelName(task);
-  const model = buildModel(modelName, sample!, task, a.activation, a.seed);
   const extras = fitOptionsOf(parseFitExtras(o, task.kind === 'classification' ? task.classes : 0));
+  const model = buildModel(modelName, sample!, task, a.activation, a.seed, parseDropoutArg(o.dropout, modelName));
   const scaling = scalingFromStats(source.stats, a.scale);
   const cancel = cancelOnSignals('stopping after this chunk');
   const t0 = performance.now();

@@ -62,7 +62,10 @@ export interface StudyOptions extends Pick<SweepOptions, 'shuffle' | 'dropLast'>
   createdBy?: string;
   /** Milliseconds clock. Default performance.now. */
   clock?: () => number;
-  /** Measure the gradient noise scale, critical batch size and throughput (stage 4). Default true. */
+  /**
+   * Measure the gradient noise scale, critical batch size and throughput (stage 4). Default true.
+   * A model with dropout needs false: the per-example gradients do not model dropout.
+   */
   noiseScale?: boolean;
   /** Run the adaptive batch-size policy beside the fixed grid (stage 5, see adaptiveStage). Default true. */
   adaptive?: boolean;
@@ -87,6 +90,9 @@ export interface StudyOptions extends Pick<SweepOptions, 'shuffle' | 'dropLast'>
  */
 export async function study(source: ModelSource, data: Dataset, o: StudyOptions = {}): Promise<StudyResult> {
   const spec = isSpecSource(source) ? source : source(0).spec;
+  if (spec.dropout && o.noiseScale !== false) {
+    throw new MinibatchError('BAD_ARGUMENT', `the study's noise-scale stage measures per-example gradients, which do not model dropout, and this model has dropout ${JSON.stringify(spec.dropout)}: pass noiseScale: false (CLI: --no-noise-scale), or study the model without dropout`);
+  }
   const clock = o.clock ?? (() => performance.now());
   const t0 = clock();
   const optimizer = o.optimizer ?? DEFAULT_OPTIMIZER;

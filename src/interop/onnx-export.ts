@@ -18,7 +18,8 @@ export const ONNX_OUTPUT = 'output';
  * `input` has shape [N, features] with N dynamic, the output `output` [N, outputs] holds
  * probabilities for sigmoid/softmax models. The stored scaling is folded into the first layer
  * (see denseStack), so the model takes raw features; feature and class names go to
- * metadata_props as JSON. Returns the encoded bytes. Runs in browsers.
+ * metadata_props as JSON. Returns the encoded bytes. Runs in browsers. The graph is for
+ * inference, so a model's dropout is left out (dropout is the identity at evaluation).
  */
 export function toOnnx(model: Model, o: ExportOptions & { producerVersion?: string } = {}): Uint8Array {
   const stack = denseStack(model, o);

@@ -19,7 +19,8 @@ export interface TfjsArtifacts {
 /**
  * The model as a TF.js LayersModel (`tf.loadLayersModel` reads it): a Sequential of Dense
  * layers with their activations (a leaky relu becomes a linear Dense followed by a LeakyReLU
- * layer), `batch_input_shape` [null, features] on the first; the stored scaling is folded into
+ * layer, and a hidden layer's dropout a Dropout layer with its rate after it, as Keras's
+ * `Dropout`: active in `fit`, the identity in `predict`), `batch_input_shape` [null, features] on the first; the stored scaling is folded into
  * the first layer (see denseStack), so the model takes raw features. Feature names, class
  * names and targets go to `userDefinedMetadata`. Runs in browsers (no Node built-ins).
  */
@@ -31,6 +32,8 @@ export function toTfjs(model: Model, o: ExportOptions & { generatedBy?: string }
     const leaky = d.activation === 'leaky-relu';
     layers.push({ class_name: 'Dense', config: denseConfig(d, name, leaky ? 'linear' : d.activation, l === 0) });
     if (leaky) layers.push({ class_name: 'LeakyReLU', config: { alpha: stack.leakySlope, name: `leaky_re_lu_LeakyReLU${l + 1}`, trainable: true } });
+    const rate = model.spec.dropout?.[l] ?? 0;
+    if (rate > 0) layers.push({ class_name: 'Dropout', config: { rate, noise_shape: null, seed: null, name: `dropout_Dropout${l + 1}`, trainable: true } });
     specs.push({ name: `${name}/kernel`, shape: [d.inputs, d.units], dtype: 'float32' }, { name: `${name}/bias`, shape: [d.units], dtype: 'float32' });
   });
   const total = stack.layers.reduce((s, d) => s + d.kernel.length + d.bias.length, 0);

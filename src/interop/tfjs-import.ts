@@ -7,7 +7,7 @@ import type { Backend } from '../kernels/backend.js';
 
 const HIDDEN: Record<string, Activation> = { relu: 'relu', tanh: 'tanh', sigmoid: 'sigmoid', linear: 'linear' };
 const OUTPUT: Record<string, OutputKind> = { linear: 'linear', sigmoid: 'sigmoid', softmax: 'softmax' };
-const SUPPORTED = 'Dense (activation relu, tanh, sigmoid, softmax or linear; with or without bias), LeakyReLU after a linear Dense, and InputLayer';
+const SUPPORTED = 'Dense (activation relu, tanh, sigmoid, softmax or linear; with or without bias), LeakyReLU after a linear Dense, Dropout after a hidden Dense, and InputLayer';
 
 const weightSpec = z.object({ name: z.string(), shape: z.array(z.number().int().min(0)), dtype: z.string(), quantization: z.unknown().optional() }).passthrough();
 const manifestSchema = z.array(z.object({ paths: z.array(z.string()), weights: z.array(weightSpec) }).passthrough());
@@ -25,7 +25,7 @@ export function tfjsWeightPaths(json: unknown, source: string): string[] {
   return m.data.flatMap((g) => g.paths);
 }
 
-interface Dense { name: string; units: number; activation: string; useBias: boolean; inputs?: number; leaky?: number }
+interface Dense { name: string; units: number; activation: string; useBias: boolean; inputs?: number; leaky?: number; dropout?: number }
 
 /**
  * A Model from a TF.js LayersModel: `json` is the parsed model.json and `weightData` the bytes
@@ -33,7 +33,7 @@ interface Dense { name: string; units: number; activation: string; useBias: bool
  * or the tensorflowjs converter for Keras write them. The model must be a Sequential of Dense
  * layers: hidden layers share one activation (relu, tanh, sigmoid, linear, or LeakyReLU after a
  * linear Dense), the last is linear (mean squared error), sigmoid (binary cross-entropy) or
- * softmax (cross-entropy). A layer without bias gets a zero bias. Any other layer is a
+ * softmax (cross-entropy). A Dropout layer after a hidden layer becomes that layer's dropout rate. A layer without bias gets a zero bias. Any other layer is a
  * MinibatchError (BAD_MODEL_FILE) naming it and what is supported. Runs in browsers.
  */
 export function modelFromTfjs(json: unknown, weightData: Uint8Array, source = 'model.json', backend?: Backend): Model {
@@ -91,6 +91,7 @@ function denseLayers(json: unknown, source: string): Dense[] {
       prev.leaky = typeof c.alpha === 'number' ? c.alpha : typeof c.negative_slope === 'number' ? c.negative_slope : 0.3;
       continue;
     }
+    if (layer.class_name === 'Dropout') { dropoutAfter(out[out.length - 1], c, name, source); continue; }
     if (layer.class_name !== 'Dense') {
       throw bad(source, `layer '${name}' is a ${layer.class_name}, which minibatch cannot train; it imports ${SUPPORTED}. Remove the layer (or export a model of Dense layers only)`);
     }
@@ -100,7 +101,17 @@ function denseLayers(json: unknown, source: string): Dense[] {
     out.push({ name, units, activation: act, useBias: c.use_bias !== false, ...(inputs !== undefined && out.length === 0 ? { inputs } : {}) });
   }
   if (out.length === 0) throw bad(source, `the model has no Dense layer; minibatch imports ${SUPPORTED}`);
+  const last = out[out.length - 1]!;
+  if (last.dropout !== undefined) throw bad(source, `the last Dense layer '${last.name}' is followed by a Dropout; minibatch applies dropout between hidden layers only. Remove that Dropout layer`);
   return out;
+}
+
+/** Records a Dropout layer's rate on the Dense layer before it. */
+function dropoutAfter(prev: Dense | undefined, c: Record<string, unknown>, name: string, source: string): void {
+  if (!prev || prev.dropout !== undefined) throw bad(source, `layer '${name}' (Dropout) must follow a Dense layer (minibatch applies dropout between hidden layers, not to the inputs); remove it or move it after a hidden Dense`);
+  const rate = c.rate;
+  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw bad(source, `Dropout layer '${name}' has rate ${JSON.stringify(rate)}, expected a number in [0, 1)`);
+  prev.dropout = rate;
 }
 
 /** The ModelSpec of a Dense stack but its widths: one shared hidden activation and a trainable output. */
@@ -121,7 +132,8 @@ function stackShape(dense: Dense[], source: string): Omit<ModelSpec, 'layers'> {
   const kind: ModelKind = dense.length > 1 ? 'mlp' : output === 'linear' ? 'linear' : output === 'softmax' ? 'softmax' : last.units === 1 ? 'logistic' : 'mlp';
   const leakySlope = [...slopes][0] ?? 0.01;
   if (!(leakySlope >= 0 && leakySlope <= 1)) throw bad(source, `LeakyReLU alpha ${leakySlope} is outside 0..1, the slopes minibatch supports`);
-  return { kind, activation, output, init: 'glorot', seed: 1, leakySlope };
+  const rates = dense.slice(0, -1).map((d) => d.dropout ?? 0);
+  return { kind, activation, output, init: 'glorot', seed: 1, leakySlope, ...(rates.some((r) => r > 0) ? { dropout: rates } : {}) };
 }
 
 /** Splits the concatenated weight bytes into one Float32Array per manifest entry. */

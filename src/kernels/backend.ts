@@ -48,6 +48,13 @@ export interface DenseLayout {
   readonly stats: StatSlots;
 }
 
+/**
+ * Inverted-dropout masks, one per hidden layer (null: no dropout there), each row-major [m, width]
+ * with values 0 (dropped) or 1/(1-p) (kept and scaled); filled by the model from its own seeded
+ * RNG, so every backend applies the same masks.
+ */
+export type DropoutMasks = readonly (Float32Array | null)[];
+
 /** Slots of a running-statistics Float64Array that a fused loss adds to. */
 export interface StatSlots { readonly loss: number; readonly correct: number; readonly count: number }
 
@@ -73,8 +80,13 @@ export interface DenseEngine {
   readonly delta: Float32Array;
   /** True when `softmaxLoss` is a fused kernel (else the caller computes the loss itself). */
   readonly fusedSoftmax: boolean;
-  /** Forward pass for m rows of x; returns the buffer whose first m x outputs values are the logits. */
-  forward(params: Float32Array, x: Float32Array, m: number): Float32Array;
+  /**
+   * Forward pass for m rows of x; returns the buffer whose first m x outputs values are the logits.
+   * With `masks` (training with dropout) hidden layer l's outputs are multiplied element-wise by
+   * `masks[l]` (when not null) after its activation, and `backward` multiplies the deltas
+   * flowing back into them by the same masks; without, no mask is applied (evaluation).
+   */
+  forward(params: Float32Array, x: Float32Array, m: number, masks?: DropoutMasks): Float32Array;
   /** After `forward` with the same arguments and the loss written into `delta`: the gradient into `grad`. */
   backward(params: Float32Array, x: Float32Array, m: number, grad: Float32Array): void;
   /**

@@ -23,6 +23,8 @@ const specSchema = z.object({
   init: z.enum(['glorot', 'he', 'zeros']),
   seed: z.number().int().min(0),
   leakySlope: z.number().min(0).max(1),
+  /** Dropout rates per hidden layer (absent in files without dropout, and in older files). */
+  dropout: z.array(z.number().min(0).lt(1)).max(1000).optional(),
 }).strict();
 
 const fileSchema = z.object({
@@ -40,7 +42,7 @@ export type ModelFile = z.infer<typeof fileSchema>;
 export function modelToJson(model: Model, createdBy: string): ModelFile {
   return {
     format: MODEL_FORMAT, version: MODEL_VERSION, createdBy,
-    model: { ...model.spec, layers: [...model.spec.layers] },
+    model: { ...model.spec, layers: [...model.spec.layers], ...(model.spec.dropout ? { dropout: [...model.spec.dropout] } : {}) },
     weights: model.getWeights().map((w) => bytesToBase64(w)),
     ...(model.meta ? { meta: model.meta } : {}),
   };
@@ -78,6 +80,9 @@ export function modelFromJson(json: unknown, source: string, backend?: Backend):
   const found = arrays.reduce((s, a) => s + a.length, 0);
   if (found !== expected) {
     throw new MinibatchError('BAD_MODEL_FILE', `${source} is damaged: layers ${L.join('-')} need ${expected} weights, the file holds ${found}`);
+  }
+  if (f.model.dropout && f.model.dropout.length !== L.length - 2) {
+    throw new MinibatchError('BAD_MODEL_FILE', `${source} is damaged: model.dropout has ${f.model.dropout.length} rates, layers ${L.join('-')} have ${L.length - 2} hidden layers`);
   }
   const model = new Model(f.model as ModelSpec, backend);
   try {

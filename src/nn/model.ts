@@ -1,13 +1,14 @@
 // Model: a stack of dense layers with one flat parameter vector; forward, fused loss and backward.
-import { show } from '../core/check.js';
 import { MinibatchError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
-import { ACT, type ActCode, type Backend, type DenseEngine } from '../kernels/backend.js';
+import { ACT, type ActCode, type Backend, type DenseEngine, type DropoutMasks } from '../kernels/backend.js';
 import { defaultBackend } from '../kernels/select.js';
 import type { Batch, RowGatherer } from '../data/batch.js';
 import type { Dataset } from '../data/dataset.js';
 import { applyScalingRows, type Scaling } from '../data/scaling.js';
+import { DropoutMasker } from './dropout.js';
 import { initWeights, type Initializer } from './init.js';
+import { checkFinite, flattenRows } from './predict-input.js';
 import { accumulateLoss, outputLoss, outputTransform, STAT, STAT_SIZE, type OutputKind } from './losses.js';
 import type { ModelMeta } from './model-meta.js';
 import { accumulateWeightedLoss } from './weighted-loss.js';
@@ -27,6 +28,11 @@ export interface ModelSpec {
   seed: number;
   /** Negative-side slope of leaky-relu. */
   leakySlope: number;
+  /**
+   * Dropout rate after each hidden layer's activation (one per hidden layer, in [0, 1)), applied
+   * during training only (see DropoutMasker); absent when the model has no dropout.
+   */
+  dropout?: number[];
 }
 
 /** The kernel code of each hidden activation (shared with per-example.ts). */
@@ -68,6 +74,12 @@ export class Model {
    * `meta.scaling` is the model's preprocessing: see `preprocessing`.
    */
   meta: ModelMeta | undefined;
+  /**
+   * The model's dropout masks and their seeded RNG (null without dropout): training steps
+   * (`accumulateGrad`) draw fresh masks, every other pass (evaluate, predict, lossAndGrad without
+   * masks) runs the network without dropout. Seeded from `spec.seed`; fit reseeds it from its seed.
+   */
+  readonly dropout: DropoutMasker | null;
 
   constructor(spec: ModelSpec, backend: Backend = defaultBackend()) {
     this.spec = spec;
@@ -85,6 +97,7 @@ export class Model {
     this.engine = backend.createDense({ layers: L, wOff: this.wOff, bOff: this.bOff, act, slope, paramCount: off, stats: STAT });
     this.fusedSoftmax = spec.output === 'softmax' && this.engine.fusedSoftmax;
     this.params = this.engine.params;
+    this.dropout = spec.dropout ? new DropoutMasker(spec.dropout, L, spec.seed) : null;
     const rng = new Rng(spec.seed);
     for (let l = 0; l + 1 < L.length; l++) {
       const w = this.params.subarray(this.wOff[l]!, this.bOff[l]!);
@@ -164,10 +177,11 @@ export class Model {
    * `grad` when `sum`, else the mean (1/m times the sum), and adds the batch's summed loss,
    * metric sums and row count to `stats` (see STAT; the step's loss is the change in
    * `stats[STAT.loss]`). Returns nothing, so no double is boxed per step. This is the call
-   * fit and the experiments make per step; override it to observe training steps.
+   * fit and the experiments make per step; override it to observe training steps. With
+   * dropout it is a training pass: fresh masks are drawn for the batch.
    */
   accumulateGrad(params: Float32Array, batch: Batch, grad: Float32Array, sum: boolean, stats: Float64Array): void {
-    this.pass(params, batch, grad, sum, stats);
+    this.pass(params, batch, grad, sum, stats, this.dropout === null ? undefined : this.dropout.draw(batch.size));
   }
 
   /**
@@ -176,12 +190,15 @@ export class Model {
    * d loss_i / d params` into `grad` (scale 1/m gives the mean) and returns the summed loss.
    * With row weights (`batch.w`) the sums are weighted (sum w_i loss_i) and scale 1/m gives the
    * weighted mean (divided by sum w_i instead).
-   * Adds running sums (loss, correct, errors, rows) to `stats` when given.
+   * Adds running sums (loss, correct, errors, rows) to `stats` when given. Without `masks` the
+   * network runs without dropout (a pure function of params); with masks from
+   * `dropout.draw(batch.size)` it runs with those fixed masks (e.g. for a gradient check).
    */
-  lossAndGrad(params: Float32Array, batch: Batch, grad: Float32Array, scale = 1 / batch.size, stats?: Float64Array): number {
+  lossAndGrad(params: Float32Array, batch: Batch, grad: Float32Array, scale = 1 / batch.size, stats?: Float64Array, masks?: DropoutMasks): number {
     const m = batch.size; const st = this.scratchStats.fill(0);
+    if (masks) this.checkMasks(masks, m);
     const mean = scale === 1 / m && scale !== 1;
-    this.pass(params, batch, grad, !mean, st);
+    this.pass(params, batch, grad, !mean, st, masks);
     if (!mean && scale !== 1) for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! * scale;
     if (stats) for (let s = 0; s < STAT_SIZE; s++) stats[s]! += st[s]!;
     return st[STAT.loss]!;
@@ -192,13 +209,23 @@ export class Model {
    * batch with row weights takes the weighted loss (see accumulateWeightedLoss; 'mean' is then
    * the weighted mean), in JavaScript even where the softmax loss is a fused kernel.
    */
-  private pass(params: Float32Array, batch: Batch, grad: Float32Array, sum: boolean, stats: Float64Array): void {
+  private pass(params: Float32Array, batch: Batch, grad: Float32Array, sum: boolean, stats: Float64Array, masks: DropoutMasks | undefined): void {
     const m = batch.size; const engine = this.engine;
-    const logits = engine.forward(params, batch.x, m);
+    const logits = engine.forward(params, batch.x, m, masks);
     if (batch.w) accumulateWeightedLoss(this.spec.output, m, this.outputs, logits, batch.y, batch.w, engine.delta, sum, stats);
     else if (this.fusedSoftmax) engine.softmaxLoss(m, batch.y, sum, true, stats);
     else accumulateLoss(this.spec.output, m, this.outputs, logits, batch.y, engine.delta, sum, stats);
     engine.backward(params, batch.x, m, grad);
+  }
+
+  /** Refuses masks that do not cover m rows of every hidden layer (draw them with `dropout.draw(m)`). */
+  private checkMasks(masks: DropoutMasks, m: number): void {
+    const L = this.spec.layers;
+    masks.forEach((mk, l) => {
+      if (l + 2 >= L.length || (mk !== null && mk.length < m * L[l + 1]!)) {
+        throw new MinibatchError('BAD_SHAPE', `dropout masks for hidden layer ${l} hold ${mk?.length ?? 0} values, a batch of ${m} rows of layers ${L.join('-')} needs ${m * (L[l + 1] ?? 0)}; draw them with model.dropout.draw(batch.size)`);
+      }
+    });
   }
 
   /** Loss only (no gradient) on one batch, adding to `stats`; returns the summed loss. */
@@ -262,30 +289,3 @@ export class Model {
   /** Forward pass for m rows of x; returns the buffer whose first m x outputs values are logits. */
   forward(params: Float32Array, x: Float32Array, m: number): Float32Array { return this.engine.forward(params, x, m); }
 }
-
-function flattenRows(x: number[][], width: number): Float32Array {
-  if (!Array.isArray(x)) {
-    throw new MinibatchError('BAD_ARGUMENT', `predict needs rows of features (number[][], e.g. [[${Array.from({ length: Math.min(width, 3) }, () => 0).join(', ')}${width > 3 ? ', ...' : ''}]]) or a row-major Float32Array, got ${show(x)}`);
-  }
-  const out = new Float32Array(x.length * width);
-  x.forEach((row, i) => {
-    if (!Array.isArray(row) && !ArrayBuffer.isView(row)) throw new MinibatchError('BAD_SHAPE', `predict: row ${i} is ${show(row)}, not an array of ${width} numbers`);
-    if (row.length !== width) throw new MinibatchError('BAD_SHAPE', `row ${i} has ${row.length} features, the model takes ${width}`);
-    for (let j = 0; j < width; j++) {
-      if (typeof row[j] !== 'number') throw new MinibatchError('BAD_ARGUMENT', `predict: row ${i}, column ${j} is ${show(row[j])}, not a number; give numeric features (encode categories as the training did)`);
-    }
-    out.set(row, i * width);
-  });
-  return out;
-}
-
-/** Refuses a NaN or infinite input value, naming its (0-based) row and column. */
-function checkFinite(x: Float32Array, width: number): void {
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    if (v - v !== 0) {
-      throw new MinibatchError('BAD_ARGUMENT', `predict: row ${Math.floor(i / width)}, column ${i % width} is ${v}; every feature must be a finite number. Fill in missing values (e.g. with the training mean) before predicting`);
-    }
-  }
-}
-

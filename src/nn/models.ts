@@ -5,6 +5,7 @@ import type { Backend } from '../kernels/backend.js';
 import type { Initializer } from './init.js';
 import type { OutputKind } from './losses.js';
 import { Model, type Activation, type ModelSpec } from './model.js';
+import { checkDropout } from './dropout.js';
 import { checkModelFits } from './memory-estimate.js';
 
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'leaky-relu', 'tanh', 'sigmoid', 'linear'];
@@ -42,8 +43,12 @@ export function softmaxRegression(o: Common & { inputs: number; classes: number 
  * (sigmoid: binary cross-entropy, softmax: cross-entropy, linear: mean squared error).
  * Initialiser default: 'glorot' (Glorot uniform weights, zero biases), as Keras and TensorFlow.js
  * Dense layers; 'he' is the usual alternative for deep relu stacks.
+ * `dropout` (Keras `Dropout` after each hidden layer's activation): a rate p in [0, 1) for every
+ * hidden layer, or an array with one rate per hidden layer. During training each hidden unit is
+ * zeroed with probability p and the others scaled by 1/(1-p); evaluation and predict use the
+ * network unchanged. The masks come from a seeded RNG (fit reseeds it from its seed).
  */
-export function mlp(o: Common & { layers: number[]; activation?: Activation; output?: OutputKind; leakySlope?: number }): Model {
+export function mlp(o: Common & { layers: number[]; activation?: Activation; output?: OutputKind; leakySlope?: number; dropout?: number | number[] }): Model {
   if (!Array.isArray(o.layers) || o.layers.length < 2) {
     throw new MinibatchError('BAD_ARGUMENT', `layers must list at least the input and output widths, e.g. [8, 12, 8, 1], got ${show(o.layers)}`);
   }
@@ -54,16 +59,17 @@ export function mlp(o: Common & { layers: number[]; activation?: Activation; out
     throw new MinibatchError('BAD_ARGUMENT', `a softmax output needs at least 2 units, got ${layers[layers.length - 1]}; use output 'sigmoid' for one 0/1 target`);
   }
   const init = o.init ?? 'glorot';
-  return build('mlp', layers, activation, output, { ...o, init }, o.leakySlope);
+  return build('mlp', layers, activation, output, { ...o, init }, o.leakySlope, checkDropout(o.dropout, layers));
 }
 
-function build(kind: ModelSpec['kind'], layers: number[], activation: Activation, output: OutputKind, o: Common, slope = 0.01): Model {
+function build(kind: ModelSpec['kind'], layers: number[], activation: Activation, output: OutputKind, o: Common, slope = 0.01, dropout?: number[]): Model {
   checkModelFits(layers);
   const spec: ModelSpec = {
     kind, layers, activation, output,
     init: checkOneOf('init', o.init ?? 'glorot', INITS),
     seed: checkInt('seed', o.seed ?? 1, 0, 2 ** 53),
     leakySlope: checkNumber('leakySlope', slope, 0, 1),
+    ...(dropout ? { dropout } : {}),
   };
   return new Model(spec, o.backend);
 }

@@ -49,6 +49,9 @@ export class PerExample {
       throw new MinibatchError('BAD_SHAPE', `the data have ${data.numFeatures} features but the model takes ${model.inputs}; measure the gradients on the data the model trains on`);
     }
     if (data.length === 0) throw new MinibatchError('EMPTY_DATASET', 'per-example gradients need at least one row, got an empty data set');
+    if (model.spec.dropout) {
+      throw new MinibatchError('BAD_ARGUMENT', `per-example gradients (and the noise-scale estimator built on them) do not model dropout, and this model has dropout ${JSON.stringify(model.spec.dropout)}: measure the noise scale on the model without dropout (the same layers with dropout left out)`);
+    }
     const s = model.spec;
     this.L = s.layers;
     this.act = s.activation === 'leaky-relu' && s.leakySlope === 0 ? ACT.relu : ACT_CODE[s.activation];

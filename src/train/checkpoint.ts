@@ -59,6 +59,8 @@ export interface Checkpoint {
   policy?: Omit<BatchPolicyState, 'meter'> & { meter?: Omit<NonNullable<BatchPolicyState['meter']>, 'prev'> & { prev: string } };
   /** ReduceLROnPlateau's state (reduceLROnPlateau on): the rate multiplier it set and its counters; `best` null when not finite. */
   reduceLr?: Omit<ReduceLrState, 'best'> & { best: number | null };
+  /** The state of the model's dropout-mask RNG (models with dropout only). */
+  dropout?: { rng: [number, number, number, number, number | null] };
 }
 
 /** An RNG state word: xoshiro keeps them as int32 or uint32. */
@@ -98,6 +100,7 @@ const checkpointSchema = z.object({
     rateScale: z.number().positive(), best: numOrNull, wait: count, cooling: count,
     reductions: z.array(z.object({ epoch: count, learningRate: z.number() }).strict()).max(1e7),
   }).strict().optional(),
+  dropout: z.object({ rng: z.tuple([u32, u32, u32, u32, numOrNull]) }).strict().optional(),
 }).strict();
 
 /** Checks fit's `checkpoint` option. */
@@ -130,6 +133,7 @@ export function captureRun(run: TrainRun, sampler: BatchSampler, fingerprint: Ru
   const loop = run.loop; const opt = loop.optimizer.getState(); const smp = sampler.getState();
   const { initialLoss, ...st } = loop.state;
   const early = run.early ? earlyState(run.early) : undefined;
+  const drop = loop.model.dropout?.getState();
   return {
     format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, createdBy: `minibatch ${VERSION}`,
     model: modelToJson(loop.model, `minibatch ${VERSION}`),
@@ -142,6 +146,7 @@ export function captureRun(run: TrainRun, sampler: BatchSampler, fingerprint: Ru
     ...(early ? { early } : {}),
     ...(run.policy ? { policy: policyToJson(run.policy.getState()) } : {}),
     ...(run.reduceLr ? { reduceLr: reduceLrToJson(run.reduceLr.getState(loop.optimizer)) } : {}),
+    ...(drop ? { dropout: { rng: [drop[0], drop[1], drop[2], drop[3], finiteOrNull(drop[4])] } } : {}),
   };
 }
 
@@ -206,6 +211,11 @@ export async function resumeRun(run: TrainRun, sampler: BatchSampler, from: stri
   if (JSON.stringify(cp.optimizer.spec) !== JSON.stringify(loop.optimizer.spec)) {
     throw new MinibatchError('BAD_ARGUMENT', `${source} was saved with optimizer ${JSON.stringify(cp.optimizer.spec)}, this run uses ${JSON.stringify(loop.optimizer.spec)}; resume with the same optimizer settings`);
   }
+  const drop = loop.model.dropout;
+  if ((cp.dropout === undefined) !== (drop === null) || JSON.stringify(got.dropout) !== JSON.stringify(want.dropout)) {
+    throw new MinibatchError('BAD_ARGUMENT', `${source} was saved with dropout ${JSON.stringify(got.dropout ?? 'none')}, this run's model has dropout ${JSON.stringify(want.dropout ?? 'none')}; resume with the model the checkpoint was saved from`);
+  }
+  if (drop && cp.dropout) { const r = cp.dropout.rng; drop.setState([r[0], r[1], r[2], r[3], r[4] ?? NaN]); }
   loop.model.params.set(saved.params);
   loop.optimizer.setState({ iterations: cp.optimizer.iterations, lastLearningRate: cp.optimizer.lastLearningRate ?? NaN, size: cp.optimizer.size, buffers: cp.optimizer.buffers.map((b) => fromBase64(b, Float32Array, source)) });
   if ((cp.policy === undefined) !== (run.policy === undefined)) {

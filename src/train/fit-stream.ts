@@ -89,6 +89,7 @@ async function fitStreamUnclaimed(model: Model, source: RowSource, options: FitS
     divergenceFactor: checkNumber('divergenceFactor', options.divergenceFactor ?? 1000, 1, Infinity, { minInclusive: false }),
     metrics: checkMetricKeys('metrics', options.metrics, model), clipping: resolveClipping(options),
   }, options, val, { batchSize, batchesPerEpoch: Math.ceil(source.rows / batchSize), trainExamples: source.rows, validationExamples: val?.length ?? 0 });
+  model.dropout?.reseed(seed);
   const rng = new Rng(seed); const loop = run.loop; const st = loop.state; const history = run.history; const cb = run.callbacks;
   loop.optimizer.lrScale = 1; // fixed batches: no factor left over from an adaptive fit with this optimizer
   let checked = false;

@@ -61,6 +61,7 @@ async function fitUnclaimed(model: Model, data: Dataset, options: FitOptions): P
   const rows = policy ? policy.maxBatchSize : sampler.batchSize;
   const buffer = new BatchBuffer(train, rows, model.rowGatherer(train, rows), o.weights);
   o.optimizer.lrScale = 1;
+  model.dropout?.reseed(o.seed); // the masks' stream follows the fit seed (a resumed run restores its state below)
   const run = createRun(model, o, options, val, {
     batchSize: sampler.batchSize, batchesPerEpoch: sampler.batchesPerEpoch, trainExamples: train.length, validationExamples: val?.length ?? 0,
   }, train, policy);

@@ -51,6 +51,8 @@ export interface NoiseMeterState { g2Sum: number; trSum: number; pairs: number; 
  * estimate of McCandlish et al., appendix A.1). A pair's estimates are averaged over the epoch
  * (pairs with a smaller last batch are skipped); closeEpoch() feeds the epoch means into a
  * NoiseScaleEma. observe() costs two passes over the parameters and allocates nothing.
+ * With dropout the gradients are the ones trained with (masks drawn independently per row), so
+ * Sigma includes the masks' noise: the noise scale of the training actually run.
  */
 export class GradientNoiseMeter {
   readonly ema: NoiseScaleEma;

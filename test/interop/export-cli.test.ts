@@ -96,8 +96,8 @@ describe('minibatch export (CLI)', () => {
     const bad = join(t.dir, 'dropout'); mkdirSync(bad);
     writeFileSync(join(bad, 'model.json'), JSON.stringify({ modelTopology: { class_name: 'Sequential', config: { layers: [
       { class_name: 'Dense', config: { name: 'dense_1', units: 4, activation: 'relu', batch_input_shape: [null, 3] } },
-      { class_name: 'Dropout', config: { name: 'dropout_1', rate: 0.2 } }, { class_name: 'Dense', config: { name: 'dense_2', units: 1, activation: 'sigmoid' } },
+      { class_name: 'GaussianNoise', config: { name: 'noise_1', stddev: 0.2 } }, { class_name: 'Dense', config: { name: 'dense_2', units: 1, activation: 'sigmoid' } },
     ] } }, weightsManifest: [] }));
-    assertFails(await runCli(['train', '--data', csv, '--init', bad]), 2, /layer 'dropout_1' is a Dropout/, /imports Dense/);
+    assertFails(await runCli(['train', '--data', csv, '--init', bad]), 2, /layer 'noise_1' is a GaussianNoise/, /imports Dense/);
   });
 });

@@ -90,7 +90,7 @@ describe('TF.js import', () => {
 
   it('refuses other layers, naming the layer and what is supported', () => {
     const refused: Array<[unknown[], RegExp]> = [
-      [[dense('d1', 4, 'relu', { batch_input_shape: [null, 2] }), { class_name: 'Dropout', config: { name: 'dropout_1', rate: 0.5 } }, dense('d2', 1, 'sigmoid')], /layer 'dropout_1' is a Dropout.*imports Dense \(activation relu, tanh, sigmoid, softmax or linear/],
+      [[dense('d1', 4, 'relu', { batch_input_shape: [null, 2] }), { class_name: 'GaussianNoise', config: { name: 'noise_1', stddev: 0.5 } }, dense('d2', 1, 'sigmoid')], /layer 'noise_1' is a GaussianNoise.*imports Dense \(activation relu, tanh, sigmoid, softmax or linear/],
       [[{ class_name: 'Conv2D', config: { name: 'conv2d', filters: 8 } }], /layer 'conv2d' is a Conv2D/],
       [[dense('d1', 4, 'relu'), { class_name: 'BatchNormalization', config: { name: 'bn' } }, dense('d2', 1, 'sigmoid')], /layer 'bn' is a BatchNormalization/],
       [[dense('d1', 4, 'softmax'), dense('d2', 1, 'sigmoid')], /hidden Dense layer 'd1' has activation 'softmax'/],

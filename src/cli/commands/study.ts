@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { addSamplingOptions, addSweepOptions, setUpSweep, type SweepArgs } from '../sweep-setup.js';
 import { parseBatchSizes } from '../batch-arg.js';
 import { parseIntArg, parseNumberArg } from '../numbers.js';
-import { runCommand } from '../run-command.js';
+import { runCommand, UsageError } from '../run-command.js';
 import { sweepProgress } from '../sweep-progress.js';
 import { writeReportFiles } from '../report-files.js';
 import { printRecommendation, sweepExitStatus } from '../sweep-output.js';
@@ -45,6 +45,7 @@ Examples:
     .action((o: StudyOpts) => runCommand(async () => {
       const batchSizes = parseBatchSizes(o.batchSizes); const epochs = parseIntArg('--epochs', o.epochs, 1); const seeds = parseIntArg('--seeds', o.seeds, 1, 100);
       checkOutDir('--out', o.out);
+      if (o.dropout !== undefined && o.noiseScale) throw new UsageError(`--dropout ${o.dropout} needs --no-noise-scale with study: the noise-scale stage measures per-example gradients, which do not model dropout (or study the model without --dropout)`);
       const s = await setUpSweep(o);
       const live = await startServing(o, 'study');
       const progress = sweepProgress(o.quiet === true);

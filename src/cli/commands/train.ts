@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { cancelOnSignals } from '../signals.js';
 import { MinibatchError } from '../../core/errors.js';
 import { loadDataArg } from '../data-arg.js';
-import { buildModel, checkModelMemory, defaultModelName, taskOf } from '../model-arg.js';
+import { buildModel, checkModelMemory, defaultModelName, parseDropoutArg, taskOf } from '../model-arg.js';
 import { addOptimizerOptions, defaultLearningRate, optimizerFromArgs, OPTIMIZER_NAMES, type OptimizerArgs } from '../optimizer-arg.js';
 import { addFitExtraOptions, fitOptionsOf, parseFitExtras, type FitExtraArgs } from '../fit-extras.js';
 import { resolveBatchSize } from '../batch-arg.js';
@@ -41,6 +41,7 @@ export function registerTrain(program: Command): void {
     .option('--target <column>', 'target column name or 0-based index (default: the last column)')
     .option('--model <name>', 'logistic | linear | softmax | mlp:12,8 (default: from the target)')
     .option('--activation <name>', `hidden activation for mlp: ${ACTIVATIONS.join(', ')}`, 'relu')
+    .option('--dropout <rate>', 'mlp: share of hidden units zeroed in training after each hidden layer, 0 to <1 (off at evaluation) (default: 0)')
     .option('--init <model>', 'continue training this model: a minibatch model file or a TF.js model.json (or its folder); its scaling replaces --scale')
     .option('--batch-size <n>', "examples per update: 1 (stochastic) .. 'full' (batch), or 'adaptive' (grows with the gradient noise scale, docs/adaptive.md) (default: 32)")
     .option('--mode <mode>', 'preset: batch (full), stochastic (1) or minibatch (--batch-size) (default: minibatch)')
@@ -107,9 +108,10 @@ async function train(o: TrainOpts): Promise<void> {
   const trainData = applyScaling(parts.train, scaling);
   const valData = parts.test ? applyScaling(parts.test, scaling) : undefined;
   const modelName = o.init !== undefined ? `init:${o.init}` : o.model ?? defaultModelName(task);
+  const dropout = parseDropoutArg(o.dropout, modelName);
   const rows = s.batchSize === 'full' || s.batchSize === 'adaptive' ? trainData.length : Math.min(s.batchSize, trainData.length);
   if (!init) checkModelMemory(modelName, trainData.numFeatures, task, rows, o.optimizer);
-  const model = init?.model ?? buildModel(modelName, trainData, task, activation, s.seed);
+  const model = init?.model ?? buildModel(modelName, trainData, task, activation, s.seed, dropout);
   const { optimizer, auto } = await chooseOptimizer(o, s, probe, model, trainData, rows);
   const run = await runFit(o, s, model, trainData, valData, optimizer, fitOptionsOf(extras));
   model.meta = {

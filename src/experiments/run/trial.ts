@@ -130,6 +130,7 @@ export class TrialRunner {
     this.n = train.length;
     const bs = s.requested === 'full' ? this.n : Math.min(s.requested, this.n);
     this.sampler = new BatchSampler(this.n, bs, new Rng(s.seed), s.sampling ?? {});
+    model.dropout?.reseed(s.seed);
     this.buffer = new BatchBuffer(train, this.sampler.batchSize, model.rowGatherer(train, this.sampler.batchSize));
     this.metric = s.metric ?? metricOf(model);
     this.evaluator = new Evaluator(model, val, 512, needsPredictions(this.metric) ? [this.metric] : []);

@@ -1,7 +1,8 @@
 // DenseRunner: the WASM backend's DenseEngine, a model's forward and backward passes with its work buffers in WASM memory, each layer on the cheapest kernels (JS, WASM or native).
 import { MinibatchError } from '../../core/errors.js';
-import { ACT, type DenseEngine, type DenseLayout, type RowGatherer, type StatSlots } from '../backend.js';
+import { ACT, type DenseEngine, type DenseLayout, type DropoutMasks, type RowGatherer, type StatSlots } from '../backend.js';
 import { JsBackend } from '../js/js-backend.js';
+import { MaskedPasses } from '../js/masked-passes.js';
 import type { NativeKernels } from '../native/native-kernels.js';
 import { nativeWins, wasmWins, type KernelCosts, type NativeCosts } from './cost-model.js';
 import { WasmRowGatherer } from './row-gatherer.js';
@@ -38,6 +39,8 @@ const MAX_RESIDENT_FLOATS = 64 * 1024 * 1024;
  * switching would change the low bits). With `native` (and costs), a layer the cost model
  * gives to WASM runs on the native kernels instead where {@link nativeWins} says so: they
  * work in place on the same resident buffers (views of this memory), so nothing else changes.
+ * Dropout masks (training) are applied on the views of the hidden outputs between layers, and
+ * on the deltas coming back, by {@link MaskedPasses}, whatever kernels a layer runs on.
  * Nothing is allocated per step.
  */
 export class DenseRunner implements DenseEngine {
@@ -80,6 +83,7 @@ export class DenseRunner implements DenseEngine {
   private readonly slopeArg: number;
   /** The activation fused into the WASM forward kernel: 1 relu, 2 leaky relu, 0 none. */
   private readonly fused: number;
+  private readonly dropout: MaskedPasses;
 
   /** `threads` > 1: large kernel calls are split over that many threads (same bits). */
   constructor(kernels: WasmKernels, stack: DenseLayout, costs: KernelCosts | null, threads = 1, native: NativeChoice | null = null) {
@@ -94,6 +98,7 @@ export class DenseRunner implements DenseEngine {
     this.outPtr = this.arena.alloc(4); this.out = new Float64Array(this.arena.memory.buffer, this.outPtr, 2);
     this.workPtr = this.arena.alloc(stack.layers[stack.layers.length - 1]!);
     this.grad = this.arena.view(this.gPtr, stack.paramCount);
+    this.dropout = new MaskedPasses(stack.act);
     this.plan(PLAN_BATCH);
   }
 
@@ -155,9 +160,10 @@ export class DenseRunner implements DenseEngine {
   dispose(): void { this.arena.dispose(); }
 
   /** Forward pass for m rows of x; returns the buffer whose first m x outputs values are the logits. */
-  forward(params: Float32Array, x: Float32Array, m: number): Float32Array {
+  forward(params: Float32Array, x: Float32Array, m: number, masks?: DropoutMasks): Float32Array {
     if (!this.arena.live) throw disposedError();
     this.ensure(m);
+    this.dropout.masks = masks ?? null;
     if (this.anyWasm) this.pBase = this.locateParams(params);
     const L = this.s.layers; const depth = L.length - 1; const k = this.arena.pick(m * this.rowMacs, MIN_PART_MACS); const act = this.s.act;
     const xBase = this.onWasm[0] === 1 ? this.stage(x, m) : 0;
@@ -174,6 +180,7 @@ export class DenseRunner implements DenseEngine {
         this.js.denseForward(m, kk, n, input, params, this.s.wOff[l]!, this.s.bOff[l]!, out);
         if (hidden) this.js.activationForward(act, out, m * n, this.slopeArg);
       }
+      if (masks && hidden) this.dropout.forward(l, out, m * n);
       input = out;
     }
     return input;
@@ -193,7 +200,7 @@ export class DenseRunner implements DenseEngine {
       const kk = L[l]!; const n = L[l + 1]!; const wOff = this.s.wOff[l]!; const bOff = this.s.bOff[l]!;
       const nextPtr = dPtr === this.dPtrA ? this.dPtrB : this.dPtrA; const next = D === this.delta ? this.deltaB : this.delta;
       if (this.onNative[l] === 1) {
-        this.nativeBackward(l, m, l === 0 ? this.xBase : this.actPtr[l - 1]!, dPtr, nextPtr, gBase);
+        this.nativeBackward(l, m, l === 0 ? this.xBase : this.actPtr[l - 1]!, dPtr, nextPtr, next, gBase);
         if (!resident) grad.set(this.arena.heap.subarray((gBase >> 2) + wOff, (gBase >> 2) + bOff + n), wOff);
       } else if (this.onWasm[l] === 1) {
         const a = l === 0 ? this.xBase : this.actPtr[l - 1]!;
@@ -202,15 +209,17 @@ export class DenseRunner implements DenseEngine {
         k.colSums(m, n, dPtr, gBase + 4 * bOff);
         if (l > 0) {
           k.gemmNT(m, kk, n, dPtr, this.pBase + 4 * wOff, nextPtr);
+          const kept = this.dropout.backward(l - 1, next, m * kk, this.acts[l - 1]!);
           if (this.fused !== 0) k.actBackward(this.fused, this.actPtr[l - 1]!, nextPtr, m * kk, this.slopeArg);
-          else this.js.activationBackward(act, this.acts[l - 1]!, next, m * kk, this.slopeArg);
+          else this.js.activationBackward(act, kept ?? this.acts[l - 1]!, next, m * kk, this.slopeArg);
         }
         if (!resident) grad.set(this.arena.heap.subarray((gBase >> 2) + wOff, (gBase >> 2) + bOff + n), wOff);
       } else {
         this.js.denseBackwardParams(m, kk, n, l === 0 ? x : this.acts[l - 1]!, D, grad, wOff, bOff);
         if (l > 0) {
           this.js.denseBackwardInput(m, kk, n, D, params, wOff, next);
-          this.js.activationBackward(act, this.acts[l - 1]!, next, m * kk, this.slopeArg);
+          const a = this.dropout.backward(l - 1, next, m * kk, this.acts[l - 1]!) ?? this.acts[l - 1]!;
+          this.js.activationBackward(act, a, next, m * kk, this.slopeArg);
         }
       }
       D = next; dPtr = nextPtr;
@@ -227,16 +236,18 @@ export class DenseRunner implements DenseEngine {
   /**
    * Layer l's backward on the native kernels, in place: its weight and bias gradients from the
    * inputs at `a` and the delta at `d`, and (below the first layer) the input delta at `next`
-   * times the activation's derivative.
+   * (`nextView` over it) times the dropout mask, if any, and the activation's derivative.
    */
-  private nativeBackward(l: number, m: number, a: number, d: number, next: number, gBase: number): void {
+  private nativeBackward(l: number, m: number, a: number, d: number, next: number, nextView: Float32Array, gBase: number): void {
     const h = this.arena.heap; const nk = this.native!.kernels; const kk = this.s.layers[l]!; const n = this.s.layers[l + 1]!;
     const wOff = this.s.wOff[l]!; const g = gBase >> 2;
     nk.gemm(kk, n, m, h, a >> 2, 1, kk, h, d >> 2, n, 1, h, g + wOff, n, null, 0, 0, 0);
     nk.addon.colSums(m, n, h, d >> 2, n, h, g + this.s.bOff[l]!);
     if (l === 0) return;
     nk.gemm(m, kk, n, h, d >> 2, n, 1, h, (this.pBase >> 2) + wOff, 1, n, h, next >> 2, kk, null, 0, 0, 0);
-    nk.actBackward(this.s.act, h, this.actPtr[l - 1]! >> 2, h, next >> 2, m * kk, this.slopeArg);
+    const kept = this.dropout.backward(l - 1, nextView, m * kk, this.acts[l - 1]!);
+    if (kept) this.js.activationBackward(this.s.act, kept, nextView, m * kk, this.slopeArg);
+    else nk.actBackward(this.s.act, h, this.actPtr[l - 1]! >> 2, h, next >> 2, m * kk, this.slopeArg);
   }
 
   /**

@@ -80,6 +80,7 @@ const modelSchema = z.object({
   output: z.enum(['linear', 'sigmoid', 'softmax']),
   init: z.enum(['glorot', 'he', 'zeros']),
   seed: int(0, 2 ** 53), leakySlope: finite,
+  dropout: z.array(z.number().min(0).lt(1)).max(64).optional(),
 }).strict();
 
 const optimizerSchema = z.discriminatedUnion('type', [

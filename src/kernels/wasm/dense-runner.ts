@@ -59,6 +59,7 @@ export class DenseRunner implements DenseEngine {
   readonly fusedSoftmax = true;
   /** One resident copy per feature matrix (see rowGatherer). */
   private readonly gatherers = new WeakMap<Float32Array, WasmRowGatherer>();
+  private readonly resident = new WeakMap<Float32Array, Float32Array>();
   private readonly costs: KernelCosts | null;
   /** Layers whose buffers are resident (on WASM or native), and those of them on native. */
   private readonly onWasm: Uint8Array; private readonly onNative: Uint8Array;
@@ -139,16 +140,32 @@ export class DenseRunner implements DenseEngine {
    * A gatherer for batches of `features` (at most maxRows rows) that lands them in this memory,
    * where the first layer reads them without a copy; undefined when the first layer runs on the
    * JS kernels (nothing to gain) or for feature matrices over 256 MB. One per feature matrix,
-   * refreshed on each request: repeated fit calls on the same data reuse its block instead of
-   * growing the memory by a copy each (and the block outlives dispose for the next model).
+   * over its {@link residentRows} copy (refreshed on each request): repeated fit calls on the
+   * same data reuse its block instead of growing the memory by a copy each.
    */
   rowGatherer(features: Float32Array, width: number, maxRows: number): RowGatherer | undefined {
-    if (this.onWasm[0] !== 1 || features.length > MAX_RESIDENT_FLOATS) return undefined;
+    const src = this.residentRows(features);
+    if (!src) return undefined;
     const cached = this.gatherers.get(features);
-    if (cached && cached.maxRows >= maxRows) { cached.refresh(features); return cached; }
-    const g = new WasmRowGatherer(this.arena, features, width, maxRows);
+    if (cached && cached.maxRows >= maxRows) return cached;
+    const g = new WasmRowGatherer(this.arena, src, width, maxRows);
     this.gatherers.set(features, g);
     return g;
+  }
+
+  /**
+   * A copy of `features` in this memory, made on the first request and copied in again on each
+   * later one (the values may have changed between runs): row views of it go to the first layer
+   * without a copy. Undefined where {@link rowGatherer} is. The block outlives dispose for the
+   * next model on this memory (see WasmArena.residentFeatures).
+   */
+  residentRows(features: Float32Array): Float32Array | undefined {
+    if (this.onWasm[0] !== 1 || features.length > MAX_RESIDENT_FLOATS) return undefined;
+    const have = this.resident.get(features);
+    if (have) { have.set(features); return have; }
+    const v = this.arena.residentFeatures(features);
+    this.resident.set(features, v);
+    return v;
   }
 
   /** Gives the memory back to this thread's pool (see WasmArena.dispose). */

@@ -3,7 +3,7 @@ import { MinibatchError } from '../../core/errors.js';
 import { ACT, type DenseEngine, type DenseLayout, type RowGatherer, type StatSlots } from '../backend.js';
 import { JsBackend } from '../js/js-backend.js';
 import type { NativeKernels } from '../native/native-kernels.js';
-import { nativeWins, wasmWins, type KernelCosts, type NativeCosts } from './cost-model.js';
+import { nativeTakesCall, nativeWins, wasmWins, type KernelCosts, type NativeCosts } from './cost-model.js';
 import { WasmRowGatherer } from './row-gatherer.js';
 import { MIN_PART_MACS } from './split-kernels.js';
 import { homeOf, WasmArena } from './wasm-arena.js';
@@ -101,7 +101,7 @@ export class DenseRunner implements DenseEngine {
   /** Whether layer l runs on the WASM kernels. */
   layerOnWasm(l: number): boolean { return this.onWasm[l] === 1 && this.onNative[l] === 0; }
 
-  /** Whether layer l runs on the native kernels (in place on this memory). */
+  /** Whether layer l runs on the native kernels (in place on this memory), except calls of few rows that {@link nativeTakesCall} keeps on WASM. */
   layerOnNative(l: number): boolean { return this.onNative[l] === 1; }
 
   /** Sizes the buffers for batches of up to m rows (new blocks; the old ones are left unused). */
@@ -183,7 +183,7 @@ export class DenseRunner implements DenseEngine {
       const kk = L[l]!; const n = L[l + 1]!; const out = this.acts[l]!; const hidden = l < depth - 1;
       if (this.onWasm[l] === 1) {
         const a = l === 0 ? xBase : this.actPtr[l - 1]!;
-        if (this.onNative[l] === 1) this.nativeForward(l, m, a, hidden ? this.fused : 0);
+        if (this.onNative[l] === 1 && nativeTakesCall(m, n)) this.nativeForward(l, m, a, hidden ? this.fused : 0);
         else k.gemm(m, n, kk, a, kk, 1, this.pBase + 4 * this.s.wOff[l]!, n, this.actPtr[l]!, n, this.pBase + 4 * this.s.bOff[l]!,
           hidden ? this.fused : 0, this.slopeArg, this.packPtr);
         if (hidden && this.fused === 0) this.js.activationForward(act, out, m * n, this.slopeArg);
@@ -209,7 +209,7 @@ export class DenseRunner implements DenseEngine {
     for (let l = L.length - 2; l >= 0; l--) {
       const kk = L[l]!; const n = L[l + 1]!; const wOff = this.s.wOff[l]!; const bOff = this.s.bOff[l]!;
       const nextPtr = dPtr === this.dPtrA ? this.dPtrB : this.dPtrA; const next = D === this.delta ? this.deltaB : this.delta;
-      if (this.onNative[l] === 1) {
+      if (this.onNative[l] === 1 && nativeTakesCall(m, n)) {
         this.nativeBackward(l, m, l === 0 ? this.xBase : this.actPtr[l - 1]!, dPtr, nextPtr, gBase);
         if (!resident) grad.set(this.arena.heap.subarray((gBase >> 2) + wOff, (gBase >> 2) + bOff + n), wOff);
       } else if (this.onWasm[l] === 1) {

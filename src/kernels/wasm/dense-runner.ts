@@ -96,6 +96,7 @@ export class DenseRunner implements DenseEngine {
     this.workPtr = this.arena.alloc(stack.layers[stack.layers.length - 1]!);
     this.grad = this.arena.view(this.gPtr, stack.paramCount);
     this.plan(PLAN_BATCH);
+    if (this.native && this.onNative.includes(1)) this.arena.useNativeSgd(this.native.kernels);
   }
 
   /** Whether layer l runs on the WASM kernels. */

@@ -1,6 +1,7 @@
 // WasmArena: one kernel instance and its shared memory; blocks that never move (so views stay valid), a scratch layout, and reuse of the memory after dispose.
 import { registerResident, type FusedUpdates, type OptimizerKernels } from '../backend.js';
-import { WasmUpdates } from './fused-updates.js';
+import type { NativeKernels } from '../native/native-kernels.js';
+import { NATIVE_SGD_MIN, NativeSgdUpdates, WasmUpdates } from './fused-updates.js';
 import { MIN_PART_ELEMENTS, SplitKernels } from './split-kernels.js';
 import { takePooled, givePooled, type FeatureBlock, type PooledMemory } from './memory-pool.js';
 import { instantiate, type KernelExports, type WasmKernels } from './wasm-module.js';
@@ -58,6 +59,8 @@ export class WasmArena implements OptimizerKernels {
   /** Bytes below which a reused memory may hold a previous arena's values (0 for a fresh memory). */
   private dirty = 0;
   private readonly rawUpdates: WasmUpdates; private readonly splitUpdates: WasmUpdates;
+  /** SGD on the native kernels for updates that would run on one thread here (see useNativeSgd). */
+  private nativeUpdates: NativeSgdUpdates | null = null;
 
   /**
    * `threads` > 1 splits large kernel calls over that many threads (see SplitKernels).
@@ -110,8 +113,17 @@ export class WasmArena implements OptimizerKernels {
     return v;
   }
 
-  /** The fused optimizer updates for n elements: split over threads when n is large enough. */
-  updates(n: number): FusedUpdates { return n >= 2 * MIN_PART_ELEMENTS ? this.splitUpdates : this.rawUpdates; }
+  /**
+   * The fused optimizer updates for n elements: split over threads when n is large enough, else
+   * SGD on the native kernels from {@link NATIVE_SGD_MIN} elements when given (same bits).
+   */
+  updates(n: number): FusedUpdates {
+    if (n >= 2 * MIN_PART_ELEMENTS && this.splitUpdates !== this.rawUpdates) return this.splitUpdates;
+    return n >= NATIVE_SGD_MIN && this.nativeUpdates ? this.nativeUpdates : this.rawUpdates;
+  }
+
+  /** Lets SGD updates of this memory run on the native kernels (the resident runner does when its large layers are native). */
+  useNativeSgd(nk: NativeKernels): void { this.nativeUpdates = new NativeSgdUpdates(this.rawUpdates, nk, () => this.heap); }
 
   allocState(len: number): Float32Array { return this.allocView(len); }
 

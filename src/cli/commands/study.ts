@@ -5,7 +5,7 @@ import { parseBatchSizes } from '../batch-arg.js';
 import { parseIntArg, parseNumberArg } from '../numbers.js';
 import { runCommand } from '../run-command.js';
 import { sweepProgress } from '../sweep-progress.js';
-import { writeReportFiles } from '../report-files.js';
+import { prepareReportRenderer, writeReportFiles } from '../report-files.js';
 import { printRecommendation, sweepExitStatus } from '../sweep-output.js';
 import { checkOutDir } from '../out-path.js';
 import { VERSION } from '../../core/version.js';
@@ -45,6 +45,7 @@ Examples:
     .action((o: StudyOpts) => runCommand(async () => {
       const batchSizes = parseBatchSizes(o.batchSizes); const epochs = parseIntArg('--epochs', o.epochs, 1); const seeds = parseIntArg('--seeds', o.seeds, 1, 100);
       checkOutDir('--out', o.out);
+      prepareReportRenderer();
       const s = await setUpSweep(o);
       const live = await startServing(o, 'study');
       const progress = sweepProgress(o.quiet === true);

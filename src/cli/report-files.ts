@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ReportReply } from './report-worker.js';
+import type { ReportReply, ReportRequest } from './report-worker.js';
 import { writeFileAtomic } from '../platform/node/atomic-file.js';
 import { MinibatchError } from '../core/errors.js';
 import type { StudyResult } from '../experiments/records.js';
@@ -48,6 +48,15 @@ export function prepareReportRenderer(): void {
   }
 }
 
+/**
+ * Lets the prepared worker render the charts of `early` (the study before its last figures are
+ * known, e.g. before compare's throughput profile) while this thread finishes it: the charts
+ * that come out the same are not rendered again for the page. Nothing without a prepared worker.
+ */
+export function prerenderReport(early: StudyResult): void {
+  try { renderer?.postMessage({ prerender: early } satisfies ReportRequest); } catch { /* the page is then rendered whole */ }
+}
+
 /** The page from the prepared worker, or undefined when it failed (then rendered here); the worker ends either way. */
 function renderInWorker(w: Worker, result: StudyResult): Promise<string | undefined> {
   return new Promise<string | undefined>((resolve) => {
@@ -55,7 +64,7 @@ function renderInWorker(w: Worker, result: StudyResult): Promise<string | undefi
     w.once('error', () => resolve(undefined));
     w.once('exit', () => resolve(undefined));
     w.ref();
-    try { w.postMessage(result); } catch { resolve(undefined); }
+    try { w.postMessage(result satisfies ReportRequest); } catch { resolve(undefined); }
   }).finally(() => { void w.terminate(); });
 }
 

@@ -1,7 +1,10 @@
-// The report renderer's worker thread: loads the report modules and Vega at once, warms them up on a small chart, then renders the study it is sent.
+// The report renderer's worker thread: loads the report modules and Vega at once, warms them up on a small chart, then renders the study it is sent (charts rendered ahead reused).
 import { parentPort } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
 import type { StudyResult } from '../experiments/records.js';
+
+/** What the worker is sent: a study to render into a page (answered), or one to render the charts of ahead of it (not answered). */
+export type ReportRequest = StudyResult | { prerender: StudyResult };
 
 /** What the worker answers: the page's HTML, or why it could not render (the caller then renders itself). */
 export type ReportReply = { html: string } | { error: string };
@@ -15,10 +18,19 @@ if (port) {
     await renderSvg(WARM_UP, { idPrefix: 'warm-up' }).catch(() => undefined);
     return m;
   });
-  port.on('message', (result: StudyResult) => {
-    void loaded.then((m) => m.renderReport(result))
-      .then(({ html }) => port.postMessage({ html } satisfies ReportReply))
-      .catch((e: unknown) => port.postMessage({ error: e instanceof Error ? e.message : String(e) } satisfies ReportReply));
+  const rendered = new Map<string, string>();
+  let queue: Promise<unknown> = loaded;
+  port.on('message', (msg: ReportRequest) => {
+    // One at a time, in order: the page waits for the charts rendered ahead of it.
+    queue = queue.then(async () => {
+      const m = await loaded;
+      if ('prerender' in msg) { await m.prerenderCharts(msg.prerender, rendered).catch(() => undefined); return; }
+      try {
+        port.postMessage({ html: (await m.renderReport(msg, { rendered })).html } satisfies ReportReply);
+      } catch (e) {
+        port.postMessage({ error: e instanceof Error ? e.message : String(e) } satisfies ReportReply);
+      }
+    });
   });
 }
 

@@ -45,6 +45,12 @@ export interface CompareOptions extends SweepOptions {
    * pricingProfile of the compared batch sizes, timed after the sweep (9 interleaved rounds, the fastest per batch size).
    */
   throughput?: ThroughputProfile | false;
+  /**
+   * Called once the trials are done, before the throughput profile is timed: the result as it
+   * will be returned except for what the profile prices (a report can start rendering its
+   * charts meanwhile). Not called for a cancelled run.
+   */
+  onTrialsDone?: (early: CompareResult) => void;
 }
 
 /**
@@ -93,24 +99,28 @@ export async function compare(makeModel: ModelSource, data: Dataset, options: Co
     const chosen = chooseTarget(runs, target);
     const targetLoss = chosen.loss;
     const optimum = exec.convex ? optimumOf(makeModel, split, seeds[0]!, runs, n) : undefined;
+    const assemble = (profile: ThroughputProfile | undefined): CompareResult => {
+      const summary = sizes.map((s, i) => ({
+        ...summariseBatchSize(runs, s, lrs[i]!, targetLoss, exec.convex ? n : undefined),
+        ...pricedTimes(runs.filter((r) => r.batchSize === s.batchSize), s.batchSize, targetLoss, profile, seeds[0]!),
+      }));
+      if (optimum) {
+        summary.forEach((row) => {
+          row.distanceToOptimum = summarise(runs.filter((r) => r.batchSize === row.batchSize)
+            .map((r) => (r.finalParams ? relativeDistance(r.finalParams, optimum.params) : NaN)));
+        });
+      }
+      return {
+        kind: 'compare', metric: exec.metric, batchSizes: sizes.map((s) => s.requested), seeds, runs, summary,
+        ...(optimum ? { optimum: { converged: optimum.converged, iterations: optimum.iterations, loss: optimum.loss, gradNorm: optimum.gradNorm, startGradNorm: optimum.startGradNorm } } : {}),
+        targetLoss, targetRule: chosen.kind, target: chosen, ...(profile ? { throughput: profile } : {}),
+        ...describe(exec, budget, evalEvery, tuned), ...(out.partial ? { partial: true } : {}),
+      };
+    };
+    if (!out.partial) o.onTrialsDone?.(assemble(undefined));
     const profile = o.throughput === false || out.partial ? undefined
       : o.throughput ?? pricingProfile(pricingModel(probeModel(makeModel, seeds[0]!, split), exec.workers), split.train, reachedSizes(sizes, runs, targetLoss), o.optimizer ? { optimizer: o.optimizer } : {});
-    const summary = sizes.map((s, i) => ({
-      ...summariseBatchSize(runs, s, lrs[i]!, targetLoss, exec.convex ? n : undefined),
-      ...pricedTimes(runs.filter((r) => r.batchSize === s.batchSize), s.batchSize, targetLoss, profile, seeds[0]!),
-    }));
-    if (optimum) {
-      summary.forEach((row) => {
-        row.distanceToOptimum = summarise(runs.filter((r) => r.batchSize === row.batchSize)
-          .map((r) => (r.finalParams ? relativeDistance(r.finalParams, optimum.params) : NaN)));
-      });
-    }
-    return {
-      kind: 'compare', metric: exec.metric, batchSizes: sizes.map((s) => s.requested), seeds, runs, summary,
-      ...(optimum ? { optimum: { converged: optimum.converged, iterations: optimum.iterations, loss: optimum.loss, gradNorm: optimum.gradNorm, startGradNorm: optimum.startGradNorm } } : {}),
-      targetLoss, targetRule: chosen.kind, target: chosen, ...(profile ? { throughput: profile } : {}),
-      ...describe(exec, budget, evalEvery, tuned), ...(out.partial ? { partial: true } : {}),
-    };
+    return assemble(profile);
   } finally {
     await exec.close();
   }

@@ -7,11 +7,39 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareReportRenderer, writeReportFiles } from '../../src/cli/report-files.js';
 import { Worker } from 'node:worker_threads';
-import { renderReport } from '../../src/report/html.js';
+import { prerenderCharts, renderReport } from '../../src/report/html.js';
+import { studyCharts } from '../../src/report/charts.js';
 import type { ReportReply } from '../../src/cli/report-worker.js';
 import { studyFixture } from '../report/fixture.js';
 
 describe('report worker', () => {
+  it('charts rendered ahead are reused only when id and spec are the same, and the page keeps its bytes', async () => {
+    const result = studyFixture();
+    const early = structuredClone(result);
+    early.compare.summary.forEach((row) => { row.learningRate *= 2; }); // changes the summary-based charts, not the curves
+    const rendered = new Map<string, string>();
+    await prerenderCharts(early, rendered);
+    assert.equal(rendered.size, studyCharts(early).length);
+    const plain = (await renderReport(result)).html;
+    assert.equal((await renderReport(result, { rendered })).html, plain);
+    const marked = new Map([...rendered].map(([k, v]) => [k, v.replace(/^<svg /, '<svg data-early="1" ')]));
+    const reused = (await renderReport(result, { rendered: marked })).html;
+    const count = (reused.match(/data-early="1"/g) ?? []).length;
+    assert.ok(count > 0 && count < studyCharts(result).length, `reused ${count} of ${studyCharts(result).length} charts`);
+  });
+
+  it('a worker sent the early study first still answers with the final page', async () => {
+    const result = studyFixture(); const early = structuredClone(result);
+    early.compare.summary.forEach((row) => { row.learningRate *= 2; });
+    const w = new Worker(new URL('../../src/cli/report-worker.js', import.meta.url));
+    try {
+      w.postMessage({ prerender: early });
+      const reply = await new Promise<ReportReply>((resolve, reject) => { w.once('message', resolve); w.once('error', reject); w.postMessage(result); });
+      assert.ok('html' in reply);
+      assert.equal(reply.html, (await renderReport(result)).html);
+    } finally { await w.terminate(); }
+  });
+
   it('answers a study with the page renderReport gives here', async () => {
     const result = studyFixture({ hostile: true });
     const w = new Worker(new URL('../../src/cli/report-worker.js', import.meta.url));

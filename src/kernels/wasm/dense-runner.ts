@@ -38,6 +38,9 @@ const MAX_RESIDENT_FLOATS = 64 * 1024 * 1024;
  * switching would change the low bits). With `native` (and costs), a layer the cost model
  * gives to WASM runs on the native kernels instead where {@link nativeWins} says so: they
  * work in place on the same resident buffers (views of this memory), so nothing else changes.
+ * Except that calls of under 16 rows through a native layer of a width that is not a multiple
+ * of 16 stay on WASM ({@link nativeTakesCall}): such a batch differs from a 16+-row one in
+ * float32 rounding; the same batch size always gives the same bits.
  * Nothing is allocated per step.
  */
 export class DenseRunner implements DenseEngine {

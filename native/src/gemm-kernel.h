@@ -40,11 +40,12 @@ inline V activate(V z, int act, float slope) {
 /**
  * One tile of R rows x NVX vectors: acc = (load ? C : 0); acc += a(r, p) b(p, :) for p < kc, one
  * multiply-add per step in order; on the last K block add the bias panel (if any) and activate.
- * `a` is a packed A panel (row stride MR), `b` a B panel with row stride ldb: packed (NR) or,
- * for a whole panel of a row-major B read in place, B's own row stride.
+ * `a` is a packed A panel (PACKED: a(r, p) at a[p MR + r]) or A itself (a(r, p) at a[p ap + r ar]),
+ * `b` a B panel with row stride ldb: packed (NR) or, for a whole panel of a row-major B read in
+ * place, B's own row stride. Either way the same values meet in the same order: the same bits.
  */
-template <int R, int NVX>
-void micro(idx kc, const float* __restrict a, const float* __restrict b, idx ldb, float* c, idx ldc,
+template <int R, int NVX, bool PACKED>
+void micro(idx kc, const float* __restrict a, idx ar, idx ap, const float* __restrict b, idx ldb, float* c, idx ldc,
            bool load, bool last, const float* bias, int act, float slope) {
   V acc[R][NVX];
 #pragma GCC unroll 16
@@ -57,7 +58,7 @@ void micro(idx kc, const float* __restrict a, const float* __restrict b, idx ldb
     for (int v = 0; v < NVX; v++) bv[v] = load_u(b + p * ldb + v * W);
 #pragma GCC unroll 16
     for (int r = 0; r < R; r++) {
-      const V av = MB_SPLAT(a[p * MR + r]);
+      const V av = MB_SPLAT(PACKED ? a[p * MR + r] : a[p * ap + r * ar]);
 #pragma GCC unroll 4
       for (int v = 0; v < NVX; v++) acc[r][v] = MB_FMADD(av, bv[v], acc[r][v]);
     }
@@ -76,14 +77,15 @@ void micro(idx kc, const float* __restrict a, const float* __restrict b, idx ldb
     for (int v = 0; v < NVX; v++) store_u(c + r * ldc + v * W, acc[r][v]);
 }
 
-using MicroFn = void (*)(idx, const float*, const float*, idx, float*, idx, bool, bool, const float*, int, float);
+using MicroFn = void (*)(idx, const float*, idx, idx, const float*, idx, float*, idx, bool, bool, const float*, int, float);
 
-template <std::size_t... I>
+template <bool PACKED, std::size_t... I>
 constexpr std::array<MicroFn, sizeof...(I)> micro_table(std::index_sequence<I...>) {
-  return {{&micro<int(I / NV) + 1, int(I % NV) + 1>...}};
+  return {{&micro<int(I / NV) + 1, int(I % NV) + 1, PACKED>...}};
 }
-/** micro<r, nv> for every edge shape, at [(r - 1) NV + nv - 1]. */
-constexpr auto EDGE = micro_table(std::make_index_sequence<MR * NV>{});
+/** micro<r, nv> for every edge shape, at [(r - 1) NV + nv - 1], on a packed A and on A in place. */
+constexpr auto EDGE = micro_table<true>(std::make_index_sequence<MR * NV>{});
+constexpr auto EDGE_IN_PLACE = micro_table<false>(std::make_index_sequence<MR * NV>{});
 
 /** Packs B(pc.., jc..) (kc x nc) into NR-wide panels, zero-padded to whole panels. */
 void pack_b(const Gemm& g, idx pc, idx kc, idx jc, idx nc, float* out) {
@@ -133,14 +135,21 @@ void pack_a(const Gemm& g, idx ic, idx mc, idx pc, idx kc, float* out) {
   }
 }
 
+/** The rows of A one tile reads: a packed panel (row stride 1, p stride MR) or A in place (its own strides). */
+struct APanel { const float* a; idx ar, ap; bool packed; };
+
 /** One tile of C at `c`: in place when whole, else through the scratch tile (only the h x w corner is read and written). */
-void tile(idx kc, const float* a, const float* b, idx ldb, float* c, idx ldc, idx h, idx w, bool load, bool last,
+void tile(idx kc, const APanel& A, const float* b, idx ldb, float* c, idx ldc, idx h, idx w, bool load, bool last,
           const float* bias, const Gemm& g, float* buf) {
-  if (h == MR && w == NR) { micro<MR, NV>(kc, a, b, ldb, c, ldc, load, last, bias, g.act, g.slope); return; }
+  if (h == MR && w == NR) {
+    if (A.packed) micro<MR, NV, true>(kc, A.a, 1, MR, b, ldb, c, ldc, load, last, bias, g.act, g.slope);
+    else micro<MR, NV, false>(kc, A.a, A.ar, A.ap, b, ldb, c, ldc, load, last, bias, g.act, g.slope);
+    return;
+  }
   if (load)
     for (idx r = 0; r < h; r++) std::memcpy(buf + r * NR, c + r * ldc, sizeof(float) * w);
   const idx nv = (w + W - 1) / W;
-  EDGE[(h - 1) * NV + nv - 1](kc, a, b, ldb, buf, NR, load, last, bias, g.act, g.slope);
+  (A.packed ? EDGE : EDGE_IN_PLACE)[(h - 1) * NV + nv - 1](kc, A.a, A.ar, A.ap, b, ldb, buf, NR, load, last, bias, g.act, g.slope);
   for (idx r = 0; r < h; r++) std::memcpy(c + r * ldc, buf + r * NR, sizeof(float) * w);
 }
 
@@ -161,10 +170,18 @@ void no_terms(const Gemm& g, const Part& pt) {
  */
 inline bool reads_b_in_place(const Gemm& g, const Part& pt) { return g.bCs == 1 && pt.i1 - pt.i0 <= 3 * MR; }
 
+/**
+ * Whether a part reads A in place instead of packing it: when its columns fit one register
+ * panel, each value of A is used by one tile only, and packing would copy A just to read it
+ * once (a 784-10 softmax layer: the forward at 512 rows spent as long packing as multiplying).
+ */
+inline bool reads_a_in_place(const Part& pt) { return pt.j1 - pt.j0 <= NR; }
+
 /** The block loops over one part: K blocks outermost, then column blocks (B packed once each), then row blocks. */
 void run(const Gemm& g, const Part& pt, const Scratch& s) {
   if (g.K == 0) { no_terms(g, pt); return; }
   const bool direct = reads_b_in_place(g, pt);
+  const bool aInPlace = reads_a_in_place(pt);
   for (idx pc = 0; pc < g.K; pc += KC) {
     const idx kc = g.K - pc < KC ? g.K - pc : KC;
     const bool first = pc == 0; const bool last = pc + kc >= g.K;
@@ -179,7 +196,7 @@ void run(const Gemm& g, const Part& pt, const Scratch& s) {
       }
       for (idx ic = pt.i0; ic < pt.i1; ic += MC) {
         const idx mc = pt.i1 - ic < MC ? pt.i1 - ic : MC;
-        pack_a(g, ic, mc, pc, kc, s.a);
+        if (!aInPlace) pack_a(g, ic, mc, pc, kc, s.a);
         for (idx jr = 0; jr < nc; jr += NR) {
           const idx w = nc - jr < NR ? nc - jr : NR;
           const bool inPlace = jr < whole;
@@ -187,7 +204,9 @@ void run(const Gemm& g, const Part& pt, const Scratch& s) {
           const idx ldb = inPlace ? g.bRs : NR;
           for (idx ir = 0; ir < mc; ir += MR) {
             const idx h = mc - ir < MR ? mc - ir : MR;
-            tile(kc, s.a + ir * kc, b, ldb, g.C + (ic + ir) * g.cRs + jc + jr, g.cRs, h, w,
+            const APanel a = aInPlace ? APanel{g.A + (ic + ir) * g.aRs + pc * g.aCs, g.aRs, g.aCs, false}
+                                      : APanel{s.a + ir * kc, 1, MR, true};
+            tile(kc, a, b, ldb, g.C + (ic + ir) * g.cRs + jc + jr, g.cRs, h, w,
                  !first, last, withBias ? s.bias + jr : nullptr, g, s.tile);
           }
         }

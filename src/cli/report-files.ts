@@ -1,6 +1,8 @@
-// Writes a study's report folder: index.html, results.json and points.csv, each atomically.
+// Writes a study's report folder: index.html, results.json and points.csv, each atomically; the page rendered by a worker started early when asked.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ReportReply, ReportRequest } from './report-worker.js';
 import { writeFileAtomic } from '../platform/node/atomic-file.js';
 import { MinibatchError } from '../core/errors.js';
 import type { StudyResult } from '../experiments/records.js';
@@ -12,15 +14,62 @@ export async function writeReportFiles(dir: string, result: StudyResult): Promis
   } catch (err) {
     throw new MinibatchError('IO', `cannot create the report folder ${dir}: ${(err as Error).message}; choose another --out`, { cause: err });
   }
-  // The report modules load Vega; import them only when a report is written (faster start-up).
-  const { renderReport } = await import('../report/html.js');
+  const page = renderer ? renderInWorker(renderer, result) : undefined;
+  renderer = undefined;
   const { pointsCsv, studyResultJson } = await import('../report/results-file.js');
-  const { html } = await renderReport(result);
+  const json = studyResultJson(result); const csv = pointsCsv(result); // while the worker renders the page
+  const html = (await page) ?? await renderHere(result);
   const files: Array<[string, string]> = [
-    ['results.json', studyResultJson(result)],
-    ['points.csv', pointsCsv(result)],
+    ['results.json', json],
+    ['points.csv', csv],
     ['index.html', html],
   ];
   for (const [name, content] of files) await writeFileAtomic(join(dir, name), content);
   return files.map(([name]) => join(dir, name));
+}
+
+let renderer: Worker | undefined;
+
+/**
+ * Starts the worker that will render the next report (src/cli/report-worker.ts): it loads the
+ * report modules and Vega and warms them up while the command loads data and trains (a core is
+ * free while the data loads), so writeReportFiles does not pay for that after the trials. It
+ * sleeps until then and does not keep the process alive. Call once at the start of a command
+ * that ends with a report; without it, writeReportFiles renders on this thread.
+ */
+export function prepareReportRenderer(): void {
+  if (renderer) return;
+  try {
+    renderer = new Worker(new URL('./report-worker.js', import.meta.url));
+    renderer.unref();
+    renderer.on('error', () => { renderer = undefined; });
+  } catch {
+    renderer = undefined;
+  }
+}
+
+/**
+ * Lets the prepared worker render the charts of `early` (the study before its last figures are
+ * known, e.g. before compare's throughput profile) while this thread finishes it: the charts
+ * that come out the same are not rendered again for the page. Nothing without a prepared worker.
+ */
+export function prerenderReport(early: StudyResult): void {
+  try { renderer?.postMessage({ prerender: early } satisfies ReportRequest); } catch { /* the page is then rendered whole */ }
+}
+
+/** The page from the prepared worker, or undefined when it failed (then rendered here); the worker ends either way. */
+function renderInWorker(w: Worker, result: StudyResult): Promise<string | undefined> {
+  return new Promise<string | undefined>((resolve) => {
+    w.once('message', (r: ReportReply) => resolve('html' in r ? r.html : undefined));
+    w.once('error', () => resolve(undefined));
+    w.once('exit', () => resolve(undefined));
+    w.ref();
+    try { w.postMessage(result satisfies ReportRequest); } catch { resolve(undefined); }
+  }).finally(() => { void w.terminate(); });
+}
+
+/** The page rendered on this thread (the report modules load Vega: imported only when a report is written). */
+async function renderHere(result: StudyResult): Promise<string> {
+  const { renderReport } = await import('../report/html.js');
+  return (await renderReport(result)).html;
 }

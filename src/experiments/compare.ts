@@ -50,6 +50,12 @@ export interface CompareOptions extends SweepOptions {
    * pricingProfile of the compared batch sizes, timed after the sweep (9 interleaved rounds, the fastest per batch size).
    */
   throughput?: ThroughputProfile | false;
+  /**
+   * Called once the trials are done, before the throughput profile is timed: the result as it
+   * will be returned except for what the profile prices (a report can start rendering its
+   * charts meanwhile). Not called for a cancelled run.
+   */
+  onTrialsDone?: (early: CompareResult) => void;
 }
 
 /**
@@ -100,24 +106,28 @@ export async function compare(makeModel: ModelSource, data: Dataset, options: Co
     const chosen = obj.name === 'loss' ? lossTarget : chooseTarget(runs, undefined, undefined, obj);
     const targetLoss = lossTarget.loss; const goal = chosen.loss;
     const optimum = exec.convex ? optimumOf(makeModel, split, seeds[0]!, runs, n) : undefined;
+    const assemble = (profile: ThroughputProfile | undefined): CompareResult => {
+      const summary = sizes.map((s, i) => ({
+        ...summariseBatchSize(runs, s, lrs[i]!, goal, exec.convex ? n : undefined, obj),
+        ...pricedTimes(runs.filter((r) => r.batchSize === s.batchSize), s.batchSize, goal, profile, seeds[0]!, obj),
+      }));
+      if (optimum) {
+        summary.forEach((row) => {
+          row.distanceToOptimum = summarise(runs.filter((r) => r.batchSize === row.batchSize)
+            .map((r) => (r.finalParams ? relativeDistance(r.finalParams, optimum.params) : NaN)));
+        });
+      }
+      return {
+        kind: 'compare', metric: exec.metric, ...(obj.name === 'loss' ? {} : { rankedBy: obj.name }), batchSizes: sizes.map((s) => s.requested), seeds, runs, summary,
+        ...(optimum ? { optimum: { converged: optimum.converged, iterations: optimum.iterations, loss: optimum.loss, gradNorm: optimum.gradNorm, startGradNorm: optimum.startGradNorm } } : {}),
+        targetLoss, targetRule: chosen.kind, target: chosen, ...(profile ? { throughput: profile } : {}),
+        ...describe(exec, budget, evalEvery, tuned), ...(out.partial ? { partial: true } : {}),
+      };
+    };
+    if (!out.partial) o.onTrialsDone?.(assemble(undefined));
     const profile = o.throughput === false || out.partial ? undefined
       : o.throughput ?? pricingProfile(pricingModel(probeModel(makeModel, seeds[0]!, split), exec.workers), split.train, reachedSizes(sizes, runs, goal, obj), o.optimizer ? { optimizer: o.optimizer } : {});
-    const summary = sizes.map((s, i) => ({
-      ...summariseBatchSize(runs, s, lrs[i]!, goal, exec.convex ? n : undefined, obj),
-      ...pricedTimes(runs.filter((r) => r.batchSize === s.batchSize), s.batchSize, goal, profile, seeds[0]!, obj),
-    }));
-    if (optimum) {
-      summary.forEach((row) => {
-        row.distanceToOptimum = summarise(runs.filter((r) => r.batchSize === row.batchSize)
-          .map((r) => (r.finalParams ? relativeDistance(r.finalParams, optimum.params) : NaN)));
-      });
-    }
-    return {
-      kind: 'compare', metric: exec.metric, ...(obj.name === 'loss' ? {} : { rankedBy: obj.name }), batchSizes: sizes.map((s) => s.requested), seeds, runs, summary,
-      ...(optimum ? { optimum: { converged: optimum.converged, iterations: optimum.iterations, loss: optimum.loss, gradNorm: optimum.gradNorm, startGradNorm: optimum.startGradNorm } } : {}),
-      targetLoss, targetRule: chosen.kind, target: chosen, ...(profile ? { throughput: profile } : {}),
-      ...describe(exec, budget, evalEvery, tuned), ...(out.partial ? { partial: true } : {}),
-    };
+    return assemble(profile);
   } finally {
     await exec.close();
   }

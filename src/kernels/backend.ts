@@ -102,6 +102,12 @@ export interface DenseEngine {
    */
   rowGatherer(features: Float32Array, width: number, maxRows: number): RowGatherer | undefined;
   /**
+   * A copy of the whole of `features` where the first layer reads rows without a copy (row
+   * views of it may be passed to `forward` as x), or undefined when that gains nothing (then
+   * pass views of `features` itself). Valid until `dispose`; copied in again on each call.
+   */
+  residentRows(features: Float32Array): Float32Array | undefined;
+  /**
    * Gives the engine's memory back for reuse by the next engine on this thread. `params`,
    * `grad`, gatherers and optimizer state that lived there must not be used afterwards.
    */

@@ -116,6 +116,15 @@ export class Model {
   }
 
   /**
+   * The features of `data` where the engine's first layer reads them without a copy (a copy in
+   * the WASM memory, made now), or undefined when views of `data.x` serve as well (the JS
+   * kernels). For evaluation passes over whole data sets; valid until `dispose`.
+   */
+  residentRows(data: Dataset): Float32Array | undefined {
+    return this.engine.residentRows(data.x);
+  }
+
+  /**
    * The gradient buffer a training loop passes to `accumulateGrad` and the optimizer: the same
    * zeroed-at-first array on every call, of `params.length` floats. On the WASM backend it lives
    * in WASM memory beside the parameters, so the kernels write it in place and the optimizers

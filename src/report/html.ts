@@ -52,6 +52,29 @@ footer{margin-top:32px;color:#666;font-size:.85rem}
 export interface ReportOptions {
   /** Receives chart-compiler warnings, prefixed with the chart id (default: dropped). */
   onWarning?: (message: string) => void;
+  /**
+   * Charts rendered earlier (see {@link prerenderCharts}): a chart whose id and spec are the
+   * same as one in here is not rendered again. The page is the same bytes either way.
+   */
+  rendered?: Map<string, string>;
+}
+
+/** The key of a chart in a {@link ReportOptions.rendered} map: its id and its whole spec (NaN, infinities and -0 spelled out). */
+function chartKey(chart: ReportChart): string {
+  const exact = (_k: string, v: unknown): unknown => (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? `#${Object.is(v, -0) ? '-0' : v}` : v);
+  return `${chart.id}\n${JSON.stringify(chart.spec, exact)}`;
+}
+
+/**
+ * Renders the charts of `raw` (e.g. a study before its throughput profile was timed) into
+ * `rendered`, for a later {@link renderReport} of the final result: its charts that did not
+ * change are then not rendered again.
+ */
+export async function prerenderCharts(raw: StudyResult, rendered: Map<string, string>, options: Omit<ReportOptions, 'rendered'> = {}): Promise<void> {
+  for (const chart of studyCharts(neutraliseBidiDeep(raw))) {
+    const key = chartKey(chart);
+    if (!rendered.has(key)) rendered.set(key, await chartSvg(chart, options.onWarning));
+  }
 }
 
 /**
@@ -66,7 +89,7 @@ export async function renderReport(raw: StudyResult, options: ReportOptions = {}
   const result = neutraliseBidiDeep(raw);
   const charts = studyCharts(result);
   const figures = new Map<string, string>();
-  for (const chart of charts) figures.set(chart.id, await figureHtml(chart, options.onWarning));
+  for (const chart of charts) figures.set(chart.id, figureHtml(chart, options.rendered?.get(chartKey(chart)) ?? await chartSvg(chart, options.onWarning)));
   const allSections = [...SECTIONS, ...(result.noise ? [NOISE_SECTION] : [])];
   const sections = allSections.map((s) => {
     const inSection = charts.filter((c) => c.section === s.id);
@@ -111,8 +134,11 @@ ${sections.join('\n')}
   return { html };
 }
 
-async function figureHtml(chart: ReportChart, onWarning?: (message: string) => void): Promise<string> {
-  const svg = await renderSvg(chart.spec, { idPrefix: chart.id, onWarning: onWarning && ((m) => onWarning(`${chart.id}: ${m}`)) });
+function chartSvg(chart: ReportChart, onWarning?: (message: string) => void): Promise<string> {
+  return renderSvg(chart.spec, { idPrefix: chart.id, onWarning: onWarning && ((m) => onWarning(`${chart.id}: ${m}`)) });
+}
+
+function figureHtml(chart: ReportChart, svg: string): string {
   return `<figure id="fig-${chart.id}">
 <h3>${esc(chart.title)}</h3>
 ${svg.replace(/^<svg /, `<svg role="img" aria-label="${esc(chart.title)}" `)}

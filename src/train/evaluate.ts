@@ -1,7 +1,7 @@
 // evaluate: loss and metrics of a model on a whole dataset, in fixed-size chunks; its confusion matrix.
 import { checkInt, show } from '../core/check.js';
 import { MinibatchError } from '../core/errors.js';
-import { BatchBuffer } from '../data/batch.js';
+import type { Batch } from '../data/batch.js';
 import type { Dataset } from '../data/dataset.js';
 import { applyScaling } from '../data/scaling.js';
 import { outputTransform, STAT, STAT_SIZE } from '../nn/losses.js';
@@ -78,10 +78,14 @@ function predictAll(model: Model, params: Float32Array, data: Dataset, chunk: nu
   return out;
 }
 
-/** Reusable evaluation state (buffers allocated once), for evaluating after every epoch. */
+/**
+ * Reusable evaluation state, for evaluating after every epoch. The data is passed in chunks of
+ * consecutive rows that are views, made once: of a copy of the features in the model's memory
+ * where its first layer reads them in place (Model.residentRows, copied at construction), else
+ * of the data's own arrays. Nothing is gathered or copied per evaluation.
+ */
 export class Evaluator {
-  private readonly buf: BatchBuffer;
-  private readonly order: Uint32Array;
+  private readonly chunks: Batch[] = [];
   private readonly stats = new Float64Array(STAT_SIZE);
   private readonly chunk: number;
   /** The requested metrics computed from predictions, and the buffer for them (none: empty). */
@@ -90,18 +94,17 @@ export class Evaluator {
 
   constructor(private readonly model: Model, private readonly data: Dataset, chunk: number, metrics: readonly MetricKey[] = []) {
     this.chunk = Math.min(checkInt('batchSize', chunk, 1, Infinity), data.length);
-    this.buf = new BatchBuffer(data, this.chunk);
-    this.order = new Uint32Array(data.length);
-    for (let i = 0; i < data.length; i++) this.order[i] = i;
+    const x = model.residentRows(data) ?? data.x; const nf = data.numFeatures; const tw = data.targetWidth;
+    for (let start = 0; start < data.length; start += this.chunk) {
+      const size = Math.min(this.chunk, data.length - start);
+      this.chunks.push({ x: x.subarray(start * nf, (start + size) * nf), y: data.y.subarray(start * tw, (start + size) * tw), size });
+    }
     this.extras = metrics.filter(needsPredictions);
   }
 
   run(params: Float32Array): Evaluation {
     const s = this.stats.fill(0); const n = this.data.length;
-    for (let start = 0; start < n; start += this.chunk) {
-      const batch = this.buf.gather(this.order, start, Math.min(this.chunk, n - start));
-      this.model.lossOnly(params, batch, s);
-    }
+    for (const batch of this.chunks) this.model.lossOnly(params, batch, s);
     const metrics = metricsFromStats(this.model, s);
     this.addExtras(params, metrics);
     return { loss: s[STAT.loss]! / n, metrics, examples: n };

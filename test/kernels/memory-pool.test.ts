@@ -9,6 +9,8 @@ import { loadKernels } from '../../src/kernels/wasm/wasm-module.js';
 import { mlp } from '../../src/nn/models.js';
 import { adam } from '../../src/optim/adam.js';
 import { fit } from '../../src/train/fit.js';
+import { Evaluator } from '../../src/train/evaluate.js';
+import { STAT, STAT_SIZE } from '../../src/nn/losses.js';
 import { bitEqual } from '../helpers/assert-close.js';
 import { multiclassProblem } from '../helpers/problems.js';
 
@@ -48,6 +50,37 @@ describe('WASM memory reuse', { skip: kernels ? false : 'WASM kernels not built'
     }
     assert.equal(new Set(sizes.slice(1)).size, 1, `memory sizes over trials: ${sizes.join(', ')}`);
     assert.equal(new Set(blocks.slice(1)).size, 1, `after the first trial the layout repeats (batch blocks at ${blocks.join(', ')})`);
+  });
+
+  it('training and validation features both stay resident across trials: the memory stops growing', async () => {
+    const data = multiclassProblem(2000, 12, 3, 6); const val = multiclassProblem(500, 12, 3, 11);
+    const sizes: number[] = []; const blocks: string[] = [];
+    for (let t = 0; t < 5; t++) {
+      const model = build(t + 1);
+      await fit(model, data, { batchSize: 64, epochs: 1, optimizer: adam({ learningRate: 0.01 }), seed: t, validationData: val });
+      const ev = new Evaluator(model, val, 128).run(model.params);
+      assert.ok(Number.isFinite(ev.loss));
+      sizes.push(homeOf(model.params)!.memory.buffer.byteLength);
+      blocks.push(`${model.residentRows(data)!.byteOffset}/${model.residentRows(val)!.byteOffset}`);
+      model.dispose();
+    }
+    assert.equal(new Set(sizes.slice(1)).size, 1, `memory sizes over trials: ${sizes.join(', ')}`);
+    assert.equal(new Set(blocks.slice(1)).size, 1, `the two feature blocks are reused (at ${blocks.join(', ')})`);
+  });
+
+  it('evaluation from the resident copy gives the bits of batches staged from the data itself', () => {
+    const val = multiclassProblem(700, 12, 3, 12);
+    const model = build(4);
+    assert.ok(model.residentRows(val), 'every layer on WASM: the features are copied in');
+    const resident = new Evaluator(model, val, 256).run(model.params);
+    const stats = new Float64Array(STAT_SIZE);
+    for (let start = 0; start < val.length; start += 256) {
+      const size = Math.min(256, val.length - start);
+      const x = val.x.slice(start * 12, (start + size) * 12); // on the JS heap: staged into the memory by forward
+      model.lossOnly(model.params, { x, y: val.y.slice(start, start + size), size }, stats);
+    }
+    assert.equal(resident.loss, stats[STAT.loss]! / val.length);
+    model.dispose();
   });
 
   it('a disposed model refuses to train, and so does an optimizer whose state lived there', async () => {

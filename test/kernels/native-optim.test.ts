@@ -4,6 +4,12 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';
 import { loadNative } from '../../src/platform/node/native-loader.js';
 import { sgd, type SgdOptions } from '../../src/optim/sgd.js';
+import { createBackend } from '../../src/kernels/select.js';
+import { NativeSgdUpdates } from '../../src/kernels/wasm/fused-updates.js';
+import { homeOf } from '../../src/kernels/wasm/wasm-arena.js';
+import { softmaxRegression } from '../../src/nn/models.js';
+import { fit } from '../../src/train/fit.js';
+import { multiclassProblem } from '../helpers/problems.js';
 
 const status = loadNative({ env: {} });
 const skip = status.ok ? false : `native addon not built: ${status.reason}`;
@@ -45,6 +51,21 @@ describe('native fused SGD update', { skip }, () => {
       }
     });
   }
+
+  it('a model whose large layer is native trains with native SGD on its memory to the bits of the WASM update', async () => {
+    const data = multiclassProblem(300, 700, 7, 3);
+    const bits: Float32Array[] = [];
+    for (const nativeSgd of [true, false]) {
+      const model = softmaxRegression({ inputs: 700, classes: 7, seed: 5, backend: createBackend('auto', { threads: 1 }) });
+      const arena = homeOf(model.params)!;
+      assert.ok(arena.updates(model.params.length) instanceof NativeSgdUpdates, 'a native layer brings native SGD');
+      if (!nativeSgd) (arena as unknown as { nativeUpdates: null }).nativeUpdates = null;
+      await fit(model, data, { batchSize: 32, epochs: 2, optimizer: sgd({ learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3 }), seed: 2 });
+      bits.push(model.params.slice());
+      model.dispose();
+    }
+    assert.deepEqual(bits[0], bits[1]);
+  });
 
   it('refuses a momentum mode without a buffer, and a buffer that is too short', () => {
     const p = new Float32Array(8); const g = new Float32Array(8);

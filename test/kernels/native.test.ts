@@ -78,6 +78,32 @@ describe('native kernels against the JS reference', { skip }, () => {
         for (const [m, k, n] of shapes) compareShape(be, m, k, n, rng);
       });
 
+      it('a product of at most one register panel of columns (A read in place) gives the bits of the same columns of a wide one (A packed)', () => {
+        kernels!.setIsa(isa);
+        const rng = new Rng(8);
+        for (const [m, k, n] of [[1, 784, 10], [37, 300, 7], [512, 784, 10], [100, 600, 16]] as const) {
+          const wide = n + 40; const A = rand(m * k, rng); const W = rand(k * wide + wide, rng);
+          const Wn = new Float32Array(k * n + n);
+          for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) Wn[p * n + j] = W[p * wide + j]!;
+          for (let j = 0; j < n; j++) Wn[k * n + j] = W[k * wide + j]!;
+          const Cw = new Float32Array(m * wide); const Cn = new Float32Array(m * n);
+          kernels!.denseForward(m, k, wide, A, 0, W, 0, k * wide, Cw, 0);
+          kernels!.denseForward(m, k, n, A, 0, Wn, 0, k * n, Cn, 0);
+          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+            if (!Object.is(Cn[i * n + j], Cw[i * wide + j])) assert.fail(`forward m=${m} k=${k} n=${n}: [${i}, ${j}] ${Cn[i * n + j]} vs ${Cw[i * wide + j]}`);
+          }
+          // The weight gradient's shape (A transposed, K = the batch): X^T dY with n and n + 40 columns.
+          const dW = rand(m * wide, rng); const dN = new Float32Array(m * n);
+          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) dN[i * n + j] = dW[i * wide + j]!;
+          const Gw = new Float32Array(k * wide + wide); const Gn = new Float32Array(k * n + n);
+          kernels!.denseBackwardParams(m, k, wide, A, 0, dW, 0, Gw, 0, k * wide);
+          kernels!.denseBackwardParams(m, k, n, A, 0, dN, 0, Gn, 0, k * n);
+          for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) {
+            if (!Object.is(Gn[p * n + j], Gw[p * wide + j])) assert.fail(`weight gradient m=${m} k=${k} n=${n}: [${p}, ${j}]`);
+          }
+        }
+      });
+
       it('the fused relu epilogue equals a linear product then relu exactly; leaky relu to rounding (its slope is float32)', () => {
         kernels!.setIsa(isa);
         const rng = new Rng(6);

@@ -5,7 +5,7 @@ import { parseBatchSizes } from '../batch-arg.js';
 import { parseIntArg, parseNumberArg } from '../numbers.js';
 import { runCommand, UsageError } from '../run-command.js';
 import { sweepProgress } from '../sweep-progress.js';
-import { writeReportFiles } from '../report-files.js';
+import { prepareReportRenderer, prerenderReport, writeReportFiles } from '../report-files.js';
 import { printRecommendation, sweepExitStatus } from '../sweep-output.js';
 import { checkOutDir } from '../out-path.js';
 import { cancelOnSignals, withTrialJournal } from '../signals.js';
@@ -13,6 +13,7 @@ import { addServeOptions, serveUntilInterrupted, startServing, type ServeArgs } 
 import { VERSION } from '../../core/version.js';
 import { compare } from '../../experiments/compare.js';
 import { studyResult } from '../../experiments/study.js';
+import type { CompareResult, StudyResult } from '../../experiments/records.js';
 
 interface CompareOpts extends SweepArgs, ServeArgs { batchSizes: string; lr: string; epochs?: string; budgetSeconds?: string; seeds: string; out: string; json?: boolean; quiet?: boolean; resume?: boolean }
 
@@ -39,23 +40,26 @@ Examples:
       const lr = o.lr === 'tuned' ? 'tuned' as const : parseNumberArg('--lr', o.lr, 0, Infinity, false);
       const batchSizes = parseBatchSizes(o.batchSizes); const seeds = parseIntArg('--seeds', o.seeds, 1, 100);
       checkOutDir('--out', o.out);
+      prepareReportRenderer();
       const s = await setUpSweep(o);
       const live = await startServing(o, 'compare');
       const progress = sweepProgress(o.quiet === true);
       const cancel = cancelOnSignals();
       const t0 = performance.now();
+      const asStudy = (cmp: CompareResult): StudyResult => studyResult(s.spec, s.train, { compare: cmp }, {
+        datasetName: s.datasetName, modelDescription: s.modelName, createdBy: `minibatch ${VERSION}`,
+        validationData: s.val, optimizer: s.optimizer, seconds: (performance.now() - t0) / 1000,
+      });
       try {
         const cmp = await withTrialJournal(o.out, o.resume === true, o.quiet === true, () => compare(s.spec, s.train, {
           validationData: s.val, optimizer: s.optimizer, batchSizes, ...s.sampling, learningRate: lr, budget,
           seeds, ...(s.workers !== undefined ? { workers: s.workers } : {}), ...(s.executor ? { executor: s.executor } : {}),
           signal: cancel.signal, onProgress: (d, t, r) => { progress.onProgress('compare', d, t, r); live?.progress('compare', d, t); },
           onTrialEnd: (run) => live?.trial('compare', run),
+          onTrialsDone: (early) => prerenderReport(asStudy(early)),
         }));
         progress.stop();
-        const result = studyResult(s.spec, s.train, { compare: cmp }, {
-          datasetName: s.datasetName, modelDescription: s.modelName, createdBy: `minibatch ${VERSION}`,
-          validationData: s.val, optimizer: s.optimizer, seconds: (performance.now() - t0) / 1000,
-        });
+        const result = asStudy(cmp);
         printRecommendation(result, await writeReportFiles(o.out, result), o.json === true, o.quiet === true);
         sweepExitStatus(result, o.out, o.quiet === true);
         cancel.dispose(); await serveUntilInterrupted(live, o.out, cancel.signal.aborted, o.quiet === true);

@@ -5,7 +5,7 @@ import { parseBatchSizes } from '../batch-arg.js';
 import { parseIntArg, parseNumberArg } from '../numbers.js';
 import { runCommand, UsageError } from '../run-command.js';
 import { sweepProgress } from '../sweep-progress.js';
-import { writeReportFiles } from '../report-files.js';
+import { prepareReportRenderer, writeReportFiles } from '../report-files.js';
 import { printRecommendation, sweepExitStatus } from '../sweep-output.js';
 import { checkOutDir } from '../out-path.js';
 import { VERSION } from '../../core/version.js';
@@ -46,6 +46,7 @@ Examples:
       const batchSizes = parseBatchSizes(o.batchSizes); const epochs = parseIntArg('--epochs', o.epochs, 1); const seeds = parseIntArg('--seeds', o.seeds, 1, 100);
       checkOutDir('--out', o.out);
       if (o.dropout !== undefined && o.noiseScale) throw new UsageError(`--dropout ${o.dropout} needs --no-noise-scale with study: the noise-scale stage measures per-example gradients, which do not model dropout (or study the model without --dropout)`);
+      prepareReportRenderer();
       const s = await setUpSweep(o);
       const live = await startServing(o, 'study');
       const progress = sweepProgress(o.quiet === true);

@@ -112,9 +112,13 @@ export function throughputProfile(model: Model, data: Dataset, o: ThroughputOpti
     return { batchSize: b, secondsPerUpdate: sec, examplesPerSecond: b / sec, updatesPerRepeat: updates, batchBytes: batchBytes(copy, data.targetWidth, b) };
   });
   const { peak, knee } = kneeOf(rows, 0.9);
+  const fixedBytes = 4 * 4 * copy.params.length;
+  // Its memory (and resident copy of the data) goes back to the pool: the next profile on this
+  // thread (pricingProfile times several in a row) reuses it instead of making and filling another.
+  copy.dispose();
   return {
     kind: 'throughput', backend: model.backend.name, rows, peakExamplesPerSecond: peak, knee, kneeFraction: 0.9,
-    fixedBytes: 4 * 4 * copy.params.length, repeats, seconds: (clock() - t0) / 1000,
+    fixedBytes, repeats, seconds: (clock() - t0) / 1000,
   };
 }
 

@@ -62,6 +62,9 @@ export class KernelDense implements DenseEngine {
 
   rowGatherer(): RowGatherer | undefined { return undefined; }
 
+  /** The JS kernels read the caller's rows where they are. */
+  residentRows(): Float32Array | undefined { return undefined; }
+
   /** Nothing to give back: the buffers are garbage collected with the engine. */
   dispose(): void {}
 

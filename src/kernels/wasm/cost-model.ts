@@ -68,6 +68,27 @@ export function nativeWins(c: KernelCosts, nc: NativeCosts, m: number, k: number
   return native < wasm;
 }
 
+/**
+ * Rows from which a call of a layer planned native runs natively when its width is not a
+ * multiple of 16 (see {@link nativeTakesCall}).
+ */
+export const NATIVE_NARROW_MIN_ROWS = 16;
+
+/**
+ * Whether a call of m rows through a layer of n outputs that the plan puts on the native
+ * kernels runs there (else on WASM, in place on the same memory). A native product of few rows
+ * reads W in place except its last, partial 16-column panel, which it packs (zero-padded) on
+ * every call: for n not a multiple of 16 that is k x 16 floats copied per product, and with the
+ * N-API call (about 1.5 µs measured) it costs more than the product. Measured per step (first
+ * layer, forward and weight gradient, one thread, bench/README.md "The main job"): 784-10 at
+ * 1 to 8 rows 10-20 µs on WASM against 21-30 µs native, native ahead from 16 rows; 37-131 the
+ * same from 16; 784-128 native ahead at every batch size. Decided from m and n alone, so the
+ * same batch size gives the same kernels and bits.
+ */
+export function nativeTakesCall(m: number, n: number): boolean {
+  return m >= NATIVE_NARROW_MIN_ROWS || n % 16 === 0;
+}
+
 /** Median nanoseconds per call of `f`, over `rounds` rounds of `reps` calls. */
 function time(f: () => void, reps: number, rounds = 5): number {
   for (let r = 0; r < reps; r++) f();

@@ -4,7 +4,7 @@ import { ACT, type DenseEngine, type DenseLayout, type DropoutMasks, type RowGat
 import { JsBackend } from '../js/js-backend.js';
 import { MaskedPasses } from '../js/masked-passes.js';
 import type { NativeKernels } from '../native/native-kernels.js';
-import { nativeWins, wasmWins, type KernelCosts, type NativeCosts } from './cost-model.js';
+import { nativeTakesCall, nativeWins, wasmWins, type KernelCosts, type NativeCosts } from './cost-model.js';
 import { WasmRowGatherer } from './row-gatherer.js';
 import { MIN_PART_MACS } from './split-kernels.js';
 import { homeOf, WasmArena } from './wasm-arena.js';
@@ -39,6 +39,9 @@ const MAX_RESIDENT_FLOATS = 64 * 1024 * 1024;
  * switching would change the low bits). With `native` (and costs), a layer the cost model
  * gives to WASM runs on the native kernels instead where {@link nativeWins} says so: they
  * work in place on the same resident buffers (views of this memory), so nothing else changes.
+ * Except that calls of under 16 rows through a native layer of a width that is not a multiple
+ * of 16 stay on WASM ({@link nativeTakesCall}): such a batch differs from a 16+-row one in
+ * float32 rounding; the same batch size always gives the same bits.
  * Dropout masks (training) are applied on the views of the hidden outputs between layers, and
  * on the deltas coming back, by {@link MaskedPasses}, whatever kernels a layer runs on.
  * Nothing is allocated per step.
@@ -62,6 +65,7 @@ export class DenseRunner implements DenseEngine {
   readonly fusedSoftmax = true;
   /** One resident copy per feature matrix (see rowGatherer). */
   private readonly gatherers = new WeakMap<Float32Array, WasmRowGatherer>();
+  private readonly resident = new WeakMap<Float32Array, Float32Array>();
   private readonly costs: KernelCosts | null;
   /** Layers whose buffers are resident (on WASM or native), and those of them on native. */
   private readonly onWasm: Uint8Array; private readonly onNative: Uint8Array;
@@ -100,12 +104,13 @@ export class DenseRunner implements DenseEngine {
     this.grad = this.arena.view(this.gPtr, stack.paramCount);
     this.dropout = new MaskedPasses(stack.act);
     this.plan(PLAN_BATCH);
+    if (this.native && this.onNative.includes(1)) this.arena.useNativeSgd(this.native.kernels);
   }
 
   /** Whether layer l runs on the WASM kernels. */
   layerOnWasm(l: number): boolean { return this.onWasm[l] === 1 && this.onNative[l] === 0; }
 
-  /** Whether layer l runs on the native kernels (in place on this memory). */
+  /** Whether layer l runs on the native kernels (in place on this memory), except calls of few rows that {@link nativeTakesCall} keeps on WASM. */
   layerOnNative(l: number): boolean { return this.onNative[l] === 1; }
 
   /** Sizes the buffers for batches of up to m rows (new blocks; the old ones are left unused). */
@@ -144,16 +149,32 @@ export class DenseRunner implements DenseEngine {
    * A gatherer for batches of `features` (at most maxRows rows) that lands them in this memory,
    * where the first layer reads them without a copy; undefined when the first layer runs on the
    * JS kernels (nothing to gain) or for feature matrices over 256 MB. One per feature matrix,
-   * refreshed on each request: repeated fit calls on the same data reuse its block instead of
-   * growing the memory by a copy each (and the block outlives dispose for the next model).
+   * over its {@link residentRows} copy (refreshed on each request): repeated fit calls on the
+   * same data reuse its block instead of growing the memory by a copy each.
    */
   rowGatherer(features: Float32Array, width: number, maxRows: number): RowGatherer | undefined {
-    if (this.onWasm[0] !== 1 || features.length > MAX_RESIDENT_FLOATS) return undefined;
+    const src = this.residentRows(features);
+    if (!src) return undefined;
     const cached = this.gatherers.get(features);
-    if (cached && cached.maxRows >= maxRows) { cached.refresh(features); return cached; }
-    const g = new WasmRowGatherer(this.arena, features, width, maxRows);
+    if (cached && cached.maxRows >= maxRows) return cached;
+    const g = new WasmRowGatherer(this.arena, src, width, maxRows);
     this.gatherers.set(features, g);
     return g;
+  }
+
+  /**
+   * A copy of `features` in this memory, made on the first request and copied in again on each
+   * later one (the values may have changed between runs): row views of it go to the first layer
+   * without a copy. Undefined where {@link rowGatherer} is. The block outlives dispose for the
+   * next model on this memory (see WasmArena.residentFeatures).
+   */
+  residentRows(features: Float32Array): Float32Array | undefined {
+    if (this.onWasm[0] !== 1 || features.length > MAX_RESIDENT_FLOATS) return undefined;
+    const have = this.resident.get(features);
+    if (have) { have.set(features); return have; }
+    const v = this.arena.residentFeatures(features);
+    this.resident.set(features, v);
+    return v;
   }
 
   /** Gives the memory back to this thread's pool (see WasmArena.dispose). */
@@ -172,7 +193,7 @@ export class DenseRunner implements DenseEngine {
       const kk = L[l]!; const n = L[l + 1]!; const out = this.acts[l]!; const hidden = l < depth - 1;
       if (this.onWasm[l] === 1) {
         const a = l === 0 ? xBase : this.actPtr[l - 1]!;
-        if (this.onNative[l] === 1) this.nativeForward(l, m, a, hidden ? this.fused : 0);
+        if (this.onNative[l] === 1 && nativeTakesCall(m, n)) this.nativeForward(l, m, a, hidden ? this.fused : 0);
         else k.gemm(m, n, kk, a, kk, 1, this.pBase + 4 * this.s.wOff[l]!, n, this.actPtr[l]!, n, this.pBase + 4 * this.s.bOff[l]!,
           hidden ? this.fused : 0, this.slopeArg, this.packPtr);
         if (hidden && this.fused === 0) this.js.activationForward(act, out, m * n, this.slopeArg);
@@ -199,7 +220,7 @@ export class DenseRunner implements DenseEngine {
     for (let l = L.length - 2; l >= 0; l--) {
       const kk = L[l]!; const n = L[l + 1]!; const wOff = this.s.wOff[l]!; const bOff = this.s.bOff[l]!;
       const nextPtr = dPtr === this.dPtrA ? this.dPtrB : this.dPtrA; const next = D === this.delta ? this.deltaB : this.delta;
-      if (this.onNative[l] === 1) {
+      if (this.onNative[l] === 1 && nativeTakesCall(m, n)) {
         this.nativeBackward(l, m, l === 0 ? this.xBase : this.actPtr[l - 1]!, dPtr, nextPtr, next, gBase);
         if (!resident) grad.set(this.arena.heap.subarray((gBase >> 2) + wOff, (gBase >> 2) + bOff + n), wOff);
       } else if (this.onWasm[l] === 1) {

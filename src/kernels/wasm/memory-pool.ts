@@ -4,13 +4,13 @@ import type { KernelExports, WasmKernels } from './wasm-module.js';
 /** A block of float32s at byte offset `ptr`. */
 export interface FeatureBlock { readonly ptr: number; readonly floats: number }
 
-/** A memory, its instance on this thread, how far it was used and the features block kept in it. */
+/** A memory, its instance on this thread, how far it was used and the feature blocks kept in it. */
 export interface PooledMemory {
   readonly memory: WebAssembly.Memory;
   readonly exports: KernelExports;
   /** Bytes below which the last arena handed out blocks (to be zeroed before reuse). */
   readonly used: number;
-  readonly features: FeatureBlock | null;
+  readonly features: readonly FeatureBlock[];
 }
 
 /**

@@ -18,17 +18,15 @@ export class WasmRowGatherer implements RowGatherer {
   /** The most rows a batch may have. */
   readonly maxRows: number;
 
-  constructor(private readonly arena: WasmArena, features: Float32Array, width: number, maxRows: number) {
+  /** `resident`: the feature matrix's copy in the arena (see WasmArena.residentFeatures). */
+  constructor(private readonly arena: WasmArena, resident: Float32Array, width: number, maxRows: number) {
     this.maxRows = maxRows;
-    this.src = arena.residentFeatures(features);
+    this.src = resident;
     this.x = arena.allocView(maxRows * width);
     this.idxBlock = arena.allocView(maxRows);
     this.idx = new Uint32Array(this.idxBlock.buffer, this.idxBlock.byteOffset, maxRows);
     this.rowBytes = width * 4;
   }
-
-  /** Copies the features in again (a model reuses its gatherer across runs on the same data, whose values may have changed). */
-  refresh(features: Float32Array): void { this.src.set(features); }
 
   gather(order: Uint32Array, start: number, count: number): void {
     const idx = this.idx;

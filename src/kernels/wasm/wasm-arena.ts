@@ -1,6 +1,7 @@
 // WasmArena: one kernel instance and its shared memory; blocks that never move (so views stay valid), a scratch layout, and reuse of the memory after dispose.
 import { registerResident, type FusedUpdates, type OptimizerKernels } from '../backend.js';
-import { WasmUpdates } from './fused-updates.js';
+import type { NativeKernels } from '../native/native-kernels.js';
+import { NATIVE_SGD_MIN, NativeSgdUpdates, WasmUpdates } from './fused-updates.js';
 import { MIN_PART_ELEMENTS, SplitKernels } from './split-kernels.js';
 import { takePooled, givePooled, type FeatureBlock, type PooledMemory } from './memory-pool.js';
 import { instantiate, type KernelExports, type WasmKernels } from './wasm-module.js';
@@ -14,6 +15,8 @@ const PAGE = 65536;
 const BASE = 65536;
 /** Readable bytes kept after the last block: the kernels' f32x4 tails read up to 12 bytes past a row. */
 const SLACK = 64;
+/** Resident feature blocks an arena passes on to the next one over its memory (the last ones made). */
+const KEEP_FEATURES = 2;
 
 let nextId = 0;
 
@@ -49,13 +52,15 @@ export class WasmArena implements OptimizerKernels {
   private heapView: Float32Array;
   /** False after dispose: the memory may then belong to another arena. */
   live = true;
-  /** The resident feature matrix block (kept for the next arena over this memory), if any. */
-  private features: FeatureBlock | null = null;
-  /** A block a previous arena over this memory left features in, reserved below `top` until claimed. */
-  private spare: FeatureBlock | null;
+  /** The resident feature matrix blocks (kept for the next arena over this memory): training and evaluation data. */
+  private readonly features: FeatureBlock[] = [];
+  /** Blocks a previous arena over this memory left features in, reserved below `top` until claimed. */
+  private readonly spare: FeatureBlock[];
   /** Bytes below which a reused memory may hold a previous arena's values (0 for a fresh memory). */
   private dirty = 0;
   private readonly rawUpdates: WasmUpdates; private readonly splitUpdates: WasmUpdates;
+  /** SGD on the native kernels for updates that would run on one thread here (see useNativeSgd). */
+  private nativeUpdates: NativeSgdUpdates | null = null;
 
   /**
    * `threads` > 1 splits large kernel calls over that many threads (see SplitKernels).
@@ -68,9 +73,9 @@ export class WasmArena implements OptimizerKernels {
     this.kernels = threads > 1 ? new SplitKernels(exports, this, threads, (n) => this.alloc(n)) : exports;
     this.rawUpdates = new WasmUpdates(exports); this.splitUpdates = threads > 1 ? new WasmUpdates(this.kernels) : this.rawUpdates;
     this.heapView = this.view(0, memory.buffer.byteLength / 4);
-    this.spare = reuse?.features ?? null;
+    this.spare = reuse ? [...reuse.features] : [];
     // Blocks come zeroed: below `dirty` (what the last arena used) alloc clears each block it hands out.
-    if (reuse) { this.top = this.spare ? this.spare.ptr + blockBytes(this.spare.floats) : BASE; this.dirty = reuse.used + SLACK; }
+    if (reuse) { this.top = Math.max(BASE, ...this.spare.map((b) => b.ptr + blockBytes(b.floats))); this.dirty = reuse.used + SLACK; }
   }
 
   /**
@@ -93,21 +98,32 @@ export class WasmArena implements OptimizerKernels {
   }
 
   /**
-   * A view holding a copy of `src` (a feature matrix): in the block a previous arena over this
-   * memory kept features in when it is large enough, else in a new block. The arena's dispose
-   * passes the block on, so trials of a sweep on the same data reuse one copy's space.
+   * A view holding a copy of `src` (a feature matrix): in the smallest block a previous arena
+   * over this memory kept features in that is large enough, else in a new block. The arena's
+   * dispose passes its blocks on (at most {@link KEEP_FEATURES}: the training and the
+   * evaluation features), so trials of a sweep on the same data reuse their space.
    */
   residentFeatures(src: Float32Array): Float32Array {
-    const spare = this.spare;
-    const block = spare && spare.floats >= src.length ? spare : { ptr: this.alloc(src.length), floats: src.length };
-    if (block === spare) this.spare = null;
-    this.features = block;
+    let best = -1;
+    this.spare.forEach((b, i) => { if (b.floats >= src.length && (best < 0 || b.floats < this.spare[best]!.floats)) best = i; });
+    const block = best >= 0 ? this.spare.splice(best, 1)[0]! : { ptr: this.alloc(src.length), floats: src.length };
+    this.features.push(block);
+    if (this.features.length > KEEP_FEATURES) this.features.shift();
     const v = this.view(block.ptr, src.length); v.set(src);
     return v;
   }
 
-  /** The fused optimizer updates for n elements: split over threads when n is large enough. */
-  updates(n: number): FusedUpdates { return n >= 2 * MIN_PART_ELEMENTS ? this.splitUpdates : this.rawUpdates; }
+  /**
+   * The fused optimizer updates for n elements: split over threads when n is large enough, else
+   * SGD on the native kernels from {@link NATIVE_SGD_MIN} elements when given (same bits).
+   */
+  updates(n: number): FusedUpdates {
+    if (n >= 2 * MIN_PART_ELEMENTS && this.splitUpdates !== this.rawUpdates) return this.splitUpdates;
+    return n >= NATIVE_SGD_MIN && this.nativeUpdates ? this.nativeUpdates : this.rawUpdates;
+  }
+
+  /** Lets SGD updates of this memory run on the native kernels (the resident runner does when its large layers are native). */
+  useNativeSgd(nk: NativeKernels): void { this.nativeUpdates = new NativeSgdUpdates(this.rawUpdates, nk, () => this.heap); }
 
   allocState(len: number): Float32Array { return this.allocView(len); }
 

@@ -27,7 +27,8 @@ export function adaptiveStart(cmp: CompareResult): CompareResult['summary'][numb
  * Runs fit with `batchSize: 'adaptive'` (see BatchPolicy) for every seed of the comparison, on
  * its split and for its epochs, starting at B_0 = adaptiveStart (the smallest grid size of at
  * least 8) with that batch size's tuned learning rate (no further tuning), B_max = the throughput
- * knee (at most n) when the noise-scale stage profiled one, else min(n/8, 1024); at least B_0. Each run is evaluated on the
+ * knee (at most n) when the noise-scale stage profiled one, else min(n/8, 1024); at least B_0.
+ * With the profile the policy grows the batch only when that raises goodput (see BatchPolicy). Each run is evaluated on the
  * validation rows whenever examplesSeen crosses a multiple of the comparison's evalEvery (as
  * the fixed runs are) and at every epoch end; evaluation time is excluded from trainSeconds.
  * Time to the comparison's target loss is set against the fixed batch size that reached it
@@ -113,7 +114,7 @@ export async function adaptiveRun(model: Model, train: Dataset, val: Dataset, o:
   point(0);
   try {
     await fit(model, train, {
-      batchSize: 'adaptive', adaptive: { initial: o.initial, max: o.max }, epochs: o.epochs, seed: o.seed,
+      batchSize: 'adaptive', adaptive: { initial: o.initial, max: o.max, ...(o.profile ? { throughput: o.profile.rows } : {}) }, epochs: o.epochs, seed: o.seed,
       optimizer: optimizerAt(o.optimizer, o.learningRate), ...(o.signal ? { signal: o.signal } : {}),
       callbacks: {
         onBatchEnd(info) {

@@ -132,7 +132,8 @@ export function resolvePolicy(
  *   Ying, Le, ICLR 2018).
  * - 'adaptive': a GradientNoiseMeter estimates B_simple from the training batches; at each
  *   epoch start B = nextAdaptiveBatch(B_simple, B_prev): at most x growth (default 2) per epoch,
- *   and only when B_simple >= growth x B_prev was measured from at least MIN_PAIRS batch pairs.
+ *   only from an epoch of at least MIN_PAIRS batch pairs, and only when that raises goodput
+ *   (with `throughput`) or B_simple >= growth x B_prev (without). A negative estimate counts as 0.
  *   The batch only grows (B_simple grows as the loss falls, McCandlish et al. 2018) and grows
  *   gradually, as in AdaBatch (Devarakonda et al. 2017) and Smith et al. 2018; B_simple is a
  *   guide, not a jump target. The learning rate is lr_0 x r with r = gainRatio(B_simple, B, B_0)
@@ -163,7 +164,7 @@ export class BatchPolicy {
     if (s.type === 'step') {
       this.batchSize = Math.min(s.max, Math.round(s.initial * s.factor ** Math.floor((epoch - 1) / s.every)));
     } else if (epoch > 1) {
-      const b = this.meter!.bSimple;
+      const b = Math.max(0, this.meter!.bSimple); // NaN stays NaN
       if (!this.backoff.hold) this.batchSize = nextAdaptiveBatch(b, this.batchSize, s, this.rows, this.cost);
       this.backoff.hold = false;
       const r = gainRatio(b, this.batchSize, s.initial);

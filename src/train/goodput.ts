@@ -1,23 +1,7 @@
-// Pollux's goodput of a batch size: throughput (from measured seconds per update) x statistical efficiency.
+// Pollux's goodput of a batch size: throughput (a cost model fitted to measured seconds per update) x statistical efficiency.
 
 /** One timed batch size: what the adaptive policy needs of a throughput profile's rows. */
 export interface UpdateCost { batchSize: number; secondsPerUpdate: number }
-
-/** Seconds per update at batch size B read off timed rows (sorted by batch size): log-log interpolation between timed sizes, clamped at the ends (linear in B past the largest). */
-export function secondsPerUpdateAt(profile: { rows: readonly UpdateCost[] }, batchSize: number): number {
-  const rows = profile.rows;
-  if (rows.length === 0) return NaN;
-  const exact = rows.find((r) => r.batchSize === batchSize);
-  if (exact) return exact.secondsPerUpdate;
-  const hi = rows.findIndex((r) => r.batchSize > batchSize);
-  if (hi <= 0) {
-    const r = hi === 0 ? rows[0]! : rows[rows.length - 1]!;
-    return r.secondsPerUpdate * (hi === 0 ? 1 : batchSize / r.batchSize);
-  }
-  const a = rows[hi - 1]!; const b = rows[hi]!;
-  const f = Math.log(batchSize / a.batchSize) / Math.log(b.batchSize / a.batchSize);
-  return Math.exp(Math.log(a.secondsPerUpdate) + f * Math.log(b.secondsPerUpdate / a.secondsPerUpdate));
-}
 
 /**
  * Statistical efficiency of batch size M against the base B_0 at noise scale phi = B_simple

@@ -1,7 +1,7 @@
-// Pollux's goodput: the cost model fitted to timed rows, statistical efficiency, and the interpolated seconds per update.
+// Pollux's goodput: the cost model fitted to timed rows and the statistical efficiency.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { efficiency, fitCostModel, goodput, secondsPerUpdateAt } from '../../src/train/goodput.js';
+import { efficiency, fitCostModel, goodput } from '../../src/train/goodput.js';
 
 const close = (a: number, b: number, tol = 1e-9): boolean => Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
 
@@ -37,13 +37,5 @@ describe('goodput', () => {
     assert.ok(g(16, 1000) > g(8, 1000), 'large noise scale: doubling pays');
     assert.ok(g(2048, 1000) < g(1024, 1000), 'flat throughput, falling efficiency: it stops paying');
     assert.ok(g(16, 2) < g(8, 2) * 1.5 && g(512, 2) < g(64, 2), 'small noise scale: big batches waste examples');
-  });
-
-  it('secondsPerUpdateAt interpolates log-log between rows and extrapolates linearly past the last', () => {
-    const p = { rows: [{ batchSize: 8, secondsPerUpdate: 1 }, { batchSize: 32, secondsPerUpdate: 4 }] };
-    assert.ok(close(secondsPerUpdateAt(p, 16), 2));
-    assert.equal(secondsPerUpdateAt(p, 4), 1);
-    assert.equal(secondsPerUpdateAt(p, 64), 8);
-    assert.ok(Number.isNaN(secondsPerUpdateAt({ rows: [] }, 8)));
   });
 });

@@ -125,8 +125,21 @@ export function kneeOf(rows: readonly ThroughputRow[], fraction = 0.9): { peak: 
   return { peak, knee };
 }
 
-/** Seconds per update at batch size B read off a profile (log-log interpolation; lives with the adaptive policy, which needs it too). */
-export { secondsPerUpdateAt } from '../../train/goodput.js';
+/** Seconds per update at batch size B read off a profile: log-log interpolation between timed sizes, clamped at the ends. */
+export function secondsPerUpdateAt(profile: Pick<ThroughputProfile, 'rows'>, batchSize: number): number {
+  const rows = profile.rows;
+  if (rows.length === 0) return NaN;
+  const exact = rows.find((r) => r.batchSize === batchSize);
+  if (exact) return exact.secondsPerUpdate;
+  const hi = rows.findIndex((r) => r.batchSize > batchSize);
+  if (hi <= 0) {
+    const r = hi === 0 ? rows[0]! : rows[rows.length - 1]!;
+    return r.secondsPerUpdate * (hi === 0 ? 1 : batchSize / r.batchSize);
+  }
+  const a = rows[hi - 1]!; const b = rows[hi]!;
+  const f = Math.log(batchSize / a.batchSize) / Math.log(b.batchSize / a.batchSize);
+  return Math.exp(Math.log(a.secondsPerUpdate) + f * Math.log(b.secondsPerUpdate / a.secondsPerUpdate));
+}
 
 function timeSteps(step: (b: number) => void, b: number, minMs: number, clock: () => number): { perUpdate: number; updates: number } {
   const t0 = clock(); let k = 0; let now = t0;

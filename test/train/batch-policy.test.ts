@@ -84,6 +84,16 @@ describe('batchSize adaptive', () => {
     assert.throws(() => resolvePolicy(1000, 'adaptive', { throughput: [{ batchSize: 8, secondsPerUpdate: 0 }] }, undefined, sgd({ learningRate: 0.1 })), /adaptive.throughput\[0\].secondsPerUpdate/);
   });
 
+  it('fit with a throughput profile: no growth where every example costs the same, growth where updates cost the same', async () => {
+    const rows = (cost: (b: number) => number) => [1, 2, 4, 8, 16, 32, 64, 128, 256].map((b) => ({ batchSize: b, secondsPerUpdate: cost(b) }));
+    const linear = await fit(net(), data, { ...adaptive({ adaptive: { initial: 4, throughput: rows((b) => 1e-6 * b) } }), epochs: 5 });
+    assert.deepEqual(linear.records.map((r) => r.batchSize), [4, 4, 4, 4, 4], 'a bigger batch buys no speed: stay at B0');
+    const flat = await fit(net(), data, { ...adaptive({ adaptive: { initial: 4, throughput: rows(() => 1e-3) } }), epochs: 5 });
+    const sizes = flat.records.map((r) => r.batchSize);
+    assert.ok(sizes[sizes.length - 1]! > 4, `cheap bigger batches: grow (${sizes.join(',')})`);
+    for (let i = 1; i < sizes.length; i++) assert.ok(sizes[i] === sizes[i - 1] || sizes[i] === 2 * sizes[i - 1]!, sizes.join(','));
+  });
+
   it('backs off when the loss rises under a scaled learning rate: caps the scale one growth step down and holds the batch', () => {
     const spec = resolvePolicy(4000, 'adaptive', { initial: 8 }, undefined, sgd({ learningRate: 0.1 }))!;
     const policy = new BatchPolicy(spec, 3, 4000);

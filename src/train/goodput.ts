@@ -5,7 +5,7 @@ export interface UpdateCost { batchSize: number; secondsPerUpdate: number }
 
 /**
  * Statistical efficiency of batch size M against the base B_0 at noise scale phi = B_simple
- * (Pollux, Qiao et al., OSDI 2021, eq. 3): E(M) = (phi + B_0) / (phi + M), the progress per
+ * (Pollux, Qiao et al., OSDI 2021): E(M) = (phi + B_0) / (phi + M), the progress per
  * example relative to B_0 (McCandlish et al. 2018: steps S = S_min (1 + phi / M)). 1 at M = B_0;
  * Infinity phi (noise dominates) gives 1 for every M.
  */
@@ -20,7 +20,7 @@ export interface CostModel { alpha: number; beta: number }
 /**
  * Fits t(M) = alpha + beta M to timed rows by least squares on the relative error (weights
  * 1 / t^2, so small batches count as much as large ones), alpha and beta >= 0. Pollux (Qiao et
- * al., OSDI 2021) fits the same form to its measurements: a smooth model, so one disturbed
+ * al., OSDI 2021) models an update's compute time the same way: a smooth model, so one disturbed
  * timing does not flip a decision between neighbouring sizes.
  */
 export function fitCostModel(rows: readonly UpdateCost[]): CostModel {

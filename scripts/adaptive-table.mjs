@@ -3,7 +3,7 @@
 // Usage: node scripts/adaptive-table.mjs [DATASETS_DIR] > table.md   (writes docs/img/adaptive-*.svg and docs/adaptive-results.json)
 // Times are priced by one throughput profile per data set (updates x seconds per update at each
 // batch size), because wall time on a loaded machine is unreliable; wall seconds are kept too.
-// ONLY=mnist,pima runs some sets; DEBUG=1 prints every grid cell's time to target.
+// ONLY=mnist,pima runs some sets; DEBUG=1 prints every grid cell's time to target; LRRULE=sqrt-gain sets the adaptive lrRule.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -113,20 +113,21 @@ for (const set of SETS) {
   // The target: 1.1 x the lowest validation loss of any fixed batch size's seed-mean curve (so the best one reaches it).
   const target = 1.1 * Math.min(...fixed.flatMap((f) => meanCurve(f.curves).map((p) => p.valLoss)));
   if (process.env.DEBUG) for (const g of grid) { const m = meanCurve(g.curves); process.stderr.write(`  grid B=${g.batchSize} lr=${g.lr} final ${g.final.toFixed(4)} min ${Math.min(...m.map((p) => p.valLoss)).toFixed(4)} reach@epoch ${reach(m, target, 'epoch')} priced ${fmt(reach(m, target, 'priced'))}\n`); }
-  // B0: the smallest grid size of at least 8, at its tuned rate (no other tuning); B_max: the throughput knee (at most n).
-  const at32 = fixed.find((f) => f.batchSize >= 8) ?? fixed[0];
-  const b0 = at32.batchSize;
+  const score = (curves) => { const m = meanCurve(curves); return { priced: reach(m, target, 'priced'), wall: reach(m, target, 'wall'), updates: reach(m, target, 'updates'), final: m[m.length - 1].valLoss }; };
+  const fixedScores = fixed.map((f) => ({ batchSize: f.batchSize, lr: f.lr, ...score(f.curves) }));
+  const bestFixed = fixedScores.filter((f) => Number.isFinite(f.priced)).sort((a, b) => a.priced - b.priced)[0];
+  // B0: the best fixed size (soonest to target, priced) at its tuned rate, as the study's stage does
+  // (no other tuning; else the smallest grid size of at least 8); B_max: the throughput knee (at most n).
+  const start = (bestFixed && fixed.find((f) => f.batchSize === bestFixed.batchSize)) ?? fixed.find((f) => f.batchSize >= 8) ?? fixed[0];
+  const b0 = start.batchSize;
   const max = Math.max(b0, Number.isFinite(prof.knee) ? Math.min(prof.knee, n) : defaultMaxBatch(n));
   const adaptive = []; const smith = [];
   for (const s of SEEDS) {
-    adaptive.push(await run(set, d, s, at32.lr, { batchSize: 'adaptive', adaptive: { initial: b0, max, throughput: prof.rows } }, spu));
-    smith.push(await run(set, d, s, at32.lr, { batchSize: b0, batchSizeSchedule: { type: 'step', every: Math.max(1, Math.round(set.epochs / 5)), factor: 2, max } }, spu));
+    adaptive.push(await run(set, d, s, start.lr, { batchSize: 'adaptive', adaptive: { initial: b0, max, throughput: prof.rows, ...(process.env.LRRULE ? { lrRule: process.env.LRRULE } : {}) } }, spu));
+    smith.push(await run(set, d, s, start.lr, { batchSize: b0, batchSizeSchedule: { type: 'step', every: Math.max(1, Math.round(set.epochs / 5)), factor: 2, max } }, spu));
   }
-  const score = (curves) => { const m = meanCurve(curves); return { priced: reach(m, target, 'priced'), wall: reach(m, target, 'wall'), updates: reach(m, target, 'updates'), final: m[m.length - 1].valLoss }; };
-  const fixedScores = fixed.map((f) => ({ batchSize: f.batchSize, lr: f.lr, ...score(f.curves) }));
   process.stderr.write(`${set.name}: cost model ${JSON.stringify(fitCostModel(prof.rows))}\n`);
-  process.stderr.write(`${set.name}: adaptive B ${perEpoch(adaptive[0], 'batchSize').join(',')} lr x ${perEpoch(adaptive[0], 'lr').map((v) => (v / at32.lr).toFixed(2)).join(',')}\n`);
-  const bestFixed = fixedScores.filter((f) => Number.isFinite(f.priced)).sort((a, b) => a.priced - b.priced)[0];
+  process.stderr.write(`${set.name}: adaptive B ${perEpoch(adaptive[0], 'batchSize').join(',')} lr x ${perEpoch(adaptive[0], 'lr').map((v) => (v / start.lr).toFixed(2)).join(',')}\n`);
   const a = score(adaptive); const sm = score(smith);
   // The fastest cell of the whole grid (any rate), beside the best fixed size at its final-loss rate: how much a rate tuned for speed would give.
   const fastest = grid.map((g) => ({ batchSize: g.batchSize, lr: g.lr, ...score(g.curves) })).filter((g) => Number.isFinite(g.priced)).sort((x, y) => x.priced - y.priced)[0];
@@ -134,7 +135,7 @@ for (const set of SETS) {
   const div = [...adaptive, ...smith].filter((c) => c.diverged).length;
   if (div) process.stderr.write(`${set.name}: ${adaptive.filter((c) => c.diverged).map((c) => `adaptive diverged in epoch ${c.diverged}`).concat(smith.filter((c) => c.diverged).map((c) => `Smith diverged in epoch ${c.diverged}`)).join(', ')}\n`);
   rows.push(`| ${set.name} | ${n} | ${fmt(target)} | ${bestFixed.batchSize} (lr ${bestFixed.lr}) | ${fmt(bestFixed.priced)} | ${fmt(a.priced)} | ${fmt(sm.priced)} | ${fmt(bestFixed.wall)} / ${fmt(a.wall)} / ${fmt(sm.wall)} | ${fastest.batchSize}, lr ${fastest.lr}: ${fmt(fastest.priced)} | ${[...new Set(sizesUsed)].join('→')}${adaptive[0].diverged ? ` (diverged in epoch ${adaptive[0].diverged})` : ''} | ${a.priced <= bestFixed.priced ? 'yes' : 'no'} |`);
-  out.push({ name: set.name, trainRows: n, knee: prof.knee, maxBatchSize: max, target, fixed: fixedScores, fastestCell: fastest, adaptive: { initial: b0, lr: at32.lr, ...a, batchSizes: sizesUsed, lrScale: perEpoch(adaptive[0], 'lr').map((v) => v / at32.lr), diverged: adaptive.map((c) => c.diverged ?? null) }, smith: { initial: b0, every: Math.max(1, Math.round(set.epochs / 5)), lr: at32.lr, ...sm, diverged: smith.map((c) => c.diverged ?? null) }, throughput: prof.rows.map((r) => ({ batchSize: r.batchSize, secondsPerUpdate: r.secondsPerUpdate })) });
+  out.push({ name: set.name, trainRows: n, knee: prof.knee, maxBatchSize: max, target, fixed: fixedScores, fastestCell: fastest, adaptive: { initial: b0, lr: start.lr, ...a, batchSizes: sizesUsed, lrScale: perEpoch(adaptive[0], 'lr').map((v) => v / start.lr), diverged: adaptive.map((c) => c.diverged ?? null) }, smith: { initial: b0, every: Math.max(1, Math.round(set.epochs / 5)), lr: start.lr, ...sm, diverged: smith.map((c) => c.diverged ?? null) }, throughput: prof.rows.map((r) => ({ batchSize: r.batchSize, secondsPerUpdate: r.secondsPerUpdate })) });
   // Curves: validation loss against priced seconds, mean over seeds per epoch.
   const line = (label, curves) => meanCurve(curves).map((p) => ({ series: label, seconds: p.priced, valLoss: p.valLoss })).filter((p) => p.seconds > 0);
   const bf = fixed.find((f) => f.batchSize === bestFixed.batchSize);

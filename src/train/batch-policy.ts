@@ -17,6 +17,8 @@ export interface AdaptiveBatchOptions {
   max?: number;
   /** Learning-rate rule: 'gain' (AdaScale), 'sqrt-gain' or 'none'. Default 'gain' for SGD, 'sqrt-gain' for Adam and RMSProp. */
   lrRule?: LrRule;
+  /** Largest learning-rate factor the rule may give (the gain bound): lr <= lr_0 x maxGain. Default 4. */
+  maxGain?: number;
   /** Decay of the noise scale's EMA over epochs. Default 0.5. */
   emaDecay?: number;
   /** Largest growth of the batch from one epoch to the next (B_next <= growth x B). Default 2 (doubling, as AdaBatch and Smith's schedule). */
@@ -34,7 +36,7 @@ export interface BatchSizeSchedule { type: 'step'; every: number; factor?: numbe
 
 /** The resolved policy: what fit runs and a checkpoint must match. */
 export type BatchPolicySpec =
-  | { type: 'adaptive'; initial: number; max: number; lrRule: LrRule; emaDecay: number; growth: number; throughput?: UpdateCost[] }
+  | { type: 'adaptive'; initial: number; max: number; lrRule: LrRule; maxGain: number; emaDecay: number; growth: number; throughput?: UpdateCost[] }
   | { type: 'step'; initial: number; every: number; factor: number; max: number };
 
 /** The adaptive policy's back-off (see BatchPolicy.endEpoch): the last epoch's training loss, the learning-rate-scale cap, whether to hold the batch. */
@@ -63,6 +65,9 @@ export function gainRatio(b: number, batch: number, base: number): number {
   return (b / base + 1) / (b / batch + 1);
 }
 
+/** Default bound of the adaptive policy's learning-rate factor (adaptive.maxGain). */
+export const DEFAULT_MAX_GAIN = 4;
+
 /** Fewest batch pairs an epoch must give the noise meter before its estimate may grow the batch. */
 export const MIN_PAIRS = 4;
 
@@ -74,18 +79,21 @@ export function pairsPerEpoch(batch: number, rows: number): number { return 2 * 
  * The candidate is B' = B x growth (at most max); the batch moves to it only when the epoch gave
  * the meter at least MIN_PAIRS pairs and
  * - with a cost model (fitCostModel of the `throughput` rows): goodput(B') > goodput(B), Pollux's
- *   rule (Qiao et al., OSDI 2021): examples/s x statistical efficiency (b + B_0) / (b + B);
+ *   rule (Qiao et al., OSDI 2021): examples/s x statistical efficiency (b + B_0) / (b + B),
+ *   bounded by the rate factor the policy will apply at that size (scaleAt: gain rule, maxGain
+ *   and back-off cap): min(r, scaleAt(B)) x B_0 / B;
  * - without: b >= B' (the grown batch is still below the noise scale, where McCandlish et al.'s
  *   law S = S_min (1 + b / B) says a bigger batch still saves updates almost in proportion).
  * Infinity (a |G|^2 estimate <= 0: noise dominates) counts as large; NaN (not measured) keeps B.
  */
 export function nextAdaptiveBatch(
   b: number, batch: number, s: { growth: number; max: number; initial: number }, rows: number, cost?: CostModel,
+  scaleAt: (batch: number) => number = () => Infinity,
 ): number {
   const next = Math.min(s.max, Math.max(batch + 1, Math.round(batch * s.growth)));
   const stay = Math.max(batch, s.initial);
   if (next <= batch || pairsPerEpoch(batch, rows) < MIN_PAIRS || Number.isNaN(b)) return stay;
-  if (cost) return goodput(cost, b, next, s.initial) > goodput(cost, b, batch, s.initial) ? next : stay;
+  if (cost) return goodput(cost, b, next, s.initial, scaleAt(next)) > goodput(cost, b, batch, s.initial, scaleAt(batch)) ? next : stay;
   return b >= next ? next : stay;
 }
 
@@ -108,10 +116,11 @@ export function resolvePolicy(
     const initial = Math.min(checkInt('adaptive.initial', a.initial ?? 32, 1, 2 ** 31, 'BAD_BATCH_SIZE', 'Use a small batch size such as 32.'), n);
     const max = Math.min(n, Math.max(initial, checkInt('adaptive.max', a.max ?? defaultMaxBatch(n), 1, 2 ** 31, 'BAD_BATCH_SIZE', 'Use e.g. the throughput knee, such as 512.')));
     const lrRule = checkOneOf('adaptive.lrRule', a.lrRule ?? (optimizer.spec.type === 'sgd' ? 'gain' : 'sqrt-gain'), ['gain', 'sqrt-gain', 'none'] as const);
+    const maxGain = checkNumber('adaptive.maxGain', a.maxGain ?? DEFAULT_MAX_GAIN, 1, 1e6, { hint: 'Use e.g. 4 (the rate at most 4 x the tuned one); 1 keeps the tuned rate.' });
     const emaDecay = checkNumber('adaptive.emaDecay', a.emaDecay ?? 0.5, 0, 0.999, { hint: 'Use e.g. 0.5 for short runs, 0.9 for long ones.' });
     const growth = checkNumber('adaptive.growth', a.growth ?? 2, 1, 1024, { minInclusive: false, hint: 'Use e.g. 2 (double at most once per epoch).' });
     const throughput = a.throughput === undefined ? undefined : checkCosts(a.throughput);
-    return { type: 'adaptive', initial, max, lrRule, emaDecay, growth, ...(throughput ? { throughput } : {}) };
+    return { type: 'adaptive', initial, max, lrRule, maxGain, emaDecay, growth, ...(throughput ? { throughput } : {}) };
   }
   if (adaptive) throw new MinibatchError('BAD_ARGUMENT', `the adaptive option needs batchSize: 'adaptive', got batchSize: ${JSON.stringify(requested)}; set batchSize: 'adaptive' or drop adaptive`);
   if (!schedule) return undefined;
@@ -139,7 +148,7 @@ export function resolvePolicy(
  *   guide, not a jump target. The learning rate is lr_0 x r with r = gainRatio(B_simple, B, B_0)
  *   ('gain', AdaScale's rule, for SGD; r <= B / B_0, so it too grows at most x growth per epoch)
  *   or lr_0 x sqrt(r) ('sqrt-gain', the square-root rule that Malladi et al. 2022 derive for
- *   Adam and RMSProp), set through Optimizer.lrScale. Unlike AdaScale the gain is updated per
+ *   Adam and RMSProp), at most adaptive.maxGain (default 4), set through Optimizer.lrScale. Unlike AdaScale the gain is updated per
  *   epoch and the schedule is not stretched.
  */
 export class BatchPolicy {
@@ -165,10 +174,13 @@ export class BatchPolicy {
       this.batchSize = Math.min(s.max, Math.round(s.initial * s.factor ** Math.floor((epoch - 1) / s.every)));
     } else if (epoch > 1) {
       const b = Math.max(0, this.meter!.bSimple); // NaN stays NaN
-      if (!this.backoff.hold) this.batchSize = nextAdaptiveBatch(b, this.batchSize, s, this.rows, this.cost);
+      const scaleAt = (m: number): number => {
+        const r = gainRatio(b, m, s.initial);
+        return Math.min(s.lrRule === 'gain' ? r : s.lrRule === 'sqrt-gain' ? Math.sqrt(r) : 1, s.maxGain, this.backoff.cap ?? Infinity);
+      };
+      if (!this.backoff.hold) this.batchSize = nextAdaptiveBatch(b, this.batchSize, s, this.rows, this.cost, scaleAt);
       this.backoff.hold = false;
-      const r = gainRatio(b, this.batchSize, s.initial);
-      this.lrScale = Math.min(s.lrRule === 'gain' ? r : s.lrRule === 'sqrt-gain' ? Math.sqrt(r) : 1, this.backoff.cap ?? Infinity);
+      this.lrScale = scaleAt(this.batchSize);
     }
     sampler.resize(this.batchSize);
     optimizer.lrScale = this.lrScale;
@@ -179,15 +191,16 @@ export class BatchPolicy {
    * (adaptive) when the loss rose above the previous epoch's while the learning rate was scaled
    * up, the policy backs off ("bold driver", Battiti 1989): the scale is capped for the rest of
    * the run at one growth step below the scale that made the loss rise, and the batch holds for
-   * one epoch. The gain assumes the base rate is well inside the stable range; this catches the
+   * one epoch; a rise at an unscaled rate (factor <= 1) caps the factor where it is, so the
+   * rate is never raised after a rise (the batch may still grow). The gain assumes the base rate is well inside the stable range; this catches the
    * runs where a scaled rate is not (a noise scale overestimated, or the curvature limit reached).
    */
   endEpoch(trainLoss: number): void {
     this.meter?.closeEpoch();
     if (this.spec.type !== 'adaptive') return;
     const g = this.backoff;
-    if (g.prevLoss !== null && trainLoss > g.prevLoss && this.lrScale > 1) {
-      g.cap = Math.max(1, this.lrScale / this.spec.growth); g.hold = true;
+    if (g.prevLoss !== null && trainLoss > g.prevLoss) {
+      if (this.lrScale > 1) { g.cap = Math.max(1, this.lrScale / this.spec.growth); g.hold = true; } else g.cap = Math.min(g.cap ?? Infinity, this.lrScale);
     }
     g.prevLoss = Number.isFinite(trainLoss) ? trainLoss : g.prevLoss;
   }

@@ -36,7 +36,14 @@ export function fitCostModel(rows: readonly UpdateCost[]): CostModel {
   return { alpha, beta };
 }
 
-/** Goodput of batch size M under a cost model: examples per second x efficiency (Pollux): M / (alpha + beta M) x E(M). */
-export function goodput(cost: CostModel, phi: number, batch: number, base: number): number {
-  return (batch / (cost.alpha + cost.beta * batch)) * efficiency(phi, batch, base);
+/**
+ * Goodput of batch size M under a cost model: examples per second x efficiency (Pollux):
+ * M / (alpha + beta M) x E(M). E(M) = r B_0 / M with AdaScale's gain r (an update at M makes r
+ * updates' progress at B_0 when its rate is r x the base rate). `scale`, the learning-rate factor
+ * actually applied at M when a bound keeps it below r, replaces r: E = min(r, scale) x B_0 / M,
+ * so a batch whose rate is capped is not credited with progress that needs the uncapped rate.
+ */
+export function goodput(cost: CostModel, phi: number, batch: number, base: number, scale = Infinity): number {
+  const e = efficiency(phi, batch, base);
+  return (batch / (cost.alpha + cost.beta * batch)) * Math.min(e, (scale * base) / batch);
 }

@@ -79,6 +79,9 @@ describe('batchSize adaptive', () => {
     assert.equal(nextAdaptiveBatch(1e5, 64, s, 1e5, linear), 64, 'no throughput gain: stay, however noisy');
     assert.equal(nextAdaptiveBatch(40, 64, s, 1e5, flat), 128, 'flat cost: even B_simple < 2B pays (goodput, not the margin rule)');
     assert.equal(nextAdaptiveBatch(1, 64, s, 1e5, { alpha: 1e-6, beta: 1e-6 }), 64, 'small noise scale, costly examples: stay');
+    const mild = { alpha: 2e-6, beta: 1e-7 }; // banknote-like: throughput gains fade past ~20 rows
+    assert.equal(nextAdaptiveBatch(Infinity, 32, s, 1e5, mild), 64, 'pure noise, uncapped gain: Pollux grows');
+    assert.equal(nextAdaptiveBatch(Infinity, 32, s, 1e5, mild, (m) => Math.min(m / 8, 4)), 32, 'the rate factor capped at x4: 64 would make half the progress per example, so stay');
     const policy = resolvePolicy(1000, 'adaptive', { initial: 8, throughput: [{ batchSize: 16, secondsPerUpdate: 2 }, { batchSize: 8, secondsPerUpdate: 1 }] }, undefined, sgd({ learningRate: 0.1 }));
     assert.deepEqual(policy && policy.type === 'adaptive' ? policy.throughput : undefined, [{ batchSize: 8, secondsPerUpdate: 1 }, { batchSize: 16, secondsPerUpdate: 2 }], 'rows checked and sorted');
     assert.throws(() => resolvePolicy(1000, 'adaptive', { throughput: [{ batchSize: 8, secondsPerUpdate: 0 }] }, undefined, sgd({ learningRate: 0.1 })), /adaptive.throughput\[0\].secondsPerUpdate/);
@@ -111,6 +114,29 @@ describe('batchSize adaptive', () => {
     const restored = new BatchPolicy(spec, 3, 4000);
     restored.setState(policy.getState(), sampler, sgd({ learningRate: 0.1 }), 'test');
     assert.deepEqual(restored.getState(), policy.getState());
+  });
+
+  it('bounds the learning-rate factor by adaptive.maxGain (default 4) and never raises the rate after a loss rise at the tuned rate', () => {
+    const huge = { g2Sum: 0, trSum: 0, pairs: 0, prevLen: 0, prev: new Float32Array(3), ema: { g: 1e-6, t: 1, k: 1 } };
+    const run = (options: { initial: number; maxGain?: number }, losses: number[], prevLoss: number | null = null): Array<[number, number]> => {
+      const spec = resolvePolicy(8000, 'adaptive', options, undefined, sgd({ learningRate: 0.1 }))!;
+      const policy = new BatchPolicy(spec, 3, 8000);
+      const sampler = new BatchSampler(8000, options.initial, new Rng(1)); const opt = sgd({ learningRate: 0.1 });
+      policy.beginEpoch(1, sampler, opt);
+      policy.setState({ ...policy.getState(), backoff: { prevLoss, cap: null, hold: false } }, sampler, opt, 'test');
+      const out: Array<[number, number]> = [];
+      losses.forEach((loss, i) => { policy.meter!.setState(huge); policy.endEpoch(loss); policy.meter!.setState(huge); policy.beginEpoch(i + 2, sampler, opt); out.push([policy.batchSize, policy.lrScale]); });
+      return out;
+    };
+    const falling = run({ initial: 8 }, [1, 0.9, 0.8, 0.7]);
+    assert.deepEqual(falling.map(([b]) => b), [16, 32, 64, 128], 'the batch still doubles');
+    assert.ok(Math.abs(falling[1]![1] - 4) < 1e-3, `x4 at B = 32, got ${falling[1]![1]}`);
+    assert.deepEqual(falling.slice(2).map(([, r]) => r), [4, 4], 'the gain (about 8, 16) is capped at 4');
+    assert.deepEqual(run({ initial: 8, maxGain: 1 }, [1, 0.9]).map(([, r]) => r), [1, 1], 'maxGain 1 keeps the tuned rate');
+    const rise = run({ initial: 8 }, [1.1, 0.9, 0.8, 0.7], 1); // the first epoch (factor 1) ends above the loss before it
+    assert.deepEqual(rise.map(([b]) => b), [16, 32, 64, 128], 'a rise at factor 1 does not hold the batch');
+    assert.ok(rise.every(([, r]) => r === 1), `a rise at the tuned rate keeps the factor at 1: ${rise.map(([, r]) => r).join(',')}`);
+    assert.throws(() => resolvePolicy(8000, 'adaptive', { maxGain: 0.5 }, undefined, sgd({ learningRate: 0.1 })), /adaptive\.maxGain/);
   });
 
   it('gainRatio is (b/B0 + 1)/(b/B + 1): 1 at B0, B/B0 for pure noise, 1 for none', () => {

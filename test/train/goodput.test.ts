@@ -38,4 +38,12 @@ describe('goodput', () => {
     assert.ok(g(2048, 1000) < g(1024, 1000), 'flat throughput, falling efficiency: it stops paying');
     assert.ok(g(16, 2) < g(8, 2) * 1.5 && g(512, 2) < g(64, 2), 'small noise scale: big batches waste examples');
   });
+
+  it('goodput with the applied rate factor credits only min(r, scale) B0-updates of progress per update', () => {
+    const cost = { alpha: 1e-4, beta: 1e-6 };
+    assert.equal(goodput(cost, 1000, 64, 8, Infinity), goodput(cost, 1000, 64, 8), 'no bound: Pollux');
+    const capped = goodput(cost, Infinity, 64, 8, 4);
+    assert.ok(close(capped, (64 / (1e-4 + 64e-6)) * (4 * 8 / 64)), 'pure noise, rate capped at x4 at 8 x B0: efficiency 1/2');
+    assert.ok(close(goodput(cost, 56, 64, 8, 100), goodput(cost, 56, 64, 8)), 'a bound above the gain changes nothing');
+  });
 });

@@ -33,7 +33,8 @@ export {
 export { fit, type FitOptions, type FitCallbacks, type History, type EpochRecord, type BatchInfo, type TrainingControl } from './train/fit.js';
 export { evaluate, confusionMatrix, type Evaluation, type EvaluateOptions } from './train/evaluate.js';
 export { METRIC_KEYS, higherIsBetter, type Metrics, type MetricKey } from './train/metrics.js';
-export { gainRatio, roundPow2, defaultMaxBatch, type AdaptiveBatchOptions, type BatchSizeSchedule, type LrRule } from './train/batch-policy.js';
+export { gainRatio, roundPow2, defaultMaxBatch, nextAdaptiveBatch, type AdaptiveBatchOptions, type BatchSizeSchedule, type LrRule } from './train/batch-policy.js';
+export { fitCostModel, goodput, efficiency, type CostModel, type UpdateCost } from './train/goodput.js';
 export { GradientNoiseMeter } from './train/noise-meter.js';
 export { adaptiveStage, adaptiveSummaryRow } from './experiments/adaptive-stage.js';
 export type { EarlyStoppingOptions } from './train/early-stopping.js';

@@ -14,20 +14,26 @@ import { secondsPerUpdateAt, type ThroughputProfile } from './probes/throughput.
 import { modelForSeed } from './run/trial.js';
 
 /**
- * The adaptive policy's B_0 among the grid's batch sizes (never 'full'): the smallest of at least 8,
- * else the largest below 8. The policy only grows the batch, so it starts small; 8 keeps it out of
- * the per-example regime where the cost of an update barely depends on its size.
+ * The adaptive policy's B_0 among the grid's batch sizes (never 'full'): the one that reached the
+ * comparison's target soonest (lowest mean secondsToTarget), with its tuned learning rate, so the
+ * adaptive run is the best fixed run until growing the batch pays (goodput) and its rate gain is
+ * relative to that measured best point (r = 1 at B_0). When no size reached the target: the
+ * smallest of at least 8, else the largest below 8 (8 keeps it out of the per-example regime where
+ * the cost of an update barely depends on its size). Only the fixed runs' measurements are used.
  */
 export function adaptiveStart(cmp: CompareResult): CompareResult['summary'][number] | undefined {
   const rows = cmp.summary.filter((r) => r.requested !== 'full' && Number.isFinite(r.learningRate)).sort((a, b) => a.batchSize - b.batchSize);
-  return rows.find((r) => r.batchSize >= 8) ?? rows[rows.length - 1];
+  let best: CompareResult['summary'][number] | undefined;
+  for (const r of rows) if (Number.isFinite(r.secondsToTarget.mean) && (!best || r.secondsToTarget.mean < best.secondsToTarget.mean)) best = r;
+  return best ?? rows.find((r) => r.batchSize >= 8) ?? rows[rows.length - 1];
 }
 
 /**
  * Runs fit with `batchSize: 'adaptive'` (see BatchPolicy) for every seed of the comparison, on
- * its split and for its epochs, starting at B_0 = adaptiveStart (the smallest grid size of at
- * least 8) with that batch size's tuned learning rate (no further tuning), B_max = the throughput
- * knee (at most n) when the noise-scale stage profiled one, else min(n/8, 1024); at least B_0. Each run is evaluated on the
+ * its split and for its epochs, starting at B_0 = adaptiveStart (the grid size that reached the
+ * target soonest, else the smallest of at least 8) with that batch size's tuned learning rate (no further tuning), B_max = the throughput
+ * knee (at most n) when the noise-scale stage profiled one, else min(n/8, 1024); at least B_0.
+ * With the profile the policy grows the batch only when that raises goodput (see BatchPolicy). Each run is evaluated on the
  * validation rows whenever examplesSeen crosses a multiple of the comparison's evalEvery (as
  * the fixed runs are) and at every epoch end; evaluation time is excluded from trainSeconds.
  * Time to the comparison's target loss is set against the fixed batch size that reached it
@@ -121,7 +127,7 @@ export async function adaptiveRun(model: Model, train: Dataset, val: Dataset, o:
   point(0);
   try {
     await fit(model, train, {
-      batchSize: 'adaptive', adaptive: { initial: o.initial, max: o.max }, epochs: o.epochs, seed: o.seed,
+      batchSize: 'adaptive', adaptive: { initial: o.initial, max: o.max, ...(o.profile ? { throughput: o.profile.rows } : {}) }, epochs: o.epochs, seed: o.seed,
       optimizer: optimizerAt(o.optimizer, o.learningRate), ...(o.signal ? { signal: o.signal } : {}),
       callbacks: {
         onBatchEnd(info) {

@@ -3,6 +3,7 @@ import { checkInt, checkNumber, checkOneOf } from '../core/check.js';
 import { MinibatchError } from '../core/errors.js';
 import type { BatchSampler } from '../data/batch-sampler.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { fitCostModel, goodput, type CostModel, type UpdateCost } from './goodput.js';
 import { GradientNoiseMeter, type NoiseMeterState } from './noise-meter.js';
 
 /** How the learning rate follows the batch size under `batchSize: 'adaptive'`. */
@@ -16,8 +17,18 @@ export interface AdaptiveBatchOptions {
   max?: number;
   /** Learning-rate rule: 'gain' (AdaScale), 'sqrt-gain' or 'none'. Default 'gain' for SGD, 'sqrt-gain' for Adam and RMSProp. */
   lrRule?: LrRule;
+  /** Largest learning-rate factor the rule may give (the gain bound): lr <= lr_0 x maxGain. Default 4. */
+  maxGain?: number;
   /** Decay of the noise scale's EMA over epochs. Default 0.5. */
   emaDecay?: number;
+  /** Largest growth of the batch from one epoch to the next (B_next <= growth x B). Default 2 (doubling, as AdaBatch and Smith's schedule). */
+  growth?: number;
+  /**
+   * Seconds per update by batch size on this machine (the rows of a throughputProfile). With it
+   * the batch grows only when that raises Pollux's goodput (examples/s x statistical efficiency);
+   * without it, when B_simple >= growth x B.
+   */
+  throughput?: readonly UpdateCost[];
 }
 
 /** fit's `batchSizeSchedule`: B_e = min(max, B_0 x factor^floor((e - 1) / every)) for epoch e (Smith et al. 2017). */
@@ -25,11 +36,14 @@ export interface BatchSizeSchedule { type: 'step'; every: number; factor?: numbe
 
 /** The resolved policy: what fit runs and a checkpoint must match. */
 export type BatchPolicySpec =
-  | { type: 'adaptive'; initial: number; max: number; lrRule: LrRule; emaDecay: number }
+  | { type: 'adaptive'; initial: number; max: number; lrRule: LrRule; maxGain: number; emaDecay: number; growth: number; throughput?: UpdateCost[] }
   | { type: 'step'; initial: number; every: number; factor: number; max: number };
 
+/** The adaptive policy's back-off (see BatchPolicy.endEpoch): the last epoch's training loss, the learning-rate-scale cap, whether to hold the batch. */
+export interface BackoffState { prevLoss: number | null; cap: number | null; hold: boolean }
+
 /** What a checkpoint keeps of a policy. */
-export interface BatchPolicyState { spec: BatchPolicySpec; batchSize: number; lrScale: number; meter?: NoiseMeterState }
+export interface BatchPolicyState { spec: BatchPolicySpec; batchSize: number; lrScale: number; meter?: NoiseMeterState; backoff?: BackoffState }
 
 /** The default B_max of the adaptive policy for n training rows: min(floor(n/8), 1024), so an epoch keeps at least 8 updates. */
 export function defaultMaxBatch(n: number): number { return Math.max(1, Math.min(Math.floor(n / 8), 1024)); }
@@ -51,6 +65,46 @@ export function gainRatio(b: number, batch: number, base: number): number {
   return (b / base + 1) / (b / batch + 1);
 }
 
+/** Default bound of the adaptive policy's learning-rate factor (adaptive.maxGain). */
+export const DEFAULT_MAX_GAIN = 4;
+
+/** Fewest batch pairs an epoch must give the noise meter before its estimate may grow the batch. */
+export const MIN_PAIRS = 4;
+
+/** Complete pairs of equal-sized consecutive batches the meter gets from one epoch at batch size B over n rows. */
+export function pairsPerEpoch(batch: number, rows: number): number { return 2 * batch > rows ? 0 : Math.floor(Math.floor(rows / batch) / 2); }
+
+/**
+ * The adaptive rule's next batch size from B after an epoch at B that measured noise scale b.
+ * The candidate is B' = B x growth (at most max); the batch moves to it only when the epoch gave
+ * the meter at least MIN_PAIRS pairs and
+ * - with a cost model (fitCostModel of the `throughput` rows): goodput(B') > goodput(B), Pollux's
+ *   rule (Qiao et al., OSDI 2021): examples/s x statistical efficiency (b + B_0) / (b + B),
+ *   bounded by the rate factor the policy will apply at that size (scaleAt: gain rule, maxGain
+ *   and back-off cap): min(r, scaleAt(B)) x B_0 / B;
+ * - without: b >= B' (the grown batch is still below the noise scale, where McCandlish et al.'s
+ *   law S = S_min (1 + b / B) says a bigger batch still saves updates almost in proportion).
+ * Infinity (a |G|^2 estimate <= 0: noise dominates) counts as large; NaN (not measured) keeps B.
+ */
+export function nextAdaptiveBatch(
+  b: number, batch: number, s: { growth: number; max: number; initial: number }, rows: number, cost?: CostModel,
+  scaleAt: (batch: number) => number = () => Infinity,
+): number {
+  const next = Math.min(s.max, Math.max(batch + 1, Math.round(batch * s.growth)));
+  const stay = Math.max(batch, s.initial);
+  if (next <= batch || pairsPerEpoch(batch, rows) < MIN_PAIRS || Number.isNaN(b)) return stay;
+  if (cost) return goodput(cost, b, next, s.initial, scaleAt(next)) > goodput(cost, b, batch, s.initial, scaleAt(batch)) ? next : stay;
+  return b >= next ? next : stay;
+}
+
+function checkCosts(rows: readonly UpdateCost[]): UpdateCost[] {
+  if (!Array.isArray(rows) || rows.length === 0) throw new MinibatchError('BAD_ARGUMENT', `adaptive.throughput must be a non-empty array of { batchSize, secondsPerUpdate } (e.g. throughputProfile(model, data).rows), got ${JSON.stringify(rows)?.slice(0, 80)}`);
+  return rows.map((r, i) => ({
+    batchSize: checkInt(`adaptive.throughput[${i}].batchSize`, r?.batchSize, 1, 2 ** 31, 'BAD_ARGUMENT', 'Pass the rows of throughputProfile(model, data).'),
+    secondsPerUpdate: checkNumber(`adaptive.throughput[${i}].secondsPerUpdate`, r?.secondsPerUpdate, 0, Infinity, { minInclusive: false, hint: 'Pass the rows of throughputProfile(model, data).' }),
+  })).sort((x, y) => x.batchSize - y.batchSize);
+}
+
 /** Checks the adaptive options and the schedule into a spec for n training rows (B_0 from `batchSize` for a schedule). */
 export function resolvePolicy(
   n: number, requested: number | 'full' | 'adaptive' | undefined, adaptive: AdaptiveBatchOptions | undefined,
@@ -62,8 +116,11 @@ export function resolvePolicy(
     const initial = Math.min(checkInt('adaptive.initial', a.initial ?? 32, 1, 2 ** 31, 'BAD_BATCH_SIZE', 'Use a small batch size such as 32.'), n);
     const max = Math.min(n, Math.max(initial, checkInt('adaptive.max', a.max ?? defaultMaxBatch(n), 1, 2 ** 31, 'BAD_BATCH_SIZE', 'Use e.g. the throughput knee, such as 512.')));
     const lrRule = checkOneOf('adaptive.lrRule', a.lrRule ?? (optimizer.spec.type === 'sgd' ? 'gain' : 'sqrt-gain'), ['gain', 'sqrt-gain', 'none'] as const);
+    const maxGain = checkNumber('adaptive.maxGain', a.maxGain ?? DEFAULT_MAX_GAIN, 1, 1e6, { hint: 'Use e.g. 4 (the rate at most 4 x the tuned one); 1 keeps the tuned rate.' });
     const emaDecay = checkNumber('adaptive.emaDecay', a.emaDecay ?? 0.5, 0, 0.999, { hint: 'Use e.g. 0.5 for short runs, 0.9 for long ones.' });
-    return { type: 'adaptive', initial, max, lrRule, emaDecay };
+    const growth = checkNumber('adaptive.growth', a.growth ?? 2, 1, 1024, { minInclusive: false, hint: 'Use e.g. 2 (double at most once per epoch).' });
+    const throughput = a.throughput === undefined ? undefined : checkCosts(a.throughput);
+    return { type: 'adaptive', initial, max, lrRule, maxGain, emaDecay, growth, ...(throughput ? { throughput } : {}) };
   }
   if (adaptive) throw new MinibatchError('BAD_ARGUMENT', `the adaptive option needs batchSize: 'adaptive', got batchSize: ${JSON.stringify(requested)}; set batchSize: 'adaptive' or drop adaptive`);
   if (!schedule) return undefined;
@@ -83,21 +140,28 @@ export function resolvePolicy(
  *   left alone ("Don't decay the learning rate, increase the batch size", Smith, Kindermans,
  *   Ying, Le, ICLR 2018).
  * - 'adaptive': a GradientNoiseMeter estimates B_simple from the training batches; at each
- *   epoch start B = clamp(max(B_prev, roundPow2(B_simple)), B_0, B_max) (the batch only grows:
- *   B_simple grows as the loss falls, McCandlish et al. 2018, and a monotone rule is robust to
- *   a noisy estimate), and the learning rate is lr_0 x r with r = gainRatio(B_simple, B, B_0)
- *   ('gain', AdaScale's rule, for SGD) or lr_0 x sqrt(r) ('sqrt-gain', the square-root rule that
- *   Malladi et al. 2022 derive for Adam and RMSProp), set through Optimizer.lrScale. Unlike
- *   AdaScale the gain is updated per epoch and the schedule is not stretched.
+ *   epoch start B = nextAdaptiveBatch(B_simple, B_prev): at most x growth (default 2) per epoch,
+ *   only from an epoch of at least MIN_PAIRS batch pairs, and only when that raises goodput
+ *   (with `throughput`) or B_simple >= growth x B_prev (without). A negative estimate counts as 0.
+ *   The batch only grows (B_simple grows as the loss falls, McCandlish et al. 2018) and grows
+ *   gradually, as in AdaBatch (Devarakonda et al. 2017) and Smith et al. 2018; B_simple is a
+ *   guide, not a jump target. The learning rate is lr_0 x r with r = gainRatio(B_simple, B, B_0)
+ *   ('gain', AdaScale's rule, for SGD; r <= B / B_0, so it too grows at most x growth per epoch)
+ *   or lr_0 x sqrt(r) ('sqrt-gain', the square-root rule that Malladi et al. 2022 derive for
+ *   Adam and RMSProp), at most adaptive.maxGain (default 4), set through Optimizer.lrScale. Unlike AdaScale the gain is updated per
+ *   epoch and the schedule is not stretched.
  */
 export class BatchPolicy {
   batchSize: number;
   lrScale = 1;
   readonly meter: GradientNoiseMeter | undefined;
+  private readonly cost: CostModel | undefined;
+  private backoff: BackoffState = { prevLoss: null, cap: null, hold: false };
 
-  constructor(readonly spec: BatchPolicySpec, params: number, rows: number) {
+  constructor(readonly spec: BatchPolicySpec, params: number, readonly rows: number) {
     this.batchSize = spec.initial;
     this.meter = spec.type === 'adaptive' ? new GradientNoiseMeter(params, rows, spec.emaDecay) : undefined;
+    this.cost = spec.type === 'adaptive' && spec.throughput ? fitCostModel(spec.throughput) : undefined;
   }
 
   /** The largest batch this policy can ask for (buffers are sized for it). */
@@ -108,22 +172,44 @@ export class BatchPolicy {
     const s = this.spec;
     if (s.type === 'step') {
       this.batchSize = Math.min(s.max, Math.round(s.initial * s.factor ** Math.floor((epoch - 1) / s.every)));
-    } else {
-      const b = this.meter!.bSimple;
-      if (Number.isFinite(b)) this.batchSize = Math.min(s.max, Math.max(this.batchSize, roundPow2(b), s.initial));
-      else if (b === Infinity) this.batchSize = s.max;
-      const r = gainRatio(b, this.batchSize, s.initial);
-      this.lrScale = s.lrRule === 'gain' ? r : s.lrRule === 'sqrt-gain' ? Math.sqrt(r) : 1;
+    } else if (epoch > 1) {
+      const b = Math.max(0, this.meter!.bSimple); // NaN stays NaN
+      const scaleAt = (m: number): number => {
+        const r = gainRatio(b, m, s.initial);
+        return Math.min(s.lrRule === 'gain' ? r : s.lrRule === 'sqrt-gain' ? Math.sqrt(r) : 1, s.maxGain, this.backoff.cap ?? Infinity);
+      };
+      if (!this.backoff.hold) this.batchSize = nextAdaptiveBatch(b, this.batchSize, s, this.rows, this.cost, scaleAt);
+      this.backoff.hold = false;
+      this.lrScale = scaleAt(this.batchSize);
     }
     sampler.resize(this.batchSize);
     optimizer.lrScale = this.lrScale;
   }
 
-  /** Ends an epoch (the meter folds its estimates into the EMA). */
-  endEpoch(): void { this.meter?.closeEpoch(); }
+  /**
+   * Ends an epoch with its mean training loss: the meter folds its estimates into the EMA, and
+   * (adaptive) when the loss rose above the previous epoch's while the learning rate was scaled
+   * up, the policy backs off ("bold driver", Battiti 1989): the scale is capped for the rest of
+   * the run at one growth step below the scale that made the loss rise, and the batch holds for
+   * one epoch; a rise at an unscaled rate (factor <= 1) caps the factor where it is, so the
+   * rate is never raised after a rise (the batch may still grow). The gain assumes the base rate is well inside the stable range; this catches the
+   * runs where a scaled rate is not (a noise scale overestimated, or the curvature limit reached).
+   */
+  endEpoch(trainLoss: number): void {
+    this.meter?.closeEpoch();
+    if (this.spec.type !== 'adaptive') return;
+    const g = this.backoff;
+    if (g.prevLoss !== null && trainLoss > g.prevLoss) {
+      if (this.lrScale > 1) { g.cap = Math.max(1, this.lrScale / this.spec.growth); g.hold = true; } else g.cap = Math.min(g.cap ?? Infinity, this.lrScale);
+    }
+    g.prevLoss = Number.isFinite(trainLoss) ? trainLoss : g.prevLoss;
+  }
 
   getState(): BatchPolicyState {
-    return { spec: this.spec, batchSize: this.batchSize, lrScale: this.lrScale, ...(this.meter ? { meter: this.meter.getState() } : {}) };
+    return {
+      spec: this.spec, batchSize: this.batchSize, lrScale: this.lrScale,
+      ...(this.meter ? { meter: this.meter.getState(), backoff: { ...this.backoff } } : {}),
+    };
   }
 
   /** Restores a state from getState() of a policy with the same spec, and applies it to the sampler and optimizer. */
@@ -136,6 +222,7 @@ export class BatchPolicy {
     }
     this.batchSize = s.batchSize; this.lrScale = s.lrScale;
     if (this.meter && s.meter) this.meter.setState(s.meter);
+    if (this.meter && s.backoff) this.backoff = { ...s.backoff };
     sampler.resize(this.batchSize);
     optimizer.lrScale = this.lrScale;
   }

@@ -79,6 +79,7 @@ const policySchema = z.object({
     g2Sum: z.number(), trSum: z.number(), pairs: count, prevLen: count, prev: b64,
     ema: z.object({ g: z.number(), t: z.number(), k: count }).strict(),
   }).strict().optional(),
+  backoff: z.object({ prevLoss: numOrNull, cap: numOrNull, hold: z.boolean() }).strict().optional(),
 }).strict();
 const checkpointSchema = z.object({
   format: z.literal(CHECKPOINT_FORMAT),

@@ -199,7 +199,7 @@ export function endEpoch(run: TrainRun, partial: boolean): boolean {
   if (loop.exceeds(record.trainLoss)) throw divergence(run, record.trainLoss);
   if (record.valLoss !== undefined && loop.exceeds(record.valLoss)) throw divergence(run, record.valLoss);
   if (partial) return true;
-  run.policy?.endEpoch();
+  run.policy?.endEpoch(record.trainLoss);
   st.epoch++; st.inEpoch = false; st.batch = 0;
   if (run.reduceLr?.update(record.epoch, record, loop.optimizer)) (history.lrReductions ??= []).push(run.reduceLr.reductions.at(-1)!);
   const early = run.early;

@@ -34,7 +34,8 @@ Stages: a learning-rate range test at batch size 32, successive-halving tuning o
 rate for every batch size, then every batch size trained for several seeds at its best rate;
 last, the gradient noise scale over one run, the critical batch size from the learning curves
 and this machine's throughput profile, whose predicted best batch size is a cross-check of the
-recommendation (see docs/noise-scale.md); then the adaptive batch-size policy beside the grid.
+recommendation (see docs/noise-scale.md); then the adaptive batch-size policy beside the grid,
+starting from the batch size that reached the target soonest, at its tuned rate.
 
 Examples:
   minibatch study                                   # mnist digits, softmax regression

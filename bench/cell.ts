@@ -1,4 +1,5 @@
 // One benchmark cell in a fresh Node process (so JIT state from one cell never colours another).
+import '../src/platform/node/install.js'; // the Node platform (WASM bytes from disk, kernel threads, native addon, setImmediate yield), as the package's Node entry installs it
 import { pathToFileURL } from 'node:url';
 import { JsBackend } from '../src/kernels/js/js-backend.js';
 import { countGcs, sampleAllocation } from './alloc.js';

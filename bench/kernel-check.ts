@@ -8,6 +8,16 @@ export interface KernelCheck {
   maxError: number;
 }
 
+const SLOPE = 0.01;
+/** Each activation with its textbook value and derivative (in terms of the output). */
+const ACTS: [ActCode, (z: number) => number, (a: number) => number][] = [
+  [ACT.linear, (z) => z, () => 1],
+  [ACT.relu, (z) => (z < 0 ? 0 : z), (a) => (a <= 0 ? 0 : 1)],
+  [ACT.leakyRelu, (z) => (z < 0 ? SLOPE * z : z), (a) => (a > 0 ? 1 : SLOPE)],
+  [ACT.tanh, Math.tanh, (a) => 1 - a * a],
+  [ACT.sigmoid, (z) => 1 / (1 + Math.exp(-z)), (a) => a * (1 - a)],
+];
+
 /**
  * Runs every kernel of `be` on random shapes (including the benchmark shapes, widths that
  * are not multiples of 4, and m = 1) with random offsets into the parameter vector, and
@@ -59,15 +69,8 @@ export function checkKernels(be: Backend, tol = 1e-5, seed = 7): KernelCheck {
       return s;
     }), bOff);
   }
-  const slope = 0.01; const len = 37;
-  const acts: [ActCode, (z: number) => number, (a: number) => number][] = [
-    [ACT.linear, (z) => z, () => 1],
-    [ACT.relu, (z) => (z < 0 ? 0 : z), (a) => (a <= 0 ? 0 : 1)],
-    [ACT.leakyRelu, (z) => (z < 0 ? slope * z : z), (a) => (a > 0 ? 1 : slope)],
-    [ACT.tanh, Math.tanh, (a) => 1 - a * a],
-    [ACT.sigmoid, (z) => 1 / (1 + Math.exp(-z)), (a) => a * (1 - a)],
-  ];
-  for (const [act, f, df] of acts) {
+  const slope = SLOPE; const len = 37;
+  for (const [act, f, df] of ACTS) {
     const Z0 = rand(len, 0.1); const Z = Z0.slice(); be.activationForward(act, Z, len, slope);
     check(`activationForward ${act}`, Z, naive(len, (i) => f(Z0[i]!)));
     const D0 = rand(len); const D = D0.slice(); be.activationBackward(act, Z, D, len, slope);

@@ -59,16 +59,8 @@ function onlineBench(): OnlineResult | { ok: false; reason: string } {
   return JSON.parse(line.slice(ONLINE_MARK.length)) as OnlineResult;
 }
 
-async function main(): Promise<void> {
-  const t0 = performance.now(); const load0 = loadavg();
-  const out: string[] = []; const say = (s = ''): void => { out.push(s); process.stdout.write(`${s}\n`); };
-  const m = machine();
-  say('# minibatch benchmark');
-  say();
-  say(`Machine: ${m.nproc} × ${m.cpu}, Node ${m.node} (V8 ${m.v8}), ${m.platform}; load average at start ${load0.map((x) => x.toFixed(2)).join(' ')}.`);
-  say(`Timing: each cell in a fresh process; warm-up excluded; median of ${quick ? 1 : 3} repeats of whole epochs lasting >= ${quick ? 0.1 : 0.3} s; wall clock.`);
-  say();
-
+/** The checks, the matrix-multiply table and the native-kernel table. */
+async function kernelSections(say: (s?: string) => void): Promise<{ check: unknown; peak: number; gemm: GemmResult[]; native: NativeBench }> {
   log('check: kernels against naive loops, fit against the hand-fused loop ...');
   const check = cell<{ kernels: { cases: number; maxError: number }; diffs: { workload: string; maxParamDiff: number }[] }>(['check']);
   say(`Checks: ${check.kernels.cases} kernel cases match naive float64 loops (max relative error ${check.kernels.maxError.toExponential(1)}); ` +
@@ -95,6 +87,11 @@ async function main(): Promise<void> {
   say();
   say(`Both on the same resident WASM memory (the native kernels read and write it in place). ${native.ok ? `Native path: ${native.isa}. ` : ''}Median of ${quick ? 1 : 3} rounds of at least 0.2 s; wall clock.`);
 
+  return { check, peak, gemm, native };
+}
+
+/** One table per workload: this project beside TF.js, PyTorch and scikit-learn. */
+async function workloadSections(say: (s?: string) => void, peak: number): Promise<unknown[]> {
   // PyTorch and scikit-learn: looked for once; a peer without a python that has it is noted, not spawned per cell.
   const pyPeers = ['torch', 'sklearn'] as const;
   const pyMissing = new Map<PyPeer, string>();
@@ -136,6 +133,11 @@ async function main(): Promise<void> {
     say(`Cells: examples/s · µs per update (wall clock, fit() for this project). js: the reference kernels; auto: the default backend (WASM SIMD kernels where the cost model picks them). TF.js (best): the faster of model.fit and the minimize loop. PyTorch: nn.Sequential, a plain loop over slices of a per-epoch permutation, in its tuned configuration (OPENBLAS_CORETYPE for this CPU; OpenBLAS on 1 thread below batch 128 and on 2 with OMP_WAIT_POLICY=PASSIVE from 128; torch.set_num_threads(1)); scikit-learn: MLPClassifier (hidden_layer_sizes=() for logistic regression; * marks SGDClassifier, per-example, at batch 1 of logistic regression), same OpenBLAS settings; ${args.has('--skip-py') ? 'not run (--skip-py)' : pyMissing.size ? `"not installed": ${PY_INSTALL_HINT}` : 'both on all rows'}. × best peer: auto over the fastest peer present, named. GFLOP/s counts the multiply-adds of the dense layers only (forward, weight and input gradients) x 2.`);
   }
 
+  return workloads;
+}
+
+/** Allocation per step, and the denormal guard. */
+async function allocSections(say: (s?: string) => void): Promise<{ alloc: AllocResult[]; den: DenormalRow[] }> {
   log('allocation: GC counts and sampled allocation at batch 1 and 32 ...');
   const alloc: AllocResult[] = [];
   for (const id of ['logistic', 'mlp', 'digits'] as const) {
@@ -165,6 +167,11 @@ async function main(): Promise<void> {
   say();
   say('MNIST 784-128-10 at batch 32: 250 timed steps of ordinary training, then every hidden unit is killed (biases -1e4) and training goes on, timed in 8 windows. guard on: the library as shipped (state below 1e-30 zeroed every 32 updates); off: an optimizer subclass without it. The last column counts subnormal float32 values left in the optimizer state.');
 
+  return { alloc, den };
+}
+
+/** Peak memory, CSV loading and online learning. */
+async function extraSections(say: (s?: string) => void): Promise<{ memory: MemoryResult | { skipped: string }; csv: Awaited<ReturnType<typeof csvLoad>>; online: OnlineResult | { ok: false; reason: string } }> {
   let memory: MemoryResult | { skipped: string } = { skipped: '--skip-memory' };
   if (!args.has('--skip-memory')) {
     log('memory: peak RSS of npm start and of tune with 1 and 4 batch sizes ...');
@@ -190,6 +197,24 @@ async function main(): Promise<void> {
   say('## Online learning: one row per call (bench/online.ts)');
   say();
   say('rows' in online ? onlineTable(online) : `Skipped: ${online.reason}`);
+
+  return { memory, csv, online };
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now(); const load0 = loadavg();
+  const out: string[] = []; const say = (s = ''): void => { out.push(s); process.stdout.write(`${s}\n`); };
+  const m = machine();
+  say('# minibatch benchmark');
+  say();
+  say(`Machine: ${m.nproc} × ${m.cpu}, Node ${m.node} (V8 ${m.v8}), ${m.platform}; load average at start ${load0.map((x) => x.toFixed(2)).join(' ')}.`);
+  say(`Timing: each cell in a fresh process; warm-up excluded; median of ${quick ? 1 : 3} repeats of whole epochs lasting >= ${quick ? 0.1 : 0.3} s; wall clock.`);
+  say();
+
+  const { check, peak, gemm, native } = await kernelSections(say);
+  const workloads = await workloadSections(say, peak);
+  const { alloc, den } = await allocSections(say);
+  const { memory, csv, online } = await extraSections(say);
 
   const seconds = (performance.now() - t0) / 1000;
   say();

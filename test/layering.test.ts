@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, posix, relative, sep } from 'node:path';
+import { importsOf } from './helpers/imports.js';
 
 /** Lowest first: a file may import its own layer and anything below it. */
 const LAYERS = ['core', 'kernels', 'data', 'optim', 'nn', 'interop', 'train', 'experiments', 'report', 'platform', 'cli', 'index', 'browser'];
@@ -56,20 +57,6 @@ export function findBuiltinUses(files: Map<string, string>): string[] {
     for (const use of builtinsOf(source)) bad.push(`${file} ${use}: only platform/ (or a node/ folder), cli/ and the entry points may; take it through a host interface`);
   }
   return bad;
-}
-
-/** Relative module specifiers of a source file: static, side-effect, re-export, dynamic and worker URLs. */
-export function importsOf(source: string): string[] {
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  const out: string[] = [];
-  const patterns = [
-    /\b(?:import|export)\b[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g,
-    /\bimport\s*['"]([^'"]+)['"]/g,
-    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
-    /\bnew\s+URL\s*\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url/g,
-  ];
-  for (const re of patterns) for (const m of code.matchAll(re)) if (m[1]!.startsWith('.')) out.push(m[1]!);
-  return out;
 }
 
 /** Every import that goes up the list or into cli/ from outside it, as readable lines. */

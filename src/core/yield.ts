@@ -13,11 +13,11 @@ function messageYield(): Promise<void> {
   if (!channel) {
     channel = new MessageChannel();
     // onmessage (typed here as in the DOM: Node's typings lack it) starts the port.
-    (channel.port1 as unknown as { onmessage: () => void }).onmessage = () => { waiting.shift()?.(); };
-    // Where ports can be unref'd (Node without its platform installed), the channel keeps no process alive.
-    (channel.port1 as unknown as { unref?: () => void }).unref?.();
+    const port = channel.port1 as unknown as { onmessage: () => void; ref?: () => void; unref?: () => void };
+    port.onmessage = () => { waiting.shift()?.(); if (waiting.length === 0) port.unref?.(); };
   }
-  const c = channel;
+  // Where ports can be ref'd (Node without its platform installed), the channel keeps the process alive while a yield waits, and only then.
+  const c = channel; (c.port1 as unknown as { ref?: () => void }).ref?.();
   return new Promise((resolve) => { waiting.push(resolve); c.port2.postMessage(null); });
 }
 

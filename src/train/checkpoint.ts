@@ -1,6 +1,5 @@
 // Training checkpoints: capture, atomic save, validated load and exact resume of a fit run.
 import { base64ToBytes, bytesToBase64 } from '../core/base64.js';
-import { z } from 'zod';
 import { checkInt } from '../core/check.js';
 import { MinibatchError } from '../core/errors.js';
 import type { RngState } from '../core/rng.js';
@@ -11,13 +10,13 @@ import type { Dataset } from '../data/dataset.js';
 import { STAT_SIZE } from '../nn/losses.js';
 import { modelFromJson, modelToJson, type ModelFile } from '../nn/model-json.js';
 import type { BatchPolicyState } from './batch-policy.js';
+import { CHECKPOINT_FORMAT, checkpointSchema } from './checkpoint-schema.js';
 import type { EarlyStopping } from './early-stopping.js';
-import { METRIC_KEYS } from './metrics.js';
 import type { LoopState } from './loop.js';
 import type { ReduceLrState } from './reduce-lr.js';
 import type { EpochRecord, TrainRun } from './train-run.js';
 
-export const CHECKPOINT_FORMAT = 'minibatch-checkpoint';
+export { CHECKPOINT_FORMAT } from './checkpoint-schema.js';
 export const CHECKPOINT_VERSION = 1;
 /** Largest checkpoint file loadCheckpoint reads (bytes): V8 cannot hold a longer JSON string. */
 export const MAX_CHECKPOINT_BYTES = 512 * 1024 * 1024;
@@ -62,47 +61,6 @@ export interface Checkpoint {
   /** The state of the model's dropout-mask RNG (models with dropout only). */
   dropout?: { rng: [number, number, number, number, number | null] };
 }
-
-/** An RNG state word: xoshiro keeps them as int32 or uint32. */
-const u32 = z.number().int().min(-(2 ** 31)).max(2 ** 32 - 1);
-const count = z.number().int().min(0).max(2 ** 53);
-const numOrNull = z.number().nullable();
-const b64 = z.string().max(2 ** 29);
-const metrics = z.object(Object.fromEntries(METRIC_KEYS.map((k) => [k, numOrNull.optional()]))).strict();
-const recordSchema = z.object({
-  epoch: count, updates: count, examplesSeen: count, trainSeconds: z.number(), trainLoss: z.number(),
-  valLoss: z.number().optional(), metrics, valMetrics: metrics.optional(), learningRate: numOrNull, batchSize: count.optional(),
-}).strict();
-const policySchema = z.object({
-  spec: z.record(z.string(), z.unknown()), batchSize: count, lrScale: z.number(),
-  meter: z.object({
-    g2Sum: z.number(), trSum: z.number(), pairs: count, prevLen: count, prev: b64,
-    ema: z.object({ g: z.number(), t: z.number(), k: count }).strict(),
-  }).strict().optional(),
-  backoff: z.object({ prevLoss: numOrNull, cap: numOrNull, hold: z.boolean() }).strict().optional(),
-}).strict();
-const checkpointSchema = z.object({
-  format: z.literal(CHECKPOINT_FORMAT),
-  version: z.number().int(),
-  createdBy: z.string().max(1000),
-  model: z.record(z.string(), z.unknown()),
-  optimizer: z.object({ spec: z.record(z.string(), z.unknown()), iterations: count, lastLearningRate: numOrNull, size: z.number().int().min(-1).max(2 ** 31), buffers: z.array(b64).max(16) }).strict(),
-  sampler: z.object({ order: b64, rng: z.tuple([u32, u32, u32, u32, numOrNull]) }).strict(),
-  loop: z.object({ epoch: count, inEpoch: z.boolean(), batch: count, updates: count, seen: count, seconds: z.number().min(0), firstLoss: numOrNull, stats: b64 }).strict(),
-  run: z.object({
-    batchSize: count, shuffle: z.boolean(), dropLast: z.boolean(), reduction: z.enum(['mean', 'sum']), seed: count,
-    trainExamples: count, validationExamples: count, numFeatures: count, targetWidth: count, dataHash: z.string().max(16),
-  }).strict(),
-  records: z.array(recordSchema).max(1e7),
-  stopped: z.literal('early-stopping').optional(),
-  early: z.object({ best: numOrNull, bestEpoch: count, wait: count, bestParams: b64.optional() }).strict().optional(),
-  policy: policySchema.optional(),
-  reduceLr: z.object({
-    rateScale: z.number().positive(), best: numOrNull, wait: count, cooling: count,
-    reductions: z.array(z.object({ epoch: count, learningRate: z.number() }).strict()).max(1e7),
-  }).strict().optional(),
-  dropout: z.object({ rng: z.tuple([u32, u32, u32, u32, numOrNull]) }).strict().optional(),
-}).strict();
 
 /** Checks fit's `checkpoint` option. */
 export function checkCheckpointOptions(c: CheckpointOptions): { path: string; everyEpochs: number } {

@@ -171,3 +171,23 @@ describe('CSV from memory', () => {
     await assert.rejects(parseCsv('a,b\n1,2\n3\n', { name: 'pasted.csv' }), (e: unknown) => e instanceof MinibatchError && e.code === 'BAD_CSV' && /pasted\.csv, line 3/.test(e.message));
   });
 });
+
+describe('the core without any platform installed', () => {
+  it('a fit imported from the core alone runs to its end: a pending yield keeps Node alive, an idle one does not', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const fitUrl = new URL('../../src/train/fit.js', import.meta.url).href;
+    const modelsUrl = new URL('../../src/nn/models.js', import.meta.url).href;
+    const dataUrl = new URL('../../src/data/dataset.js', import.meta.url).href;
+    const script = `
+      const { fit } = await import(${JSON.stringify(fitUrl)});
+      const { logisticRegression } = await import(${JSON.stringify(modelsUrl)});
+      const { Dataset } = await import(${JSON.stringify(dataUrl)});
+      const x = new Float32Array(64 * 2).map((_, i) => ((i * 7919) % 13) / 13 - 0.5);
+      const y = new Float32Array(64).map((_, i) => (x[2 * i] + x[2 * i + 1] > 0 ? 1 : 0));
+      const h = await fit(logisticRegression({ inputs: 2, seed: 1 }), Dataset.fromArrays(x, y), { batchSize: 8, epochs: 3, seed: 1 });
+      console.log('epochs ' + h.records.length);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'epochs 3', `the process left before fit finished: stdout ${JSON.stringify(r.stdout)}`);
+  });
+});

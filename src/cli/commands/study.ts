@@ -15,6 +15,21 @@ import { addServeOptions, serveUntilInterrupted, startServing, type ServeArgs } 
 
 interface StudyOpts extends SweepArgs, ServeArgs { init?: string; batchSizes: string; epochs: string; seeds: string; lr?: string; out: string; json?: boolean; quiet?: boolean; noiseScale: boolean; resume?: boolean }
 
+const STUDY_HELP = `
+Stages: a learning-rate range test at batch size 32, successive-halving tuning of the learning
+rate for every batch size, then every batch size trained for several seeds at its best rate;
+last, the gradient noise scale over one run, the critical batch size from the learning curves
+and this machine's throughput profile, whose predicted best batch size is a cross-check of the
+recommendation (see docs/noise-scale.md); then the adaptive batch-size policy beside the grid,
+starting from the batch size that reached the target soonest, at its tuned rate.
+
+Examples:
+  minibatch study                                   # mnist digits, softmax regression
+  minibatch study --data ../shared/datasets/pima-indians-diabetes.csv --model mlp:12,8 --optimizer adam --epochs 30
+  minibatch study --data mnist --batch-sizes 16,32,64,128 --seeds 2 --out mnist-report
+  minibatch study --data synthetic:moons --serve    # watch the learning curves live in a browser
+  minibatch study --data data.csv --init tfjs-model/model.json --epochs 10   # batch size for an imported model`;
+
 export function registerStudy(program: Command): void {
   const c = program.command('study')
     .description('the main job: which batch size and learning rate to use, with the evidence, as an HTML report');
@@ -29,20 +44,7 @@ export function registerStudy(program: Command): void {
     .option('--resume', 'continue an interrupted run in --out: finished trials (trials.jsonl) are reused, not rerun')
     .option('--init <model>', 'study this model: every run starts from its weights (a minibatch model file or a TF.js model.json); runs in one thread')
     .option('--no-noise-scale', 'skip the gradient noise scale, critical batch size and throughput stage')
-    .addHelpText('after', `
-Stages: a learning-rate range test at batch size 32, successive-halving tuning of the learning
-rate for every batch size, then every batch size trained for several seeds at its best rate;
-last, the gradient noise scale over one run, the critical batch size from the learning curves
-and this machine's throughput profile, whose predicted best batch size is a cross-check of the
-recommendation (see docs/noise-scale.md); then the adaptive batch-size policy beside the grid,
-starting from the batch size that reached the target soonest, at its tuned rate.
-
-Examples:
-  minibatch study                                   # mnist digits, softmax regression
-  minibatch study --data ../shared/datasets/pima-indians-diabetes.csv --model mlp:12,8 --optimizer adam --epochs 30
-  minibatch study --data mnist --batch-sizes 16,32,64,128 --seeds 2 --out mnist-report
-  minibatch study --data synthetic:moons --serve    # watch the learning curves live in a browser
-  minibatch study --data data.csv --init tfjs-model/model.json --epochs 10   # batch size for an imported model`)
+    .addHelpText('after', STUDY_HELP)
     .action((o: StudyOpts) => runCommand(async () => {
       const batchSizes = parseBatchSizes(o.batchSizes); const epochs = parseIntArg('--epochs', o.epochs, 1); const seeds = parseIntArg('--seeds', o.seeds, 1, 100);
       checkOutDir('--out', o.out);

@@ -75,6 +75,23 @@ export function nativeWins(c: KernelCosts, nc: NativeCosts, m: number, k: number
 export const NATIVE_NARROW_MIN_ROWS = 16;
 
 /**
+ * Chooses each layer's kernels for batches of m rows: onWasm[l] = 1 where WASM beats JS (all
+ * layers when `costs` is null, i.e. not calibrated), onNative[l] = 1 where native also beats
+ * WASM. Returns whether any layer runs on WASM (or native, which works in WASM memory).
+ */
+export function planLayers(
+  costs: KernelCosts | null, native: NativeCosts | null, L: readonly number[], m: number, onWasm: Uint8Array, onNative: Uint8Array,
+): boolean {
+  let any = false;
+  for (let l = 0; l < onWasm.length; l++) {
+    const w = costs === null || wasmWins(costs, m, L[l]!, L[l + 1]!, l === 0);
+    onWasm[l] = w ? 1 : 0; any = any || w;
+    onNative[l] = w && costs !== null && native !== null && nativeWins(costs, native, m, L[l]!, L[l + 1]!, l === 0) ? 1 : 0;
+  }
+  return any;
+}
+
+/**
  * Whether a call of m rows through a layer of n outputs that the plan puts on the native
  * kernels runs there (else on WASM, in place on the same memory). A native product of few rows
  * reads W in place except its last, partial 16-column panel, which it packs (zero-padded) on

@@ -1,10 +1,9 @@
 // DenseRunner: the WASM backend's DenseEngine, a model's forward and backward passes with its work buffers in WASM memory, each layer on the cheapest kernels (JS, WASM or native).
-import { MinibatchError } from '../../core/errors.js';
 import { ACT, type DenseEngine, type DenseLayout, type DropoutMasks, type RowGatherer, type StatSlots } from '../backend.js';
 import { JsBackend } from '../js/js-backend.js';
 import { MaskedPasses } from '../js/masked-passes.js';
 import type { NativeKernels } from '../native/native-kernels.js';
-import { nativeTakesCall, nativeWins, wasmWins, type KernelCosts, type NativeCosts } from './cost-model.js';
+import { nativeTakesCall, planLayers, type KernelCosts, type NativeCosts } from './cost-model.js';
 import { WasmRowGatherer } from './row-gatherer.js';
 import { MIN_PART_MACS } from './split-kernels.js';
 import { homeOf, WasmArena } from './wasm-arena.js';
@@ -127,14 +126,7 @@ export class DenseRunner implements DenseEngine {
   }
 
   private plan(m: number): void {
-    const L = this.s.layers; let any = false;
-    for (let l = 0; l < this.onWasm.length; l++) {
-      const w = this.costs === null || wasmWins(this.costs, m, L[l]!, L[l + 1]!, l === 0);
-      this.onWasm[l] = w ? 1 : 0; any = any || w;
-      const nat = this.native;
-      this.onNative[l] = w && nat !== null && nativeWins(this.costs!, nat.costs, m, L[l]!, L[l + 1]!, l === 0) ? 1 : 0;
-    }
-    this.anyWasm = any;
+    this.anyWasm = planLayers(this.costs, this.native?.costs ?? null, this.s.layers, m, this.onWasm, this.onNative);
   }
 
   /** The byte offset of `params` for the kernels: its own when resident, else a copy's. */
@@ -182,7 +174,7 @@ export class DenseRunner implements DenseEngine {
 
   /** Forward pass for m rows of x; returns the buffer whose first m x outputs values are the logits. */
   forward(params: Float32Array, x: Float32Array, m: number, masks?: DropoutMasks): Float32Array {
-    if (!this.arena.live) throw disposedError();
+    if (!this.arena.live) throw this.arena.disposedError();
     this.ensure(m);
     this.dropout.masks = masks ?? null;
     if (this.anyWasm) this.pBase = this.locateParams(params);
@@ -304,8 +296,4 @@ export class DenseRunner implements DenseEngine {
     else for (let i = 0; i < len; i++) dst[i] = x[i]!;
     return (this.xBase = this.xPtr);
   }
-}
-
-function disposedError(): MinibatchError {
-  return new MinibatchError('BAD_ARGUMENT', 'this model was disposed (model.dispose()) and its memory now belongs to another model; build a new model to use it again');
 }

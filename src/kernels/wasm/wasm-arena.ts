@@ -1,4 +1,5 @@
 // WasmArena: one kernel instance and its shared memory; blocks that never move (so views stay valid), a scratch layout, and reuse of the memory after dispose.
+import { MinibatchError } from '../../core/errors.js';
 import { registerResident, type FusedUpdates, type OptimizerKernels } from '../backend.js';
 import type { NativeKernels } from '../native/native-kernels.js';
 import { NATIVE_SGD_MIN, NativeSgdUpdates, WasmUpdates } from './fused-updates.js';
@@ -95,6 +96,11 @@ export class WasmArena implements OptimizerKernels {
     if (!this.live) return;
     this.live = false;
     givePooled(this.module, { memory: this.memory, exports: this.raw, used: Math.max(this.top, this.dirty), features: this.features });
+  }
+
+  /** The error for a use of a model after dispose (its memory may already serve another model). */
+  disposedError(): MinibatchError {
+    return new MinibatchError('BAD_ARGUMENT', 'this model was disposed (model.dispose()) and its memory now belongs to another model; build a new model to use it again');
   }
 
   /**

@@ -48,7 +48,11 @@ Environment:
   MINIBATCH_BACKEND=js|wasm|auto   kernels: auto (default) puts each layer on the faster of WASM SIMD and JS
   MINIBATCH_THREADS=<n>            threads large kernel calls are split over (default: the cores, at most 4;
                                    results are the same bits on any number; 1 on a machine you share)`);
-for (const c of program.commands) c.exitOverride();
+for (const c of program.commands) {
+  c.exitOverride();
+  // Every default shown the same way, as written on the command line: `(default: 50)`, not commander's JSON `(default: "50")`.
+  for (const o of c.options) if (o.defaultValueDescription === undefined && (typeof o.defaultValue === 'string' || typeof o.defaultValue === 'number')) o.defaultValueDescription = String(o.defaultValue);
+}
 program.hook('preAction', () => { try { const n = backendNotice(); if (n !== null) process.stderr.write(`${n}\n`); } catch { /* a bad MINIBATCH_NATIVE_ISA is reported by the command */ } });
 
 try {

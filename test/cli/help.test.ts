@@ -63,7 +63,11 @@ describe('minibatch --help', () => {
       assert.match(r.stdout, new RegExp(`^Usage: minibatch ${c} `), `${c} --help`);
       assert.match(r.stdout, /\nExamples:\n {2}minibatch /, `${c} --help has no Examples: section`);
       for (const option of OPTIONS[c] ?? []) assert.ok(r.stdout.includes(option), `${c} --help does not mention ${option}`);
+      // Every default the same way, as typed on the command line: (default: 50), never commander's quoted (default: "50").
+      assert.doesNotMatch(r.stdout.replace(/\s+/g, ' '), /\(default: "/, `${c} --help shows a quoted default`);
     });
+    const train = helps[commands.indexOf('train')]!.stdout.replace(/\s+/g, ' ');
+    assert.match(train, /--epochs <n> passes over the training data \(default: 50\)/);
   });
 });
 

@@ -1,4 +1,5 @@
 // Kernel benchmark: one 784-128-10 forward + backward step on the native kernels against the WASM SIMD kernels, both on a model's resident WASM memory.
+import '../src/platform/node/install.js'; // the Node platform: the kernel host that reads the .wasm bytes
 import { pathToFileURL } from 'node:url';
 import { loadNative } from '../src/platform/node/native-loader.js';
 import type { NativeKernels } from '../src/kernels/native/native-kernels.js';

@@ -70,6 +70,36 @@ export function accumulateLoss(
   stats[STAT.absErr]! += absErr; stats[STAT.sqErr]! += sqErr; stats[STAT.count]! += m;
 }
 
+/**
+ * The mean loss of the best constant prediction on m rows of targets Y (n outputs): for sigmoid
+ * the binary entropy of each output's mean target, for softmax the entropy of the class
+ * proportions, for linear the variance of each target column (each averaged over the outputs,
+ * as accumulateLoss averages). A scale for the loss of a model that has learnt nothing; 0 for
+ * constant targets or m = 0.
+ */
+export function constantLoss(kind: OutputKind, m: number, n: number, Y: Float32Array): number {
+  if (m === 0) return 0;
+  const h = (p: number): number => (p > 0 && p < 1 ? -(p * Math.log(p) + (1 - p) * Math.log(1 - p)) : 0);
+  if (kind === 'softmax') {
+    const counts = new Float64Array(n);
+    for (let i = 0; i < m; i++) counts[Y[i]!]! += 1;
+    let e = 0;
+    for (const c of counts) if (c > 0) e -= (c / m) * Math.log(c / m);
+    return e;
+  }
+  let total = 0;
+  for (let j = 0; j < n; j++) {
+    let mean = 0;
+    for (let i = 0; i < m; i++) mean += Y[i * n + j]!;
+    mean /= m;
+    if (kind === 'sigmoid') { total += h(mean); continue; }
+    let v = 0;
+    for (let i = 0; i < m; i++) { const d = Y[i * n + j]! - mean; v += d * d; }
+    total += v / m;
+  }
+  return total / n;
+}
+
 const scratch = new Float64Array(STAT_SIZE);
 let expScratch = new Float64Array(16);
 

@@ -79,7 +79,8 @@ export interface FitOptions {
    * The divergence rule (the same on every training path): training stops with DivergenceError
    * when the loss of a batch, of an epoch or on the validation data is not finite or exceeds
    * divergenceFactor x the initial loss, the mean training loss before the first update
-   * (measured on the training rows, at most 4096 of them evenly spaced; no bound when it is 0).
+   * (measured on the training rows, at most 4096 of them evenly spaced) or, when larger, the
+   * loss of the best constant prediction on them (no bound when both are 0).
    * Default 1000.
    */
   divergenceFactor?: number;

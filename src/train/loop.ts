@@ -2,7 +2,7 @@
 import type { BatchBuffer } from '../data/batch.js';
 import type { BatchSampler } from '../data/batch-sampler.js';
 import type { Dataset } from '../data/dataset.js';
-import { STAT, STAT_SIZE } from '../nn/losses.js';
+import { constantLoss, STAT, STAT_SIZE } from '../nn/losses.js';
 import type { Model } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { clipGradient, type Clipping } from './clip.js';
@@ -22,7 +22,10 @@ export interface LoopState {
   updates: number;
   seen: number;
   seconds: number;
-  /** Mean training loss before the first update (NaN until measured): the divergence reference. */
+  /**
+   * The divergence reference (NaN until measured): the larger of the mean training loss before
+   * the first update and the loss of the best constant prediction (see initialLoss).
+   */
   initialLoss: number;
 }
 
@@ -40,13 +43,19 @@ export interface TrainingControl {
 export type AfterStep = (loop: TrainLoop, size: number) => void;
 
 /**
- * The mean training loss of `model` before any update, on at most INITIAL_LOSS_ROWS rows of
- * `data` (all rows when fewer; else rows floor(i n / 4096), evenly spaced): one forward pass.
+ * The divergence reference of a run of `model` on `data`: the larger of its mean training loss
+ * before any update, on at most INITIAL_LOSS_ROWS rows (all rows when fewer; else rows
+ * floor(i n / 4096), evenly spaced; one forward pass), and the loss of the best constant
+ * prediction on those rows (constantLoss: the targets' entropy or variance). The floor keeps a
+ * fit that continues a well-trained model (starting loss near 0) from calling one hard
+ * example's batch loss a divergence; a diverging run passes both by far.
  */
 export function initialLoss(model: Model, data: Dataset): number {
   const n = data.length;
   const d = n <= INITIAL_LOSS_ROWS ? data : data.subset(Array.from({ length: INITIAL_LOSS_ROWS }, (_, i) => Math.floor((i * n) / INITIAL_LOSS_ROWS)));
-  return new Evaluator(model, d, 512).run(model.params).loss;
+  const start = new Evaluator(model, d, 512).run(model.params).loss;
+  const floor = constantLoss(model.spec.output, d.length, model.outputs, d.y);
+  return start >= floor || Number.isNaN(start) ? start : floor;
 }
 
 /**
@@ -57,7 +66,8 @@ export function initialLoss(model: Model, data: Dataset): number {
  * decide when to evaluate, close an epoch or stop.
  *
  * Divergence: a batch whose mean loss is not finite, or exceeds `divergenceFactor` x the
- * initial loss (the mean training loss before the first update, see setInitialLoss), is not
+ * initial loss (the mean training loss before the first update, or a constant prediction's
+ * loss when larger: see initialLoss), is not
  * applied: step() returns false and `divergedLoss` holds that loss. Callers judge epoch and
  * evaluated losses with exceeds(), the same rule.
  */

@@ -5,7 +5,8 @@ import { DivergenceError } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/rng.js';
 import { BatchBuffer } from '../../src/data/batch.js';
 import { BatchSampler } from '../../src/data/batch-sampler.js';
-import type { Dataset } from '../../src/data/dataset.js';
+import { Dataset } from '../../src/data/dataset.js';
+import { constantLoss } from '../../src/nn/losses.js';
 import type { RowSource } from '../../src/data/stream-csv.js';
 import { logisticRegression, mlp } from '../../src/nn/models.js';
 import { sgd } from '../../src/optim/sgd.js';
@@ -58,10 +59,40 @@ describe('TrainLoop', () => {
 
   it('measures the initial loss on at most 4096 evenly spaced rows, the whole data when smaller', () => {
     const m = model();
-    assert.equal(initialLoss(m, data), evaluate(m, data).loss);
+    const reference = (d: Dataset): number => Math.max(evaluate(m, d).loss, constantLoss('sigmoid', d.length, 1, d.y));
+    assert.equal(initialLoss(m, data), reference(data));
     const big = binaryProblem(9000, 6, 4);
     const every = big.subset(Array.from({ length: 4096 }, (_, i) => Math.floor((i * 9000) / 4096)));
-    assert.equal(initialLoss(m, big), evaluate(m, every).loss);
+    assert.equal(initialLoss(m, big), reference(every));
+    assert.notEqual(reference(every), reference(big), 'the subset must differ from the whole for this check to mean something');
+  });
+
+  it("floors the reference at a constant prediction's loss: a trained model's next fit does not call one hard row a divergence", async () => {
+    // Separable rows: after training, the mean loss is far below one misfit row's loss.
+    const rng = new Rng(5); const x: number[][] = []; const y: number[] = [];
+    for (let i = 0; i < 256; i++) { const r = [rng.normal(), rng.normal()]; x.push(r); y.push(r[0]! > 0 ? 1 : 0); }
+    const sep = Dataset.fromArrays(x, y); const m = logisticRegression({ inputs: 2, seed: 1 }); const opt = sgd({ learningRate: 1 });
+    await fit(m, sep, { batchSize: 1, epochs: 30, optimizer: opt });
+    const trained = evaluate(m, sep).loss; const share = y.reduce((a, b) => a + b, 0) / y.length;
+    const entropy = -(share * Math.log(share) + (1 - share) * Math.log(1 - share));
+    assert.ok(trained < entropy / 20, `trained loss ${trained} should be far below the label entropy ${entropy}`);
+    assert.ok(Math.abs(initialLoss(m, sep) - entropy) < 1e-9, `reference ${initialLoss(m, sep)}, want the label entropy ${entropy}`);
+    // Before the floor, the reference was the trained loss and a row with loss > 1000 x it stopped the run.
+    const hard = Dataset.fromArrays([[-0.01, 0], [0.01, 0]], [1, 0]);
+    const before = evaluate(m, hard).loss;
+    const h = await fit(m, Dataset.fromArrays([...x, [-0.01, 0], [0.01, 0]], [...y, 1, 0]), { batchSize: 1, epochs: 2, optimizer: opt, divergenceFactor: before / trained / 2 });
+    assert.equal(h.records.length, 2);
+    // A diverging run still stops: the floor is a scale, not a pass.
+    await assert.rejects(fit(logisticRegression({ inputs: 2, seed: 1 }), sep, { batchSize: 1, epochs: 3, optimizer: sgd({ learningRate: 1e12 }) }), DivergenceError);
+  });
+
+  it('constantLoss: binary entropy per output, class-proportion entropy, target variance', () => {
+    assert.ok(Math.abs(constantLoss('sigmoid', 4, 1, Float32Array.of(1, 0, 0, 0)) - -(0.25 * Math.log(0.25) + 0.75 * Math.log(0.75))) < 1e-12);
+    assert.equal(constantLoss('sigmoid', 3, 1, Float32Array.of(1, 1, 1)), 0);
+    assert.ok(Math.abs(constantLoss('softmax', 4, 3, Float32Array.of(0, 1, 2, 2)) - -(2 * 0.25 * Math.log(0.25) + 0.5 * Math.log(0.5))) < 1e-12);
+    // Two target columns: variances 1 and 4, averaged over the outputs as the MSE loss is.
+    assert.ok(Math.abs(constantLoss('linear', 2, 2, Float32Array.of(1, 2, 3, 6)) - (1 + 4) / 2) < 1e-12);
+    assert.equal(constantLoss('linear', 0, 1, new Float32Array(0)), 0);
   });
 });
 

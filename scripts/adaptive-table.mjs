@@ -7,7 +7,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  evaluate, loadBuiltin, loadCsv, split, fitScaling, applyScaling, softmaxRegression, mlp, sgd, fit, throughputProfile, kneeOf, secondsPerUpdateAt, defaultMaxBatch, renderSvg, fitCostModel,
+  evaluate, loadBuiltin, loadCsv, split, fitScaling, applyScaling, softmaxRegression, mlp, sgd, fit, throughputProfile, kneeOf, secondsPerUpdateAt, defaultMaxBatch, renderSvg,
 } from '../dist/src/index.js';
 
 const dir = process.argv[2] ?? join(import.meta.dirname, '..', '..', 'shared', 'datasets');
@@ -126,7 +126,7 @@ for (const set of SETS) {
     adaptive.push(await run(set, d, s, start.lr, { batchSize: 'adaptive', adaptive: { initial: b0, max, throughput: prof.rows, ...(process.env.LRRULE ? { lrRule: process.env.LRRULE } : {}) } }, spu));
     smith.push(await run(set, d, s, start.lr, { batchSize: b0, batchSizeSchedule: { type: 'step', every: Math.max(1, Math.round(set.epochs / 5)), factor: 2, max } }, spu));
   }
-  process.stderr.write(`${set.name}: cost model ${JSON.stringify(fitCostModel(prof.rows))}\n`);
+  process.stderr.write(`${set.name}: seconds per update (what the policy decides and the runs are priced by) ${prof.rows.map((r) => `${r.batchSize}: ${r.secondsPerUpdate.toExponential(2)}`).join(', ')}\n`);
   process.stderr.write(`${set.name}: adaptive B ${perEpoch(adaptive[0], 'batchSize').join(',')} lr x ${perEpoch(adaptive[0], 'lr').map((v) => (v / start.lr).toFixed(2)).join(',')}\n`);
   const a = score(adaptive); const sm = score(smith);
   // The fastest cell of the whole grid (any rate), beside the best fixed size at its final-loss rate: how much a rate tuned for speed would give.

@@ -3,7 +3,7 @@ import { checkInt, checkNumber, checkOneOf } from '../core/check.js';
 import { MinibatchError } from '../core/errors.js';
 import type { BatchSampler } from '../data/batch-sampler.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { fitCostModel, goodput, type CostModel, type UpdateCost } from './goodput.js';
+import { goodput, interpolatedSeconds, type UpdateCost, type UpdateTime } from './goodput.js';
 import { GradientNoiseMeter, type NoiseMeterState } from './noise-meter.js';
 
 /** How the learning rate follows the batch size under `batchSize: 'adaptive'`. */
@@ -78,7 +78,8 @@ export function pairsPerEpoch(batch: number, rows: number): number { return 2 * 
  * The adaptive rule's next batch size from B after an epoch at B that measured noise scale b.
  * The candidate is B' = B x growth (at most max); the batch moves to it only when the epoch gave
  * the meter at least MIN_PAIRS pairs and
- * - with a cost model (fitCostModel of the `throughput` rows): goodput(B') > goodput(B), Pollux's
+ * - with a cost (the `throughput` rows read by interpolatedSeconds, as the time to a target is
+ *   priced; a fitted CostModel also serves): goodput(B') > goodput(B), Pollux's
  *   rule (Qiao et al., OSDI 2021): examples/s x statistical efficiency (b + B_0) / (b + B),
  *   bounded by the rate factor the policy will apply at that size (scaleAt: gain rule, maxGain
  *   and back-off cap): min(r, scaleAt(B)) x B_0 / B;
@@ -87,7 +88,7 @@ export function pairsPerEpoch(batch: number, rows: number): number { return 2 * 
  * Infinity (a |G|^2 estimate <= 0: noise dominates) counts as large; NaN (not measured) keeps B.
  */
 export function nextAdaptiveBatch(
-  b: number, batch: number, s: { growth: number; max: number; initial: number }, rows: number, cost?: CostModel,
+  b: number, batch: number, s: { growth: number; max: number; initial: number }, rows: number, cost?: UpdateTime,
   scaleAt: (batch: number) => number = () => Infinity,
 ): number {
   const next = Math.min(s.max, Math.max(batch + 1, Math.round(batch * s.growth)));
@@ -155,13 +156,14 @@ export class BatchPolicy {
   batchSize: number;
   lrScale = 1;
   readonly meter: GradientNoiseMeter | undefined;
-  private readonly cost: CostModel | undefined;
+  private readonly cost: UpdateTime | undefined;
   private backoff: BackoffState = { prevLoss: null, cap: null, hold: false };
 
   constructor(readonly spec: BatchPolicySpec, params: number, readonly rows: number) {
     this.batchSize = spec.initial;
     this.meter = spec.type === 'adaptive' ? new GradientNoiseMeter(params, rows, spec.emaDecay) : undefined;
-    this.cost = spec.type === 'adaptive' && spec.throughput ? fitCostModel(spec.throughput) : undefined;
+    const timed = spec.type === 'adaptive' ? spec.throughput : undefined;
+    this.cost = timed ? (m: number): number => interpolatedSeconds(timed, m) : undefined;
   }
 
   /** The largest batch this policy can ask for (buffers are sized for it). */

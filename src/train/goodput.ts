@@ -1,4 +1,4 @@
-// Pollux's goodput of a batch size: throughput (a cost model fitted to measured seconds per update) x statistical efficiency.
+// Pollux's goodput of a batch size: throughput (measured seconds per update, read off a profile or a fitted cost model) x statistical efficiency.
 
 /** One timed batch size: what the adaptive policy needs of a throughput profile's rows. */
 export interface UpdateCost { batchSize: number; secondsPerUpdate: number }
@@ -37,13 +37,37 @@ export function fitCostModel(rows: readonly UpdateCost[]): CostModel {
 }
 
 /**
+ * Seconds per update at batch size M read off timed rows (sorted by batch size): the row's own
+ * timing at a timed size, log-log interpolation between timed sizes; below the smallest its
+ * timing, above the largest its timing scaled by M / its size (no gain past the profile). The
+ * adaptive policy decides, and the time to a target is priced, by this same reading.
+ */
+export function interpolatedSeconds(rows: readonly UpdateCost[], batch: number): number {
+  if (rows.length === 0) return NaN;
+  const exact = rows.find((r) => r.batchSize === batch);
+  if (exact) return exact.secondsPerUpdate;
+  const hi = rows.findIndex((r) => r.batchSize > batch);
+  if (hi <= 0) {
+    const r = hi === 0 ? rows[0]! : rows[rows.length - 1]!;
+    return r.secondsPerUpdate * (hi === 0 ? 1 : batch / r.batchSize);
+  }
+  const a = rows[hi - 1]!; const b = rows[hi]!;
+  const f = Math.log(batch / a.batchSize) / Math.log(b.batchSize / a.batchSize);
+  return Math.exp(Math.log(a.secondsPerUpdate) + f * Math.log(b.secondsPerUpdate / a.secondsPerUpdate));
+}
+
+/** Seconds per update as a function of the batch size: a fitted CostModel, or a reading of timed rows. */
+export type UpdateTime = CostModel | ((batch: number) => number);
+
+/**
  * Goodput of batch size M under a cost model: examples per second x efficiency (Pollux):
  * M / (alpha + beta M) x E(M). E(M) = r B_0 / M with AdaScale's gain r (an update at M makes r
  * updates' progress at B_0 when its rate is r x the base rate). `scale`, the learning-rate factor
  * actually applied at M when a bound keeps it below r, replaces r: E = min(r, scale) x B_0 / M,
  * so a batch whose rate is capped is not credited with progress that needs the uncapped rate.
  */
-export function goodput(cost: CostModel, phi: number, batch: number, base: number, scale = Infinity): number {
+export function goodput(cost: UpdateTime, phi: number, batch: number, base: number, scale = Infinity): number {
   const e = efficiency(phi, batch, base);
-  return (batch / (cost.alpha + cost.beta * batch)) * Math.min(e, (scale * base) / batch);
+  const t = typeof cost === 'function' ? cost(batch) : cost.alpha + cost.beta * batch;
+  return (batch / t) * Math.min(e, (scale * base) / batch);
 }

@@ -1,7 +1,8 @@
 // Pollux's goodput: the cost model fitted to timed rows and the statistical efficiency.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { efficiency, fitCostModel, goodput } from '../../src/train/goodput.js';
+import { nextAdaptiveBatch } from '../../src/train/batch-policy.js';
+import { efficiency, fitCostModel, goodput, interpolatedSeconds } from '../../src/train/goodput.js';
 
 const close = (a: number, b: number, tol = 1e-9): boolean => Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
 
@@ -45,5 +46,27 @@ describe('goodput', () => {
     const capped = goodput(cost, Infinity, 64, 8, 4);
     assert.ok(close(capped, (64 / (1e-4 + 64e-6)) * (4 * 8 / 64)), 'pure noise, rate capped at x4 at 8 x B0: efficiency 1/2');
     assert.ok(close(goodput(cost, 56, 64, 8, 100), goodput(cost, 56, 64, 8)), 'a bound above the gain changes nothing');
+  });
+
+  it('interpolatedSeconds reads timed rows: exact, log-log between, clamped below, proportional above', () => {
+    const rows = [{ batchSize: 8, secondsPerUpdate: 2e-6 }, { batchSize: 32, secondsPerUpdate: 8e-6 }, { batchSize: 128, secondsPerUpdate: 16e-6 }];
+    assert.equal(interpolatedSeconds(rows, 32), 8e-6);
+    assert.ok(close(interpolatedSeconds(rows, 16), 4e-6), 'halfway in log between 8 and 32: the geometric mean');
+    assert.ok(close(interpolatedSeconds(rows, 64), Math.sqrt(8e-6 * 16e-6)));
+    assert.equal(interpolatedSeconds(rows, 2), 2e-6, 'below the profile: the smallest timing');
+    assert.ok(close(interpolatedSeconds(rows, 256), 32e-6), 'above it: no further gain');
+    assert.ok(Number.isNaN(interpolatedSeconds([], 8)));
+  });
+
+  it('the adaptive decision reads the timings as they were measured: no throughput gain, no growth, whatever a fitted line says', () => {
+    // A profile whose 16 costs twice 8 (no gain) but whose larger sizes do gain: a fitted alpha + beta M
+    // line credits 16 with a gain the measurement does not show.
+    const rows = [{ batchSize: 8, secondsPerUpdate: 2.2e-6 }, { batchSize: 16, secondsPerUpdate: 4.4e-6 }, { batchSize: 32, secondsPerUpdate: 5e-6 }, { batchSize: 64, secondsPerUpdate: 6e-6 }];
+    const s = { growth: 2, max: 64, initial: 8 };
+    const fitted = fitCostModel(rows);
+    assert.ok(goodput(fitted, 1e6, 16, 8) > goodput(fitted, 1e6, 8, 8), 'the fitted line sees a gain at 16');
+    assert.equal(nextAdaptiveBatch(1e6, 8, s, 8000, fitted), 16);
+    assert.equal(nextAdaptiveBatch(1e6, 8, s, 8000, (m) => interpolatedSeconds(rows, m)), 8, 'the measured rows do not');
+    assert.equal(nextAdaptiveBatch(1e6, 16, s, 8000, (m) => interpolatedSeconds(rows, m)), 32, 'from 16 to 32 they do');
   });
 });

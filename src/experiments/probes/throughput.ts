@@ -6,6 +6,7 @@ import { BatchBuffer } from '../../data/batch.js';
 import type { Dataset } from '../../data/dataset.js';
 import { Model } from '../../nn/model.js';
 import { factoryOfChoice, type OptimizerChoice } from '../run/optimizer-spec.js';
+import { interpolatedSeconds } from '../../train/goodput.js';
 
 export interface ThroughputOptions {
   /** Batch sizes to time. Default 1, 2, 4, ... up to the data size (the data size last). */
@@ -131,18 +132,7 @@ export function kneeOf(rows: readonly ThroughputRow[], fraction = 0.9): { peak: 
 
 /** Seconds per update at batch size B read off a profile: log-log interpolation between timed sizes, clamped at the ends. */
 export function secondsPerUpdateAt(profile: Pick<ThroughputProfile, 'rows'>, batchSize: number): number {
-  const rows = profile.rows;
-  if (rows.length === 0) return NaN;
-  const exact = rows.find((r) => r.batchSize === batchSize);
-  if (exact) return exact.secondsPerUpdate;
-  const hi = rows.findIndex((r) => r.batchSize > batchSize);
-  if (hi <= 0) {
-    const r = hi === 0 ? rows[0]! : rows[rows.length - 1]!;
-    return r.secondsPerUpdate * (hi === 0 ? 1 : batchSize / r.batchSize);
-  }
-  const a = rows[hi - 1]!; const b = rows[hi]!;
-  const f = Math.log(batchSize / a.batchSize) / Math.log(b.batchSize / a.batchSize);
-  return Math.exp(Math.log(a.secondsPerUpdate) + f * Math.log(b.secondsPerUpdate / a.secondsPerUpdate));
+  return interpolatedSeconds(profile.rows, batchSize);
 }
 
 function timeSteps(step: (b: number) => void, b: number, minMs: number, clock: () => number): { perUpdate: number; updates: number } {

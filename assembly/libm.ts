@@ -19,7 +19,7 @@ const LN2_LO = 1.90821492927058770002e-10; // 0x3DEA39EF 35793C76
  * correction c(r) (Remez coefficients P1..P5), then scaled by 2^k from the exponent bits; exp(1)
  * returns the double nearest e, as V8 special-cases it.
  */
-export function exp64(x: f64): f64 {
+@inline export function expF64(x: f64): f64 {
   let h = hi(x); const neg = h >>> 31; h &= 0x7FFFFFFF;
   if (h >= 0x40862E42) { // |x| >= 709.78
     if (h >= 0x7FF00000) return ((h & 0xFFFFF) | lo(x)) != 0 ? x + x : neg == 0 ? x : 0.0;
@@ -57,7 +57,7 @@ export function exp64(x: f64): f64 {
  * rounding of 1 + x; log(1 + f) = f - (f^2/2 - s (f^2/2 + R(s^2))) with s = f / (2 + f) and R a
  * degree-7 polynomial in s^2 (Remez coefficients Lp1..Lp7); plus k ln2 in two parts.
  */
-export function log1p64(x: f64): f64 {
+@inline export function log1pF64(x: f64): f64 {
   const hx = hi(x); const ax = hx & 0x7FFFFFFF;
   let k = 1; let f = 0.0; let c = 0.0; let hu = 0;
   if (hx < 0x3FDA827A) { // 1 + x < sqrt(2)

@@ -91,9 +91,10 @@ describe('the fused batch-1 SGD epoch gives the bits of the general steps', () =
     assert.equal(w.engine.layerOnWasm(0), true);
   });
 
-  it('validation data given, early stopping and several fits on one model keep the bits', async () => {
-    const val = binaryProblem(31, 30, 8);
-    const o: FitOptions = { batchSize: 1, epochs: 5, seed: 2, validationData: val, earlyStopping: { patience: 1, minDelta: 1e6 } };
+  it('validation data given, early stopping, reduceLROnPlateau and several fits on one model keep the bits', async () => {
+    const val = binaryProblem(132, 30, 3).subset(Array.from({ length: 31 }, (_, i) => 101 + i)); // 31 more rows of the same rule
+    const o: FitOptions = { batchSize: 1, epochs: 5, seed: 2, validationData: val, earlyStopping: { patience: 3, minDelta: 1e6 },
+      reduceLROnPlateau: { patience: 0, factor: 0.5, minDelta: 1e6 } };
     const twice = async (fast: boolean): Promise<Outcome> => {
       const m = logisticRegression({ inputs: 30, seed: 9 }); const opt = sgd({ learningRate: 0.1, momentum: 0.9 });
       fusedEpochs.enabled = fast;
@@ -103,7 +104,9 @@ describe('the fused batch-1 SGD epoch gives the bits of the general steps', () =
         return { params: m.params.slice(), grad: m.gradientBuffer().slice(), opt: opt.getState(), h, error: undefined, calls: 0 };
       } finally { fusedEpochs.enabled = true; }
     };
-    assertSame(await twice(true), await twice(false));
+    const fast = await twice(true);
+    assertSame(fast, await twice(false));
+    assert.ok((fast.h?.lrReductions?.length ?? 0) > 0, 'the rate was lowered between epochs');
   });
 });
 

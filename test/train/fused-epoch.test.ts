@@ -45,11 +45,13 @@ const auto = createBackend('auto');
 const plain = createBackend('wasm', { relaxed: false });
 const binary = binaryProblem(101, 30, 3);
 const narrow = binaryProblem(77, 2, 4);
+const single = binaryProblem(57, 1, 5);
 const regression = regressionProblem(93, 5, 1, 6);
 
 const models: Array<[string, (b: Backend) => Model, Dataset]> = [
   ['logistic 30-1', (backend) => logisticRegression({ inputs: 30, seed: 2, backend }), binary],
   ['logistic 2-1 (JS kernels under auto)', (backend) => logisticRegression({ inputs: 2, seed: 3, backend }), narrow],
+  ['logistic 1-1 (JS under auto; the scalar gradient on WASM)', (backend) => logisticRegression({ inputs: 1, seed: 7, backend }), single],
   ['linear 5-1', (backend) => linearRegression({ inputs: 5, seed: 4, backend }), regression],
 ];
 /** Each optimizer at a learning rate scaled by s (smaller for linear regression, which diverges sooner). */

@@ -5,6 +5,7 @@
 export * from './optim';
 export * from './rows';
 export * from './softmax';
+export * from './sgd-epoch';
 
 /** a*b + c: one fused multiply-add where the runtime has relaxed SIMD, else a multiply and an add. */
 @inline function madd(a: v128, b: v128, c: v128): v128 {

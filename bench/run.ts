@@ -15,6 +15,7 @@ import type { TfResult } from './peers-tfjs.js';
 import { nativeTable, type NativeBench } from './kernel-native.js';
 import { ONLINE_MARK, onlineTable, type OnlineResult } from './online.js';
 import { allocSitesTable, allocTable } from './table.js';
+import { BATCH1_MARK, batch1Table, type Batch1Result } from './batch1.js';
 import type { Measurement } from './timing.js';
 import { batchRows, batchSizesOf } from './workloads.js';
 
@@ -57,6 +58,21 @@ function onlineBench(): OnlineResult | { ok: false; reason: string } {
   const line = r.stdout?.split('\n').find((l) => l.startsWith(ONLINE_MARK));
   if (r.status !== 0 || !line) return { ok: false, reason: `exit ${r.status}: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}` };
   return JSON.parse(line.slice(ONLINE_MARK.length)) as OnlineResult;
+}
+
+/** bench/batch1.ts in a child process (its cells in their own): batch-1 logistic regression, fused epoch vs general steps vs SGDClassifier. */
+function batch1Section(say: (s?: string) => void): Batch1Result | { ok: false; reason: string } {
+  log('batch 1: fused epoch, general steps, SGDClassifier ...');
+  const r = spawnSync(process.execPath, [join(here, 'batch1.js'), '--json', ...(quick ? ['--quick'] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const line = r.stdout?.split('\n').find((l) => l.startsWith(BATCH1_MARK));
+  const result: Batch1Result | { ok: false; reason: string } = r.status !== 0 || !line
+    ? { ok: false, reason: `exit ${r.status}: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}` }
+    : JSON.parse(line.slice(BATCH1_MARK.length)) as Batch1Result;
+  say();
+  say('## Batch 1: the fused whole-epoch kernel of logistic regression (bench/batch1.ts)');
+  say();
+  say('rows' in result ? batch1Table(result) : `Skipped: ${result.reason}`);
+  return result;
 }
 
 /** The checks, the matrix-multiply table and the native-kernel table. */
@@ -213,6 +229,7 @@ async function main(): Promise<void> {
 
   const { check, peak, gemm, native } = await kernelSections(say);
   const workloads = await workloadSections(say, peak);
+  const batch1 = args.has('--skip-batch1') ? { ok: false, reason: 'skipped (--skip-batch1)' } : batch1Section(say);
   const { alloc, den } = await allocSections(say);
   const { memory, csv, online } = await extraSections(say);
 
@@ -223,7 +240,7 @@ async function main(): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({
     date: new Date().toISOString(), machine: m, loadAverage: { start: load0, end: loadavg() }, quick, seconds,
-    check, peakGflops: peak, gemm, native, workloads, alloc, denormal: den, memory, online, csvLoad: csv.ok ? { ok: true, results: csv.results } : csv, markdown: out.join('\n'),
+    check, peakGflops: peak, gemm, native, workloads, batch1, alloc, denormal: den, memory, online, csvLoad: csv.ok ? { ok: true, results: csv.results } : csv, markdown: out.join('\n'),
   }, null, 2));
   log(`wrote ${file}`);
 }

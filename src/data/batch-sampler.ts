@@ -99,6 +99,17 @@ export class BatchSampler {
     return this.length;
   }
 
+  /**
+   * Moves the cursor past the next `count` batches of the current epoch (at most the ones
+   * left), as `count` calls of next() would: for a kernel that visits their rows itself.
+   */
+  skip(count: number): void {
+    if (count <= 0) return;
+    this.batch += count;
+    this.start = (this.batch - 1) * this.batchSize;
+    this.length = Math.min(this.batchSize, this.n - this.start);
+  }
+
   /** A copy of the shuffling state and position: the current epoch's order, the generator's state, epoch and batch (checkpoints). */
   getState(): SamplerState { return { order: this.order.slice(), rng: this.rng.getState(), epoch: this.epoch, batch: this.batch }; }
 

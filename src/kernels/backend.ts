@@ -111,7 +111,49 @@ export interface DenseEngine {
    * Gives the engine's memory back for reuse by the next engine on this thread. `params`,
    * `grad`, gatherers and optimizer state that lived there must not be used afterwards.
    */
-  dispose(): void;
+  dispose(): void;  /**
+   * Optional (the WASM backend's engine): runs `job`, batch-1 SGD over many rows in one call,
+   * with the bits of as many general steps (see SgdEpochJob). False, with nothing changed, when
+   * this engine cannot (not one layer of one output, rows too large to keep resident, state
+   * outside its memory): the caller then takes the general steps.
+   */
+  sgdEpoch?(job: SgdEpochJob): boolean;
+}
+
+/**
+ * Batch-1 stochastic gradient descent of a one-layer, one-output model (logistic or linear
+ * regression) over rows order[start .. start + count) in one call, each row exactly as one
+ * general training step does it (forward, loss and gradient as the model computes them for a
+ * one-row batch, the divergence rule, then torch.optim.SGD's update and the optimizer's
+ * denormal flush, see optim/sgd.ts): the same parameters, gradient, momentum buffer and sums.
+ * The caller fills the inputs and reads `applied`, `lastLoss` and `diverged` back.
+ */
+export interface SgdEpochJob {
+  /** Training features (row-major, one row per target) and targets (one per row). */
+  features: Float32Array; targets: Float32Array;
+  /** True on a run's first call for these arrays: copy them in again (they may have changed since an earlier run). */
+  fresh: boolean;
+  order: Uint32Array; start: number; count: number;
+  /** 'sigmoid' with binary cross-entropy, or 'linear' with squared error. */
+  output: 'sigmoid' | 'linear';
+  /** Running sums added to: [loss, correct, absErr, sqErr, count] (in this order). */
+  sums: Float64Array;
+  /** A step whose loss is not finite or above this is not applied: the call stops there (`diverged`). */
+  limit: number;
+  /** Learning rate of each update, rates[i] for row start + i. */
+  rates: Float64Array;
+  momentum: number; dampening: number; nesterov: boolean; weightDecay: number;
+  /** The momentum buffer (in the engine's memory; null without momentum). */
+  buffer: Float32Array | null;
+  /** Updates the optimizer made before (its step count t starts at iterations + 1). */
+  iterations: number;
+  /** Every `flushEvery` updates (counted with `iterations`) buffer values below `flushBelow` in magnitude become 0. */
+  flushEvery: number; flushBelow: number;
+  /** Out: updates applied (count, or the rows before the one that diverged). */
+  applied: number;
+  /** Out: the loss of the last row computed (the diverged one when `diverged`). */
+  lastLoss: number;
+  diverged: boolean;
 }
 
 /** One fused optimizer update over arrays in the same resident memory (the rules of optim/). */

@@ -1,7 +1,7 @@
 // Model: a stack of dense layers with one flat parameter vector; forward, fused loss and backward.
 import { MinibatchError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
-import { ACT, type ActCode, type Backend, type DenseEngine, type DropoutMasks } from '../kernels/backend.js';
+import { ACT, type ActCode, type Backend, type DenseEngine, type DropoutMasks, type SgdEpochJob } from '../kernels/backend.js';
 import { defaultBackend } from '../kernels/select.js';
 import type { Batch, RowGatherer } from '../data/batch.js';
 import type { Dataset } from '../data/dataset.js';
@@ -82,8 +82,7 @@ export class Model {
   readonly dropout: DropoutMasker | null;
 
   constructor(spec: ModelSpec, backend: Backend = defaultBackend()) {
-    this.spec = spec;
-    this.backend = backend;
+    this.spec = spec; this.backend = backend;
     const act = ACT_CODE[spec.activation];
     /* The slope passed to activation kernels: a stored 0 unless leaky relu (a small integer is never boxed). */
     const slope = act === ACT.leakyRelu ? spec.leakySlope : 0;
@@ -131,6 +130,9 @@ export class Model {
    * update with fused kernels; any other Float32Array of the right length works too (copied).
    */
   gradientBuffer(): Float32Array { return this.engine.grad; }
+
+  /** Batch-1 SGD over many rows in one call where the engine has that kernel (see SgdEpochJob; false where not, nothing changed). */
+  sgdEpoch(job: SgdEpochJob): boolean { return this.engine.sgdEpoch?.(job) ?? false; }
 
   /**
    * Gives the model's backend memory back for reuse by the next model on this thread (a sweep
@@ -204,8 +206,7 @@ export class Model {
    * `dropout.draw(batch.size)` it runs with those fixed masks (e.g. for a gradient check).
    */
   lossAndGrad(params: Float32Array, batch: Batch, grad: Float32Array, scale = 1 / batch.size, stats?: Float64Array, masks?: DropoutMasks): number {
-    const m = batch.size; const st = this.scratchStats.fill(0);
-    if (masks) this.checkMasks(masks, m);
+    const m = batch.size; const st = this.scratchStats.fill(0); if (masks) this.checkMasks(masks, m);
     const mean = scale === 1 / m && scale !== 1;
     this.pass(params, batch, grad, !mean, st, masks);
     if (!mean && scale !== 1) for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! * scale;
@@ -284,8 +285,7 @@ export class Model {
     }
     checkFinite(flat, this.inputs);
     if (options.preprocessed !== true && this.preprocessing) flat = this.preprocess(flat);
-    const rows = flat.length / this.inputs; const out = new Float32Array(rows * this.outputs);
-    const chunk = 256;
+    const rows = flat.length / this.inputs; const out = new Float32Array(rows * this.outputs); const chunk = 256;
     for (let r = 0; r < rows; r += chunk) {
       const m = Math.min(chunk, rows - r);
       const z = this.forward(this.params, flat.subarray(r * this.inputs, (r + m) * this.inputs), m);

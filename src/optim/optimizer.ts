@@ -92,6 +92,24 @@ export abstract class Optimizer {
   }
 
   /**
+   * For a kernel that applies this optimizer's rule itself (the whole-epoch SGD kernel, see
+   * SgdEpochJob): true when step() would neither allocate nor move the state for `params`.
+   */
+  readyFor(params: Float32Array): boolean { return this.size === params.length && optimizerKernels(params) === this.home; }
+
+  /** The rates of the next `count` updates, as step() computes each, into out[0 .. count). */
+  ratesAhead(out: Float64Array, count: number): void {
+    const t = this.iterations; const s = this.schedule;
+    for (let i = 0; i < count; i++) out[i] = s.at(t + i) * this.rateScale * this.lrScale;
+  }
+
+  /** Counts `count` updates that such a kernel made (state and flush included), the last at rate `lastRate`. */
+  advance(count: number, lastRate: number): void {
+    if (count <= 0) return;
+    this.iterations += count; this.lastLearningRate = lastRate;
+  }
+
+  /**
    * The fused updates of the backend when params, grad and the state all live in the same
    * backend memory and there are at least FUSED_MIN parameters, else null (the JavaScript loop).
    */

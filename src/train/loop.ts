@@ -88,7 +88,7 @@ export class TrainLoop implements TrainingControl {
   constructor(
     readonly model: Model, readonly optimizer: Optimizer,
     private readonly sum: boolean, readonly divergenceFactor: number,
-    private readonly afterStep?: AfterStep,
+    readonly afterStep?: AfterStep,
   ) {
     this.grad = model.gradientBuffer();
   }
@@ -98,6 +98,9 @@ export class TrainLoop implements TrainingControl {
     this.state.initialLoss = loss;
     this.limit = loss > 0 ? this.divergenceFactor * loss : Infinity;
   }
+
+  /** The loss above which a batch diverges: divergenceFactor x the initial loss (Infinity when none). */
+  get lossLimit(): number { return this.limit; }
 
   /** True when `loss` diverged by the loop's rule: not finite, or above divergenceFactor x the initial loss. */
   exceeds(loss: number): boolean { return !(Math.abs(loss) <= Number.MAX_VALUE) || loss > this.limit; }

@@ -10,6 +10,7 @@ import type { Clipping } from './clip.js';
 import type { BatchPolicy } from './batch-policy.js';
 import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 import { Evaluator } from './evaluate.js';
+import { FusedEpoch } from './fused-epoch.js';
 import { TrainLoop, type AfterStep, type TrainingControl } from './loop.js';
 import { metricsFromStats, needsPredictions, type MetricKey, type Metrics } from './metrics.js';
 import { ReduceLrOnPlateau, type ReduceLrOptions } from './reduce-lr.js';
@@ -98,17 +99,22 @@ export interface TrainRun {
   callbacks: FitCallbacks;
   /** The batch-size policy (adaptive or scheduled), when the batch size changes between epochs. */
   policy: BatchPolicy | undefined;
+  /** The whole-epoch kernel path of batch-1 SGD on one-layer models, where it applies (see FusedEpoch). */
+  fused: FusedEpoch | undefined;
 }
 
 /** What createRun reads besides the model: the resolved settings and the options as given. */
 export interface RunSettings {
   optimizer: Optimizer; reduction: 'mean' | 'sum'; divergenceFactor: number;
   metrics?: readonly MetricKey[]; clipping?: Clipping | undefined;
+  /** The training rows' loss weights (none: every row weighs 1). */
+  weights?: Float32Array | undefined;
 }
 
 /**
  * A fresh run at epoch 1 (fit and fitStream). `train`, when given, is where training metrics
- * that need predictions are computed (fitStream has none: its records hold the running ones).
+ * that need predictions are computed (fitStream has none: its records hold the running ones),
+ * and the rows a fused epoch (FusedEpoch) visits where it applies.
  */
 export function createRun(
   model: Model, o: RunSettings,
@@ -133,6 +139,7 @@ export function createRun(
     evaluator: val ? new Evaluator(model, val, 512, metrics) : undefined,
     trainMetrics,
     early, reduceLr,
+    fused: train ? FusedEpoch.create(loop, train, shape.batchSize, o.weights, policy) : undefined,
     onEpochEnd: options.callbacks?.onEpochEnd,
     callbacks: options.callbacks ?? {},
   };
@@ -158,14 +165,17 @@ function withMeter(policy: BatchPolicy | undefined, sum: boolean, then: AfterSte
 
 /**
  * Runs the loop over the sampler's batches until its epoch is used up, the signal aborts or a
- * callback stops (history.stopped says which). A diverged batch throws DivergenceError with the
- * records so far. Awaits nothing.
+ * callback stops (history.stopped says which); where the run has a fused path, the rest of the
+ * epoch runs in one kernel call instead, with the same bits. A diverged batch throws
+ * DivergenceError with the records so far. Awaits nothing.
  */
 export function runBatches(run: TrainRun, sampler: BatchSampler, buffer: BatchBuffer, signal: AbortSignal | undefined): void {
   const loop = run.loop;
   while (!sampler.epochDone) {
     if (signal?.aborted) { run.history.stopped = 'aborted'; return; }
-    if (!loop.step(sampler, buffer)) throw divergence(run, loop.divergedLoss);
+    const fused = run.fused?.run(sampler); // the rest of the epoch in one kernel call, where it applies
+    if (fused === true) continue;
+    if (fused === false || !loop.step(sampler, buffer)) throw divergence(run, loop.divergedLoss);
     if (loop.stopRequested) { run.history.stopped = 'callback'; return; }
   }
 }

@@ -1,9 +1,10 @@
 // DenseRunner: the WASM backend's DenseEngine, a model's forward and backward passes with its work buffers in WASM memory, each layer on the cheapest kernels (JS, WASM or native).
-import { ACT, type DenseEngine, type DenseLayout, type DropoutMasks, type RowGatherer, type StatSlots } from '../backend.js';
+import { ACT, type DenseEngine, type DenseLayout, type DropoutMasks, type RowGatherer, type SgdEpochJob, type StatSlots } from '../backend.js';
 import { JsBackend } from '../js/js-backend.js';
 import { MaskedPasses } from '../js/masked-passes.js';
 import type { NativeKernels } from '../native/native-kernels.js';
 import { nativeTakesCall, planLayers, type KernelCosts, type NativeCosts } from './cost-model.js';
+import { EpochKernel, MAX_RESIDENT_FLOATS } from './epoch-kernel.js';
 import { WasmRowGatherer } from './row-gatherer.js';
 import { MIN_PART_MACS } from './split-kernels.js';
 import { homeOf, WasmArena } from './wasm-arena.js';
@@ -19,9 +20,6 @@ export const PLAN_BATCH = 32;
 
 /** The native kernels a runner may put its large layers on, with their modelled costs. */
 export interface NativeChoice { readonly kernels: NativeKernels; readonly costs: NativeCosts }
-
-/** Feature matrices up to this many floats (256 MB) are copied into WASM memory for gathering. */
-const MAX_RESIDENT_FLOATS = 64 * 1024 * 1024;
 
 /**
  * Runs a dense stack with its parameters, gradient and every activation and delta buffer in one
@@ -69,24 +67,21 @@ export class DenseRunner implements DenseEngine {
   /** Layers whose buffers are resident (on WASM or native), and those of them on native. */
   private readonly onWasm: Uint8Array; private readonly onNative: Uint8Array;
   private readonly native: NativeChoice | null;
-  private anyWasm = false;
-  private capacity = 0;
+  private anyWasm = false; private capacity = 0;
   private readonly pPtr: number; private readonly gPtr: number;
   /** Blocks for parameters / gradients that are not the resident ones (allocated on first need). */
   private pCopyPtr = 0; private gCopyPtr = 0;
   /** Where this step's parameters and inputs are (set by forward). */
-  private pBase = 0; private xBase = 0;
-  private xPtr = 0; private packPtr = 0; private dPtrA = 0; private dPtrB = 0; private yPtr = 0;
+  private pBase = 0; private xBase = 0; private xPtr = 0; private packPtr = 0; private dPtrA = 0; private dPtrB = 0; private yPtr = 0;
   private yStage: Float32Array = new Float32Array(0);
   /** Scratch for the softmax kernel: an f64 pair (loss, correct) and a row of exponentials. */
   private readonly outPtr: number; private readonly out: Float64Array; private readonly workPtr: number;
-  private actPtr: number[] = [];
-  private xStage: Float32Array = new Float32Array(0);
+  private actPtr: number[] = []; private xStage: Float32Array = new Float32Array(0);
   /** Slope passed to the kernels: a stored 0 unless the activation is leaky relu. */
   private readonly slopeArg: number;
   /** The activation fused into the WASM forward kernel: 1 relu, 2 leaky relu, 0 none. */
   private readonly fused: number;
-  private readonly dropout: MaskedPasses;
+  private readonly dropout: MaskedPasses; private epochKernel: EpochKernel | undefined;
 
   /** `threads` > 1: large kernel calls are split over that many threads (same bits). */
   constructor(kernels: WasmKernels, stack: DenseLayout, costs: KernelCosts | null, threads = 1, native: NativeChoice | null = null) {
@@ -171,6 +166,11 @@ export class DenseRunner implements DenseEngine {
 
   /** Gives the memory back to this thread's pool (see WasmArena.dispose). */
   dispose(): void { this.arena.dispose(); }
+
+  /** Whole-epoch batch-1 SGD of a one-layer model, in one kernel call (see DenseEngine.sgdEpoch and EpochKernel). */
+  sgdEpoch(job: SgdEpochJob): boolean {
+    return (this.epochKernel ??= new EpochKernel(this.arena, this.s.layers, this.pPtr, this.gPtr, this.onWasm[0] !== 1, this.resident)).run(job);
+  }
 
   /** Forward pass for m rows of x; returns the buffer whose first m x outputs values are the logits. */
   forward(params: Float32Array, x: Float32Array, m: number, masks?: DropoutMasks): Float32Array {

@@ -109,6 +109,15 @@ export class SplitKernels implements KernelExports {
 
   gatherRows(dst: number, src: number, idx: number, count: number, rowBytes: number): void { this.k.gatherRows(dst, src, idx, count, rowBytes); }
 
+  /** Runs whole: each row's update depends on the one before. */
+  sgdEpoch(k: number, rows: number, ys: number, order: number, from: number, count: number, p: number, g: number, mb: number,
+    stats: number, rates: number, job: number, flags: number, iter0: number, tiny: number): number {
+    return this.k.sgdEpoch(k, rows, ys, order, from, count, p, g, mb, stats, rates, job, flags, iter0, tiny);
+  }
+
+  exp64(x: number): number { return this.k.exp64(x); }
+  log1p64(x: number): number { return this.k.log1p64(x); }
+
   actBackward(act: number, A: number, D: number, len: number, slope: number): void {
     const parts = this.count(len, MIN_PART_ELEMENTS, len >> 2);
     if (parts === 1) { this.k.actBackward(act, A, D, len, slope); return; }

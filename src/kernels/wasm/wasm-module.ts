@@ -28,6 +28,12 @@ export interface KernelExports {
   staticEnd(): number;
   /** dst row i <- src row idx[i] (u32 indices) for i < count, rows of rowBytes bytes. */
   gatherRows(dst: number, src: number, idx: number, count: number, rowBytes: number): void;
+  /** Batch-1 SGD over rows of a one-layer, one-output model (assembly/sgd-epoch.ts); returns the updates applied. */
+  sgdEpoch(k: number, rows: number, ys: number, order: number, from: number, count: number, p: number, g: number, mb: number,
+    stats: number, rates: number, job: number, flags: number, iter0: number, tiny: number): number;
+  /** Math.exp and Math.log1p with V8's bits (assembly/libm.ts). */
+  exp64(x: number): number;
+  log1p64(x: number): number;
 }
 
 /** The kernel modules declare a shared memory of at most this many 64 KiB pages (4 GiB). */

@@ -1,0 +1,88 @@
+// EpochKernel: a DenseRunner's whole-epoch batch-1 SGD (DenseEngine.sgdEpoch) on the WASM kernel of assembly/sgd-epoch.ts, rows and targets resident.
+import type { SgdEpochJob } from '../backend.js';
+import { homeOf, type WasmArena } from './wasm-arena.js';
+
+/** Feature matrices up to this many floats (256 MB) are kept resident (as DenseRunner's). */
+export const MAX_RESIDENT_FLOATS = 64 * 1024 * 1024;
+
+/** The kernel's flags (assembly/sgd-epoch.ts). */
+const LINEAR = 1; const JS_LAYER = 2; const NESTEROV = 4;
+/** The kernel's f64 job block: limit, mu, keep, wd, flushEvery in; lastLoss, diverged out. */
+const JOB_SLOTS = 8;
+
+/**
+ * Runs SgdEpochJob for a one-layer model of k inputs and one output whose parameters and
+ * gradient live in `arena` (at byte offsets pPtr and gPtr), with the arithmetic of the
+ * layer's kernels (`jsLayer`: the JS reference ones, else the WASM ones). The training rows
+ * are the runner's resident copy (`resident`, shared with its gatherers), the targets a copy of
+ * their own; both are copied in again when a job is `fresh`. The visiting order and the rates
+ * are copied into scratch blocks per call (count values); nothing else is allocated once the
+ * blocks fit the data.
+ */
+export class EpochKernel {
+  private readonly targets = new WeakMap<Float32Array, Float32Array>();
+  private orderPtr = 0; private ratesPtr = 0; private cap = 0;
+  private order: Uint32Array = new Uint32Array(0); private rates: Float64Array = new Float64Array(0);
+  private readonly jobPtr: number; private readonly job: Float64Array;
+  private readonly sumsPtr: number; private readonly sums: Float64Array;
+
+  constructor(
+    private readonly arena: WasmArena, private readonly layers: readonly number[], private readonly pPtr: number,
+    private readonly gPtr: number, private readonly jsLayer: boolean, private readonly resident: WeakMap<Float32Array, Float32Array>,
+  ) {
+    this.jobPtr = arena.alloc(2 * JOB_SLOTS); this.job = new Float64Array(arena.memory.buffer, this.jobPtr, JOB_SLOTS);
+    this.sumsPtr = arena.alloc(2 * 5); this.sums = new Float64Array(arena.memory.buffer, this.sumsPtr, 5);
+  }
+
+  /** Runs `job` (see SgdEpochJob); false, with nothing changed, when it does not fit this model. */
+  run(job: SgdEpochJob): boolean {
+    const a = this.arena; const L = this.layers; const k = L[0]!;
+    if (!a.live || L.length !== 2 || L[1] !== 1 || job.targets.length * k !== job.features.length) return false;
+    const b = job.buffer;
+    if (b !== null && (homeOf(b) !== a || b.length !== k + 1)) return false;
+    const rows = this.rows(job.features, job.fresh);
+    if (!rows) return false;
+    const ys = this.targetsOf(job.targets, job.fresh);
+    const count = job.count;
+    this.ensure(count);
+    this.order.set(job.order.subarray(job.start, job.start + count));
+    this.rates.set(job.rates.subarray(0, count));
+    const j = this.job;
+    j[0] = job.limit; j[1] = job.momentum; j[2] = 1 - job.dampening; j[3] = job.weightDecay; j[4] = job.flushEvery;
+    this.sums.set(job.sums);
+    const flags = (job.output === 'linear' ? LINEAR : 0) | (this.jsLayer ? JS_LAYER : 0) | (job.nesterov ? NESTEROV : 0);
+    job.applied = a.raw.sgdEpoch(k, rows.byteOffset, ys.byteOffset, this.orderPtr, 0, count, this.pPtr, this.gPtr,
+      b === null ? 0 : b.byteOffset, this.sumsPtr, this.ratesPtr, this.jobPtr, flags, job.iterations, job.flushBelow);
+    job.sums.set(this.sums);
+    job.lastLoss = j[5]!; job.diverged = j[6] === 1;
+    return true;
+  }
+
+  /** The resident copy of the training rows (made on first need, refreshed when fresh); undefined above the size limit. */
+  private rows(features: Float32Array, fresh: boolean): Float32Array | undefined {
+    const have = this.resident.get(features);
+    if (have) { if (fresh) have.set(features); return have; }
+    if (features.length > MAX_RESIDENT_FLOATS) return undefined;
+    const v = this.arena.residentFeatures(features);
+    this.resident.set(features, v);
+    return v;
+  }
+
+  private targetsOf(targets: Float32Array, fresh: boolean): Float32Array {
+    const have = this.targets.get(targets);
+    if (have) { if (fresh) have.set(targets); return have; }
+    const v = this.arena.allocView(targets.length); v.set(targets);
+    this.targets.set(targets, v);
+    return v;
+  }
+
+  /** Scratch for `count` order indices (u32) and rates (f64). */
+  private ensure(count: number): void {
+    if (count <= this.cap) return;
+    const a = this.arena;
+    this.orderPtr = a.alloc(count); this.ratesPtr = a.alloc(2 * count);
+    this.order = new Uint32Array(a.memory.buffer, this.orderPtr, count);
+    this.rates = new Float64Array(a.memory.buffer, this.ratesPtr, count);
+    this.cap = count;
+  }
+}

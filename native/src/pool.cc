@@ -7,7 +7,7 @@
 namespace mb {
 namespace {
 
-constexpr int SPIN_MICROS = 50;
+constexpr int SPIN_MICROS = 300;
 
 inline void relax() {
 #if defined(__x86_64__) || defined(__i386__)

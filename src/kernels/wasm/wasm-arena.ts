@@ -120,15 +120,22 @@ export class WasmArena implements OptimizerKernels {
   }
 
   /**
-   * The fused optimizer updates for n elements: split over threads when n is large enough, else
-   * SGD on the native kernels from {@link NATIVE_SGD_MIN} elements when given (same bits).
+   * The fused optimizer updates for n elements: split over threads when n is large enough; on a
+   * memory whose runner uses the native kernels, SGD on them from {@link NATIVE_SGD_MIN} elements
+   * (split over the native pool) and everything else on this thread (same bits either way).
    */
   updates(n: number): FusedUpdates {
-    if (n >= 2 * MIN_PART_ELEMENTS && this.splitUpdates !== this.rawUpdates) return this.splitUpdates;
-    return n >= NATIVE_SGD_MIN && this.nativeUpdates ? this.nativeUpdates : this.rawUpdates;
+    if (this.nativeUpdates) return n >= NATIVE_SGD_MIN ? this.nativeUpdates : this.rawUpdates;
+    return n >= 2 * MIN_PART_ELEMENTS && this.splitUpdates !== this.rawUpdates ? this.splitUpdates : this.rawUpdates;
   }
 
   /** Lets SGD updates of this memory run on the native kernels (the resident runner does when its large layers are native). */
+  /**
+   * From then on the native kernels own this memory's second core: SGD updates run on them, and
+   * no call here is split over the WASM kernel threads. A WASM helper spins for a while after
+   * each part it runs (SPIN_MS), and on a two-core machine that spin took the core the native
+   * pool's next split needed: a 784-128-10 step at batch 32 ran at half the one-thread speed.
+   */
   useNativeSgd(nk: NativeKernels): void { this.nativeUpdates = new NativeSgdUpdates(this.rawUpdates, nk, () => this.heap); }
 
   allocState(len: number): Float32Array { return this.allocView(len); }
@@ -139,7 +146,7 @@ export class WasmArena implements OptimizerKernels {
    * `kernels` when a call with `work` units could be split (at least two parts of `min`), else
    * `raw`: small calls skip the splitting wrapper's cost (about 25 ns per call).
    */
-  pick(work: number, min: number): KernelExports { return work >= 2 * min ? this.kernels : this.raw; }
+  pick(work: number, min: number): KernelExports { return work >= 2 * min && this.nativeUpdates === null ? this.kernels : this.raw; }
 
   /** A view of the whole memory (re-made after growth). */
   get heap(): Float32Array {

@@ -71,10 +71,10 @@ export class FusedEpoch {
     job.order = sampler.order; job.start = sampler.batch; job.count = count;
     job.limit = loop.lossLimit; job.iterations = opt.iterations; job.buffer = opt.buffers()[0] ?? null;
     const stats = loop.stats;
-    SUM_SLOTS.forEach((s, i) => { job.sums[i] = stats[s]!; });
+    for (let i = 0; i < SUM_SLOTS.length; i++) job.sums[i] = stats[SUM_SLOTS[i]!]!;
     if (!model.sgdEpoch(job)) { this.off = true; return undefined; }
     job.fresh = false; fusedEpochs.calls++;
-    SUM_SLOTS.forEach((s, i) => { stats[s] = job.sums[i]!; });
+    for (let i = 0; i < SUM_SLOTS.length; i++) stats[SUM_SLOTS[i]!] = job.sums[i]!;
     const applied = job.applied;
     sampler.skip(applied + (job.diverged ? 1 : 0));
     opt.advance(applied, applied > 0 ? this.rates[applied - 1]! : NaN);

@@ -119,7 +119,8 @@ export class TrainLoop implements TrainingControl {
 
   /** One update on the sampler's next batch gathered by `buffer`; false (not applied) when it diverged. */
   step(sampler: BatchSampler, buffer: BatchBuffer): boolean {
-    const loss = this.draw(sampler, buffer);
+    this.draw(sampler, buffer);
+    const loss = this.lastLoss; // read from the field: a double returned by a call V8 does not inline is boxed, 16 B per step
     if (this.exceeds(loss)) { this.divergedLoss = loss; return false; }
     this.apply(sampler.length);
     return true;
@@ -127,18 +128,19 @@ export class TrainLoop implements TrainingControl {
 
   /**
    * Draws the sampler's next batch and computes its loss and gradient into `grad` (sums into
-   * `stats`) without updating; returns the batch's mean loss (also `lastLoss`): with sample
-   * weights the weighted mean sum w_i l_i / sum w_i (0 for a batch whose weights are all 0).
+   * `stats`) without updating; sets `lastLoss` to the batch's mean loss (read it there: a
+   * returned double would be boxed): with sample weights the weighted mean sum w_i l_i / sum w_i
+   * (0 for a batch whose weights are all 0).
    * For a caller with its own stop rule (the lr range test), followed by apply().
    */
-  draw(sampler: BatchSampler, buffer: BatchBuffer): number {
+  draw(sampler: BatchSampler, buffer: BatchBuffer): void {
     const len = sampler.next();
     const batch = buffer.gather(sampler.order, sampler.start, len);
     const stats = this.stats; const before = stats[STAT.loss]!; const counted = stats[STAT.count]!;
     this.model.accumulateGrad(this.model.params, batch, this.grad, this.sum, stats);
     // The count grows by the batch's weight (its row count when unweighted: the same bits as / len).
     const weight = stats[STAT.count]! - counted;
-    return (this.lastLoss = weight > 0 ? (stats[STAT.loss]! - before) / weight : 0);
+    this.lastLoss = weight > 0 ? (stats[STAT.loss]! - before) / weight : 0;
   }
 
   /** Steps the optimizer with the gradient draw() computed (clipped first when set), counting `size` rows. */

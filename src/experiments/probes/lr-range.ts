@@ -107,7 +107,7 @@ function ramp(
   let avg = 0; let best = Infinity; let argBest = 0; let stopped = false;
   for (let t = 0; t < steps; t++) {
     loop.resetSums();
-    const loss = loop.draw(sampler, buffer);
+    loop.draw(sampler, buffer); const loss = loop.lastLoss;
     if (!Number.isFinite(loss)) { stopped = true; break; }
     avg = beta * avg + (1 - beta) * loss;
     const smooth = avg / (1 - beta ** (t + 1));

@@ -36,6 +36,19 @@ describe('Rng', () => {
     assert.notDeepEqual(Array.from(c), a);
   });
 
+  it('shuffle (the generator inlined) draws exactly what Fisher-Yates on int() draws, and leaves the same state', () => {
+    for (const seed of [0, 1, 5, 12345, 2 ** 31 + 7]) {
+      for (const n of [2, 3, 50, 569, 4097, 100_000]) {
+        const fast = new Rng(seed); const slow = new Rng(seed);
+        const a = Uint32Array.from({ length: n }, (_, i) => i); const b = a.slice();
+        fast.shuffle(a);
+        for (let i = n - 1; i > 0; i--) { const j = slow.int(i + 1); const t = b[i]!; b[i] = b[j]!; b[j] = t; }
+        assert.ok(a.every((v, i) => v === b[i]), `seed ${seed}, ${n} rows: the orders differ`);
+        assert.equal(fast.nextUint32(), slow.nextUint32(), `seed ${seed}, ${n} rows: the generator's state differs after the shuffle`);
+      }
+    }
+  });
+
   it('shuffle with a length only permutes the prefix', () => {
     const a = Array.from({ length: 10 }, (_, i) => i);
     new Rng(1).shuffle(a, 4);

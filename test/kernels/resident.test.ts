@@ -47,7 +47,7 @@ describe('resident training state', { skip: kernels ? false : 'WASM kernels not 
   });
 
   it('gathering rows inside WASM memory gives the same batch as the JavaScript copy (odd widths, repeated rows)', () => {
-    for (const width of [1, 3, 17, 64]) {
+    for (const width of [1, 3, 5, 17, 64, 199]) { // 4-byte words only, one v128 + a word, 64-byte blocks + a word, blocks only, all three
       const data = multiclassProblem(101, width, 3, width);
       const model = mlp({ layers: [width, 32, 3], output: 'softmax', seed: 2, backend: createBackend('wasm') });
       const rows = model.rowGatherer(data, 40);

@@ -6,12 +6,7 @@ export * from './optim';
 export * from './rows';
 export * from './softmax';
 export * from './sgd-epoch';
-
-/** a*b + c: one fused multiply-add where the runtime has relaxed SIMD, else a multiply and an add. */
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
-}
+import { dotRow, madd } from './dot';
 
 /** The activation epilogue: 0 linear, 1 relu (max(z, +0)), 2 leaky relu (z < 0 ? slope z : z). */
 @inline function act4(v: v128, act: i32, slope: v128): v128 {
@@ -131,17 +126,7 @@ export function gemm(M: i32, N: i32, K: i32, A: usize, aRs: i32, aCs: i32, B: us
 function dotColumn(M: i32, K: i32, A: usize, aR: usize, B: usize, C: usize, cR: usize, bias: usize, act: i32, slope: f32): void {
   const b0 = bias1(bias, 0);
   for (let i = 0; i < M; i++) {
-    const a = A + <usize>i * aR;
-    let s0 = f32x4.splat(0); let s1 = f32x4.splat(0); let p = 0;
-    for (; p + 8 <= K; p += 8) {
-      const o = <usize>p << 2;
-      s0 = madd(v128.load(a + o), v128.load(B + o), s0);
-      s1 = madd(v128.load(a + o, 16), v128.load(B + o, 16), s1);
-    }
-    s0 = f32x4.add(s0, s1);
-    let s = b0 + ((f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1)) + (f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3)));
-    for (; p < K; p++) s += load<f32>(a + (<usize>p << 2)) * load<f32>(B + (<usize>p << 2));
-    store<f32>(C + <usize>i * cR, act1(s, act, slope));
+    store<f32>(C + <usize>i * cR, act1(dotRow(A + <usize>i * aR, B, K, b0), act, slope));
   }
 }
 

@@ -8,6 +8,7 @@
 // src/optim/sgd.ts and assembly/optim.ts (float64, rounded to float32 on store) and the
 // optimizer's denormal flush every FLUSH_EVERY updates.
 
+import { dotRow, madd } from './dot';
 import { expF64, log1pF64 } from './libm';
 
 /** Math.exp's bits (assembly/libm.ts, inlined into the kernel), exported for the differential test. */
@@ -24,25 +25,6 @@ const NESTEROV = 4;
 
 /** Slots of the f64 job block: inputs limit, mu, keep, wd, flushEvery; outputs lastLoss, diverged. */
 const J_LIMIT = 0; const J_MU = 8; const J_KEEP = 16; const J_WD = 24; const J_FLUSH = 32; const J_LAST = 40; const J_DIVERGED = 48;
-
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
-}
-
-/** kernels.ts dotColumn for one row: b + x . w, f32x4 sums over blocks of 8, then the scalar tail. */
-@inline function dotWasm(x: usize, w: usize, k: i32): f32 {
-  let s0 = f32x4.splat(0); let s1 = f32x4.splat(0); let p = 0;
-  for (; p + 8 <= k; p += 8) {
-    const o = <usize>p << 2;
-    s0 = madd(v128.load(x + o), v128.load(w + o), s0);
-    s1 = madd(v128.load(x + o, 16), v128.load(w + o, 16), s1);
-  }
-  s0 = f32x4.add(s0, s1);
-  let s = load<f32>(w + (<usize>k << 2)) + ((f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1)) + (f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3)));
-  for (; p < k; p++) s += load<f32>(x + (<usize>p << 2)) * load<f32>(w + (<usize>p << 2));
-  return s;
-}
 
 /** JsBackend.denseForward for one row and one output: four float64 partial sums, the tail into the first. */
 @inline function dotJs(x: usize, w: usize, k: i32): f32 {
@@ -170,7 +152,7 @@ export function sgdEpoch(k: i32, rows: usize, ys: usize, order: usize, from: i32
   for (let i = 0; i < count; i++) {
     const r = <usize>load<u32>(order + (<usize>(from + i) << 2));
     const x = rows + r * rowBytes; const y = <f64>load<f32>(ys + (r << 2));
-    const z = <f64>(js ? dotJs(x, p, k) : dotWasm(x, p, k));
+    const z = <f64>(js ? dotJs(x, p, k) : dotRow(x, p, k, load<f32>(p + (<usize>k << 2))));
     let loss = 0.0; let correct = 0.0; let absErr = 0.0; let sqErr = 0.0; let d: f32;
     if (linear) {
       const e = z - y;

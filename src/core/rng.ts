@@ -83,7 +83,6 @@ export class Rng {
     this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
   }
 
-
   /** A new generator whose stream is independent of this one's, derived from it. */
   fork(): Rng { return new Rng(this.nextUint32() * 2097152 + (this.nextUint32() >>> 11)); }
 

@@ -111,7 +111,9 @@ export interface DenseEngine {
    * Gives the engine's memory back for reuse by the next engine on this thread. `params`,
    * `grad`, gatherers and optimizer state that lived there must not be used afterwards.
    */
-  dispose(): void;  /**
+  dispose(): void;
+
+  /**
    * Optional (the WASM backend's engine): runs `job`, batch-1 SGD over many rows in one call,
    * with the bits of as many general steps (see SgdEpochJob). False, with nothing changed, when
    * this engine cannot (not one layer of one output, rows too large to keep resident, state

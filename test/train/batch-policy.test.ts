@@ -13,6 +13,7 @@ import { adam } from '../../src/optim/adam.js';
 import { sgd } from '../../src/optim/sgd.js';
 import { fit, type FitOptions, type History } from '../../src/train/fit.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
+import { fitCostModel } from '../../src/train/goodput.js';
 import { BatchPolicy, defaultMaxBatch, gainRatio, MIN_PAIRS, nextAdaptiveBatch, pairsPerEpoch, resolvePolicy } from '../../src/train/batch-policy.js';
 import { binaryProblem, indexedDataset, SpyModel } from '../helpers/problems.js';
 
@@ -95,6 +96,22 @@ describe('batchSize adaptive', () => {
     const sizes = flat.records.map((r) => r.batchSize);
     assert.ok(sizes[sizes.length - 1]! > 4, `cheap bigger batches: grow (${sizes.join(',')})`);
     for (let i = 1; i < sizes.length; i++) assert.ok(sizes[i] === sizes[i - 1] || sizes[i] === 2 * sizes[i - 1]!, sizes.join(','));
+  });
+
+  it('the policy decides by the profile as measured, not by a line fitted to it', () => {
+    // 16 timed at twice 8 (no gain there), larger sizes cheaper per row: a fitted alpha + beta M line credits 16 with a gain.
+    const timed = [{ batchSize: 8, secondsPerUpdate: 2.2e-6 }, { batchSize: 16, secondsPerUpdate: 4.4e-6 }, { batchSize: 32, secondsPerUpdate: 5e-6 }, { batchSize: 64, secondsPerUpdate: 6e-6 }];
+    const noisy = { g2Sum: 0, trSum: 0, pairs: 0, prevLen: 0, prev: new Float32Array(3), ema: { g: 1e-6, t: 1, k: 1 } };
+    const sizes = (throughput: { batchSize: number; secondsPerUpdate: number }[]): number[] => {
+      const policy = new BatchPolicy(resolvePolicy(4000, 'adaptive', { initial: 8, throughput }, undefined, sgd({ learningRate: 0.1 }))!, 3, 4000);
+      const sampler = new BatchSampler(4000, 8, new Rng(1)); const opt = sgd({ learningRate: 0.1 });
+      const out: number[] = [];
+      for (let e = 1; e <= 3; e++) { policy.beginEpoch(e, sampler, opt); out.push(policy.batchSize); policy.meter!.setState(noisy); policy.endEpoch(1 / e); }
+      return out;
+    };
+    assert.deepEqual(sizes(timed), [8, 8, 8], 'no measured gain at 16: stay at 8');
+    const fitted = fitCostModel(timed);
+    assert.deepEqual(sizes([8, 16, 32, 64].map((b) => ({ batchSize: b, secondsPerUpdate: fitted.alpha + fitted.beta * b }))), [8, 16, 32], 'the fitted line, given as the profile, grows: the check above can fail');
   });
 
   it('backs off when the loss rises under a scaled learning rate: caps the scale one growth step down and holds the batch', () => {

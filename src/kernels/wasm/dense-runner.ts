@@ -4,7 +4,8 @@ import { JsBackend } from '../js/js-backend.js';
 import { MaskedPasses } from '../js/masked-passes.js';
 import type { NativeKernels } from '../native/native-kernels.js';
 import { nativeTakesCall, planLayers, type KernelCosts, type NativeCosts } from './cost-model.js';
-import { EpochKernel, MAX_RESIDENT_FLOATS } from './epoch-kernel.js';
+import { EpochKernel } from './epoch-kernel.js';
+import { ResidentRows } from './resident-rows.js';
 import { WasmRowGatherer } from './row-gatherer.js';
 import { MIN_PART_MACS } from './split-kernels.js';
 import { homeOf, WasmArena } from './wasm-arena.js';
@@ -60,9 +61,9 @@ export class DenseRunner implements DenseEngine {
   private readonly s: DenseLayout;
   private readonly slots: StatSlots;
   readonly fusedSoftmax = true;
-  /** One resident copy per feature matrix (see rowGatherer). */
+  /** One gatherer per feature matrix, over its one resident copy (see rowGatherer). */
   private readonly gatherers = new WeakMap<Float32Array, WasmRowGatherer>();
-  private readonly resident = new WeakMap<Float32Array, Float32Array>();
+  private readonly resident: ResidentRows;
   private readonly costs: KernelCosts | null;
   /** Layers whose buffers are resident (on WASM or native), and those of them on native. */
   private readonly onWasm: Uint8Array; private readonly onNative: Uint8Array;
@@ -85,7 +86,7 @@ export class DenseRunner implements DenseEngine {
 
   /** `threads` > 1: large kernel calls are split over that many threads (same bits). */
   constructor(kernels: WasmKernels, stack: DenseLayout, costs: KernelCosts | null, threads = 1, native: NativeChoice | null = null) {
-    this.arena = WasmArena.acquire(kernels, threads); this.slots = stack.stats; this.native = costs === null ? null : native;
+    this.arena = WasmArena.acquire(kernels, threads); this.resident = new ResidentRows(this.arena); this.slots = stack.stats; this.native = costs === null ? null : native;
     this.rowMacs = Math.max(...stack.layers.slice(1).map((w, l) => w * stack.layers[l]!));
     this.s = stack; this.costs = costs;
     this.onWasm = new Uint8Array(stack.layers.length - 1); this.onNative = new Uint8Array(stack.layers.length - 1);
@@ -156,12 +157,7 @@ export class DenseRunner implements DenseEngine {
    * next model on this memory (see WasmArena.residentFeatures).
    */
   residentRows(features: Float32Array): Float32Array | undefined {
-    if (this.onWasm[0] !== 1 || features.length > MAX_RESIDENT_FLOATS) return undefined;
-    const have = this.resident.get(features);
-    if (have) { have.set(features); return have; }
-    const v = this.arena.residentFeatures(features);
-    this.resident.set(features, v);
-    return v;
+    return this.onWasm[0] === 1 ? this.resident.of(features, true) : undefined;
   }
 
   /** Gives the memory back to this thread's pool (see WasmArena.dispose). */

@@ -1,9 +1,7 @@
 // EpochKernel: a DenseRunner's whole-epoch batch-1 SGD (DenseEngine.sgdEpoch) on the WASM kernel of assembly/sgd-epoch.ts, rows and targets resident.
 import type { SgdEpochJob } from '../backend.js';
+import type { ResidentRows } from './resident-rows.js';
 import { homeOf, type WasmArena } from './wasm-arena.js';
-
-/** Feature matrices up to this many floats (256 MB) are kept resident (as DenseRunner's). */
-export const MAX_RESIDENT_FLOATS = 64 * 1024 * 1024;
 
 /** The kernel's flags (assembly/sgd-epoch.ts). */
 const LINEAR = 1; const JS_LAYER = 2; const NESTEROV = 4;
@@ -14,7 +12,7 @@ const JOB_SLOTS = 8;
  * Runs SgdEpochJob for a one-layer model of k inputs and one output whose parameters and
  * gradient live in `arena` (at byte offsets pPtr and gPtr), with the arithmetic of the
  * layer's kernels (`jsLayer`: the JS reference ones, else the WASM ones). The training rows
- * are the runner's resident copy (`resident`, shared with its gatherers), the targets a copy of
+ * are the runner's resident copy (`resident`, the one its gatherers use), the targets a copy of
  * their own; both are copied in again when a job is `fresh`. The visiting order and the rates
  * are copied into scratch blocks per call (count values); nothing else is allocated once the
  * blocks fit the data.
@@ -28,7 +26,7 @@ export class EpochKernel {
 
   constructor(
     private readonly arena: WasmArena, private readonly layers: readonly number[], private readonly pPtr: number,
-    private readonly gPtr: number, private readonly jsLayer: boolean, private readonly resident: WeakMap<Float32Array, Float32Array>,
+    private readonly gPtr: number, private readonly jsLayer: boolean, private readonly resident: ResidentRows,
   ) {
     this.jobPtr = arena.alloc(2 * JOB_SLOTS); this.job = new Float64Array(arena.memory.buffer, this.jobPtr, JOB_SLOTS);
     this.sumsPtr = arena.alloc(2 * 5); this.sums = new Float64Array(arena.memory.buffer, this.sumsPtr, 5);
@@ -40,7 +38,7 @@ export class EpochKernel {
     if (!a.live || L.length !== 2 || L[1] !== 1 || job.targets.length * k !== job.features.length) return false;
     const b = job.buffer;
     if (b !== null && (homeOf(b) !== a || b.length !== k + 1)) return false;
-    const rows = this.rows(job.features, job.fresh);
+    const rows = this.resident.of(job.features, job.fresh);
     if (!rows) return false;
     const ys = this.targetsOf(job.targets, job.fresh);
     const count = job.count;
@@ -56,16 +54,6 @@ export class EpochKernel {
     job.sums.set(this.sums);
     job.lastLoss = j[5]!; job.diverged = j[6] === 1;
     return true;
-  }
-
-  /** The resident copy of the training rows (made on first need, refreshed when fresh); undefined above the size limit. */
-  private rows(features: Float32Array, fresh: boolean): Float32Array | undefined {
-    const have = this.resident.get(features);
-    if (have) { if (fresh) have.set(features); return have; }
-    if (features.length > MAX_RESIDENT_FLOATS) return undefined;
-    const v = this.arena.residentFeatures(features);
-    this.resident.set(features, v);
-    return v;
   }
 
   private targetsOf(targets: Float32Array, fresh: boolean): Float32Array {

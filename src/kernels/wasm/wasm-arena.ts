@@ -129,9 +129,9 @@ export class WasmArena implements OptimizerKernels {
     return n >= 2 * MIN_PART_ELEMENTS && this.splitUpdates !== this.rawUpdates ? this.splitUpdates : this.rawUpdates;
   }
 
-  /** Lets SGD updates of this memory run on the native kernels (the resident runner does when its large layers are native). */
   /**
-   * From then on the native kernels own this memory's second core: SGD updates run on them, and
+   * Lets SGD updates of this memory run on the native kernels (the resident runner does when its
+   * large layers are native). From then on the native kernels own this memory's second core: SGD updates run on them, and
    * no call here is split over the WASM kernel threads. A WASM helper spins for a while after
    * each part it runs (SPIN_MS), and on a two-core machine that spin took the core the native
    * pool's next split needed: a 784-128-10 step at batch 32 ran at half the one-thread speed.

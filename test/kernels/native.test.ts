@@ -136,6 +136,20 @@ describe('native kernels against the JS reference', { skip }, () => {
     }
   });
 
+  it('relu and leaky relu backward give the bits of `A > 0 ? D : D * slope`, signed zeros, infinities and NaN included', () => {
+    const rng = new Rng(11); const len = 4099;
+    const specials = [0, -0, Infinity, -Infinity, NaN, 1e-45, -1e-45, 3.4e38];
+    const A = rand(len, rng); const D0 = rand(len, rng);
+    for (let i = 0; i < len; i += 7) A[i] = specials[(i / 7) % specials.length]!;
+    for (let i = 3; i < len; i += 5) D0[i] = specials[(i * 3) % specials.length]!;
+    for (const [act, slope] of [[ACT.relu, 0], [ACT.leakyRelu, 0.01], [ACT.leakyRelu, -0.5]] as [ActCode, number][]) {
+      const D = D0.slice(); kernels!.actBackward(act, A, 0, D, 0, len, slope);
+      const want = new Float32Array(len); const s = Math.fround(slope);
+      for (let i = 0; i < len; i++) want[i] = A[i]! > 0 ? D0[i]! : Math.fround(D0[i]! * s);
+      assert.deepEqual(new Uint32Array(D.buffer), new Uint32Array(want.buffer), `act ${act} slope ${slope}`);
+    }
+  });
+
   it('refuse views that run past an array, and arrays that are not Float32Array', () => {
     const A = new Float32Array(6); const P = new Float32Array(6 + 3); const C = new Float32Array(6);
     assert.throws(() => kernels!.denseForward(3, 3, 3, A, 0, P, 0, 9, C, 0), RangeError);

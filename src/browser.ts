@@ -27,7 +27,7 @@ export {
   constant, stepDecay, exponentialDecay, cosineDecay, linearWarmup, scheduleFromSpec,
   type Schedule, type ScheduleSpec,
 } from './optim/schedule.js';
-export { fit, type FitOptions, type FitCallbacks, type History, type EpochRecord, type BatchInfo } from './train/fit.js';
+export { fit, type FitOptions, type YieldEvery, type FitCallbacks, type History, type EpochRecord, type BatchInfo } from './train/fit.js';
 export { evaluate, type Evaluation } from './train/evaluate.js';
 export type { Metrics } from './train/metrics.js';
 export type { EarlyStoppingOptions } from './train/early-stopping.js';

@@ -30,7 +30,7 @@ export {
   constant, stepDecay, exponentialDecay, cosineDecay, linearWarmup, scheduleFromSpec,
   type Schedule, type ScheduleSpec,
 } from './optim/schedule.js';
-export { fit, type FitOptions, type FitCallbacks, type History, type EpochRecord, type BatchInfo, type TrainingControl } from './train/fit.js';
+export { fit, type FitOptions, type YieldEvery, type FitCallbacks, type History, type EpochRecord, type BatchInfo, type TrainingControl } from './train/fit.js';
 export { evaluate, confusionMatrix, type Evaluation, type EvaluateOptions } from './train/evaluate.js';
 export { METRIC_KEYS, higherIsBetter, type Metrics, type MetricKey } from './train/metrics.js';
 export { gainRatio, roundPow2, defaultMaxBatch, nextAdaptiveBatch, type AdaptiveBatchOptions, type BatchSizeSchedule, type LrRule } from './train/batch-policy.js';

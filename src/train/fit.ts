@@ -14,7 +14,7 @@ import { claimModel } from './model-busy.js';
 import { initialLoss } from './loop.js';
 import { createRun, endEpoch, epochHasBatches, runBatches, type History, type TrainRun } from './train-run.js';
 
-export type { FitOptions } from './fit-options.js';
+export type { FitOptions, YieldEvery } from './fit-options.js';
 export type { AdaptiveBatchOptions, BatchSizeSchedule, LrRule } from './batch-policy.js';
 export type { BatchInfo, EpochRecord, FitCallbacks, History } from './train-run.js';
 export type { TrainingControl } from './loop.js';
@@ -69,7 +69,7 @@ async function fitUnclaimed(model: Model, data: Dataset, options: FitOptions): P
   const loop = run.loop; const st = loop.state; const history = run.history; const cb = run.callbacks;
   if (Number.isNaN(st.initialLoss)) loop.setInitialLoss(initialLoss(model, train));
   if (cb.onTrainBegin) await cb.onTrainBegin(loop);
-  let partial = false;
+  let partial = false; let lastYield = o.clock();
   while (st.epoch <= o.epochs && history.stopped === undefined && !loop.stopRequested) {
     if (!st.inEpoch) {
       policy?.beginEpoch(st.epoch, sampler, o.optimizer);
@@ -89,7 +89,8 @@ async function fitUnclaimed(model: Model, data: Dataset, options: FitOptions): P
     if (pending) await pending;
     if (loop.stopRequested) history.stopped ??= 'callback';
     if (stop || partial || history.stopped !== undefined || st.epoch > o.epochs) break;
-    if (ckpt?.due()) await ckpt.save(); else await yieldToEventLoop();
+    if (ckpt?.due()) { await ckpt.save(); lastYield = o.clock(); }
+    else if (o.clock() - lastYield >= o.yieldMs) { await yieldToEventLoop(); lastYield = o.clock(); }
   }
   if (ckpt && !partial) await ckpt.save();
   if (loop.stopRequested) history.stopped ??= 'callback';

@@ -8,6 +8,7 @@ import { linearRegression, softmaxRegression } from '../../src/nn/models.js';
 import { sgd } from '../../src/optim/sgd.js';
 import { stepDecay } from '../../src/optim/schedule.js';
 import { fit, type EpochRecord } from '../../src/train/fit.js';
+import type { YieldEvery } from '../../src/train/fit-options.js';
 import { evaluate } from '../../src/train/evaluate.js';
 import { assertAllClose, assertClose } from '../helpers/assert-close.js';
 import { leastSquares, multiclassProblem, regressionProblem, rowsOf, SpyModel } from '../helpers/problems.js';
@@ -143,13 +144,37 @@ describe('fit timing and callbacks', () => {
     for (const [epoch, counts] of perEpoch) assert.equal(counts.size, 1, `epoch ${epoch} saw microtask counts ${[...counts]}`);
   });
 
-  it('yields to the event loop about once per epoch, not once per batch', async () => {
-    let turns = 0; let running = true;
+  /** Event-loop turns taken during one fit (a setImmediate chain counts them), with `clock` advanced by `msPerEpoch` each epoch. */
+  async function turnsDuring(epochs: number, msPerEpoch: number, yieldEvery?: YieldEvery): Promise<number> {
+    let turns = 0; let running = true; let now = 0;
     const tick = (): void => { turns++; if (running) setImmediate(tick); };
     setImmediate(tick);
-    await fit(linearRegression({ inputs: 2 }), regressionProblem(50, 2, 1, 3), { batchSize: 1, epochs: 4, callbacks: { onEpochEnd: () => {} } });
+    await fit(linearRegression({ inputs: 2 }), regressionProblem(50, 2, 1, 3), {
+      batchSize: 1, epochs, clock: () => now, yieldEvery, callbacks: { onEpochEnd: () => { now += msPerEpoch; } },
+    });
     running = false;
+    return turns;
+  }
+
+  it("yieldEvery 'epoch' yields to the event loop about once per epoch, not once per batch", async () => {
+    const turns = await turnsDuring(4, 0, 'epoch');
     assert.ok(turns >= 3 && turns <= 6, `${turns} event-loop turns for 4 epochs of 50 batches`);
+  });
+
+  it("yieldEvery 'auto' yields once 16 ms have passed since the last turn: every epoch when epochs are slow, every 16th when they take 1 ms", async () => {
+    const slow = await turnsDuring(4, 20);
+    assert.ok(slow >= 3 && slow <= 6, `${slow} turns for 4 epochs of 20 ms`);
+    const fast = await turnsDuring(64, 1);
+    assert.ok(fast >= 3 && fast <= 6, `${fast} turns for 64 epochs of 1 ms (every 16th epoch)`);
+    const ms = await turnsDuring(64, 1, 8);
+    assert.ok(ms >= 7 && ms <= 10, `${ms} turns for 64 epochs of 1 ms at yieldEvery 8`);
+    assert.ok(await turnsDuring(64, 100, 'never') <= 1, "'never' does not yield between epochs");
+  });
+
+  it('refuses a yieldEvery that is not a mode or a number of milliseconds', async () => {
+    const data = regressionProblem(10, 2, 1, 3);
+    await assert.rejects(fit(linearRegression({ inputs: 2 }), data, { yieldEvery: 'batch' as YieldEvery }), /yieldEvery must be 'auto', 'epoch', 'never' or a number of milliseconds, got "batch"/);
+    await assert.rejects(fit(linearRegression({ inputs: 2 }), data, { yieldEvery: -1 }), /yieldEvery must be a finite number >= 0, got -1/);
   });
 
   it('uses the schedule per update: record.learningRate is the rate of the last update', async () => {

@@ -4,7 +4,7 @@ import '../platform/node/install.js';
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../core/version.js';
 import { backendNotice } from '../kernels/select.js';
-import { EXIT } from './run-command.js';
+import { EXIT, quietOnBrokenPipe } from './run-command.js';
 
 type Register = (program: Command) => void;
 /**
@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   playground: async () => (await import('./commands/playground.js')).registerPlayground,
 };
 
+quietOnBrokenPipe();
 const program = new Command();
 program.name('minibatch')
   .description('Train models by batch, stochastic and mini-batch gradient descent, and find the batch size and learning rate to use.')

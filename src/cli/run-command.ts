@@ -44,9 +44,10 @@ let pipeGuarded = false;
 /**
  * When the reader of stdout goes away (`minibatch predict ... | head`), further output is
  * pointless, not an error: EPIPE (and writes after it) are ignored instead of crashing with a
- * stack trace, and the exit code stays that of the command.
+ * stack trace, and the exit code stays that of the command. main.ts installs it first, since
+ * commander writes `--help` before any command runs (`minibatch study --help | head`).
  */
-function quietOnBrokenPipe(): void {
+export function quietOnBrokenPipe(): void {
   if (pipeGuarded) return;
   pipeGuarded = true;
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -3,7 +3,8 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertFails, assertOk, REPO, runCli, type CliResult } from './helpers.js';
+import { spawn } from 'node:child_process';
+import { assertFails, assertOk, CLI, REPO, runCli, type CliResult } from './helpers.js';
 
 /** The options each command's help must list (the lead may add commands; each still needs help). */
 const OPTIONS: Record<string, string[]> = {
@@ -95,5 +96,23 @@ describe('usage errors from option parsing exit 2', () => {
 
   it('an option without its value', async () => {
     assertFails(await runCli(['train', '--data']), 2, /option '--data <source>' argument missing/);
+  });
+});
+
+describe('help piped into a reader that has gone (`minibatch study --help | head -1`)', () => {
+  it('ends quietly with status 0, no EPIPE stack trace', async () => {
+    for (const args of [['study', '--help'], ['--help']]) {
+      // The read end is closed before the child writes, so its write of the help fails with EPIPE.
+      const { status, stderr } = await new Promise<{ status: number | null; stderr: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout.destroy();
+        let err = '';
+        child.stderr.setEncoding('utf8').on('data', (s: string) => { err += s; });
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ status: code, stderr: err }));
+      });
+      assert.equal(stderr, '', `${args.join(' ')}: ${stderr}`);
+      assert.equal(status, 0, args.join(' '));
+    }
   });
 });

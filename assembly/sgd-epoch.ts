@@ -80,14 +80,15 @@ function gradient(x: usize, g: usize, k: i32, d: f32, js: bool): void {
 }
 
 /**
- * The row's parameter gradient into g (weights then bias) from the output delta d, and the
- * update of p = [w, b] (momentum buffer mb, 0 for none) with it. The gradient is the WASM
+ * The update of p = [w, b] (momentum buffer mb, 0 for none) with the row's parameter gradient
+ * from the output delta d, kept in registers (sgdEpoch writes the last row's into the gradient
+ * buffer once, through {@link gradient}: the same operations). The gradient is the WASM
  * kernels' x^T d, f32x4 multiply-adds onto 0 (dotColumn's scalar 0 + d x when k = 1), and the
  * bias a column sum 0 + d; with `js` the JS kernels' x d (one float32 rounding) and d itself.
  * Four weights at a time are updated in f64x2 lanes and stored as one f32x4, so the next row's
  * f32x4 loads of w are served by these stores (scalar stores would stall each of them).
  */
-@inline function gradientStep(x: usize, p: usize, g: usize, mb: usize, k: i32, d: f32, js: bool,
+@inline function gradientStep(x: usize, p: usize, mb: usize, k: i32, d: f32, js: bool,
   lr: f64, mu: f64, keep: f64, wd: f64, mode: i32): void {
   let j = 0;
   if (!js) {
@@ -95,7 +96,7 @@ function gradient(x: usize, g: usize, k: i32, d: f32, js: bool): void {
     const LR = f64x2.splat(lr); const MU = f64x2.splat(mu); const KEEP = f64x2.splat(keep); const WD = f64x2.splat(wd);
     for (; j + 4 <= k; j += 4) {
       const o = <usize>j << 2;
-      const gv = madd(dv, v128.load(x + o), zero); v128.store(g + o, gv);
+      const gv = madd(dv, v128.load(x + o), zero);
       const pv = v128.load(p + o);
       const lo = rule2(f64x2.promote_low_f32x4(pv), f64x2.promote_low_f32x4(gv), mb + o, LR, MU, KEEP, WD, mode);
       const hi = rule2(f64x2.promote_low_f32x4(i8x16.shuffle(pv, pv, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)),
@@ -109,19 +110,16 @@ function gradient(x: usize, g: usize, k: i32, d: f32, js: bool): void {
       for (let l = 0; j < k; j++, l++) {
         const o = <usize>j << 2;
         const gj: f32 = k == 1 ? <f32>0 + d * load<f32>(x) : l == 0 ? f32x4.extract_lane(t, 0) : l == 1 ? f32x4.extract_lane(t, 1) : f32x4.extract_lane(t, 2);
-        store<f32>(g + o, gj);
         store<f32>(p + o, rule1(<f64>load<f32>(p + o), <f64>gj, mb + o, lr, mu, keep, wd, mode));
       }
     }
   } else {
     for (; j < k; j++) {
       const o = <usize>j << 2; const gj = d * load<f32>(x + o);
-      store<f32>(g + o, gj);
       store<f32>(p + o, rule1(<f64>load<f32>(p + o), <f64>gj, mb + o, lr, mu, keep, wd, mode));
     }
   }
   const o = <usize>k << 2; const gb: f32 = js ? d : <f32>0 + d;
-  store<f32>(g + o, gb);
   store<f32>(p + o, rule1(<f64>load<f32>(p + o), <f64>gb, mb + o, lr, mu, keep, wd, mode));
 }
 
@@ -135,11 +133,12 @@ function gradient(x: usize, g: usize, k: i32, d: f32, js: bool): void {
  * floats per row) with targets `ys` (one float per row), on parameters p = [w (k), b] with
  * gradient buffer g and momentum buffer mb (0: none). Per row: z = b + x . w (float32), the
  * loss l and delta d as losses.ts computes them for one row, `stats` (f64: loss, correct,
- * absErr, sqErr, count) += the row's sums, the step's loss (stats.loss after - before), g = the
- * row's gradient; then, unless that loss is not finite or above job.limit (the row is then
- * reported and not applied), the update at rate rates[i] with the optimizer's step count
- * iter0 + i + 1, and the flush of mb every job.flushEvery updates. Returns the updates applied;
- * job gets the last step's loss and whether it diverged.
+ * absErr, sqErr, count) += the row's sums, the step's loss (stats.loss after - before); then,
+ * unless that loss is not finite or above job.limit (the row is then reported and not applied),
+ * the update at rate rates[i] with the optimizer's step count iter0 + i + 1, and the flush of mb
+ * every job.flushEvery updates. g ends as the last row's gradient (applied or diverged), as the
+ * general path leaves it. Returns the updates applied; job gets the last step's loss and
+ * whether it diverged.
  */
 export function sgdEpoch(k: i32, rows: usize, ys: usize, order: usize, from: i32, count: i32, p: usize, g: usize, mb: usize,
   stats: usize, rates: usize, job: usize, flags: i32, iter0: i32, tiny: f32): i32 {
@@ -148,7 +147,7 @@ export function sgdEpoch(k: i32, rows: usize, ys: usize, order: usize, from: i32
   const every = <i32>load<f64>(job, J_FLUSH); const rowBytes = <usize>k << 2;
   let sLoss = load<f64>(stats); let sCorrect = load<f64>(stats, 8); let sAbs = load<f64>(stats, 16); let sSq = load<f64>(stats, 24);
   let sCount = load<f64>(stats, 32);
-  let last = NaN; let applied = 0; let diverged = 0;
+  let last = NaN; let applied = 0; let diverged = 0; let lastX: usize = 0; let lastD: f32 = 0;
   for (let i = 0; i < count; i++) {
     const r = <usize>load<u32>(order + (<usize>(from + i) << 2));
     const x = rows + r * rowBytes; const y = <f64>load<f32>(ys + (r << 2));
@@ -173,10 +172,13 @@ export function sgdEpoch(k: i32, rows: usize, ys: usize, order: usize, from: i32
     if (!(Math.abs(last) <= f64.MAX_VALUE) || last > limit) { gradient(x, g, k, d, js); diverged = 1; break; }
     const t = iter0 + applied + 1;
     const mode = mu == 0 ? (wd == 0 ? 0 : 1) : t == 1 ? (nesterov ? 3 : 2) : nesterov ? 4 : 5;
-    gradientStep(x, p, g, mb, k, d, js, load<f64>(rates + (<usize>i << 3)), mu, keep, wd, mode);
-    applied++;
+    gradientStep(x, p, mb, k, d, js, load<f64>(rates + (<usize>i << 3)), mu, keep, wd, mode);
+    applied++; lastX = x; lastD = d;
     if (mb && (iter0 + applied) % every == 0) flush(mb, k + 1, tiny);
   }
+  // The gradient buffer ends as the general path leaves it: the last applied row's gradient (a
+  // diverged row wrote its own above). Written once here, not per row, with the same operations.
+  if (!diverged && applied > 0) gradient(lastX, g, k, lastD, js);
   store<f64>(stats, sLoss); store<f64>(stats, sCorrect, 8); store<f64>(stats, sAbs, 16); store<f64>(stats, sSq, 24);
   store<f64>(stats, sCount, 32);
   store<f64>(job, last, J_LAST); store<f64>(job, <f64>diverged, J_DIVERGED);

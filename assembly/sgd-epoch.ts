@@ -128,6 +128,14 @@ function gradient(x: usize, g: usize, k: i32, d: f32, js: bool): void {
   for (let i = 0; i < n; i++) { const o = <usize>i << 2; if (abs<f32>(load<f32>(b + o)) < tiny) store<f32>(b + o, 0); }
 }
 
+/** Update t of the row (gradientStep with the optimizer's mode for step t) and the flush of mb every `every` updates. */
+@inline function step(x: usize, p: usize, mb: usize, k: i32, d: f32, js: bool, lr: f64, mu: f64, keep: f64, wd: f64,
+  nesterov: bool, t: i32, every: i32, tiny: f32): void {
+  const mode = mu == 0 ? (wd == 0 ? 0 : 1) : t == 1 ? (nesterov ? 3 : 2) : nesterov ? 4 : 5;
+  gradientStep(x, p, mb, k, d, js, lr, mu, keep, wd, mode);
+  if (mb && t % every == 0) flush(mb, k + 1, tiny);
+}
+
 /**
  * Batch-1 SGD over rows order[from .. from + count) of a resident feature matrix `rows` (k
  * floats per row) with targets `ys` (one float per row), on parameters p = [w (k), b] with
@@ -153,28 +161,38 @@ export function sgdEpoch(k: i32, rows: usize, ys: usize, order: usize, from: i32
     const x = rows + r * rowBytes; const y = <f64>load<f32>(ys + (r << 2));
     const z = <f64>(js ? dotJs(x, p, k) : dotRow(x, p, k, load<f32>(p + (<usize>k << 2))));
     let loss = 0.0; let correct = 0.0; let absErr = 0.0; let sqErr = 0.0; let d: f32;
+    let base = 0.0; let ez = 0.0;
     if (linear) {
       const e = z - y;
       sqErr += e * e; absErr += Math.abs(e);
       d = <f32>(2.0 * e);
       loss = sqErr;
     } else {
-      const ez = expF64(-Math.abs(z));
-      loss += (z > 0 ? z : 0.0) - z * y + log1pF64(ez);
+      ez = expF64(-Math.abs(z));
+      base = (z > 0 ? z : 0.0) - z * y;
       const q = z >= 0 ? 1.0 / (1.0 + ez) : ez / (1.0 + ez);
       if ((z >= 0) == (y >= 0.5)) correct = 1.0;
       const e = q - y; absErr += Math.abs(e); sqErr += e * e;
       d = <f32>e;
     }
+    // The row's loss is base + log1p(ez) with 0 < log1p(ez) <= ln 2 < 0.7. When even base + 0.7,
+    // with a margin far above the rounding of the running sum, is finite and within the limit,
+    // the row cannot diverge: its update is applied first and the exact loss (the costly log1p,
+    // off the critical path then) follows. The loss and the sums are the same either way.
+    const ab = Math.abs(base);
+    const safe = !linear && ab < 1e300 && Math.abs(sLoss) < 1e300 && (limit == Infinity || ab + 0.7 + 1e-9 * (Math.abs(sLoss) + ab + 1.0) <= limit);
+    if (safe) {
+      step(x, p, mb, k, d, js, load<f64>(rates + (<usize>i << 3)), mu, keep, wd, nesterov, iter0 + applied + 1, every, tiny);
+      applied++; lastX = x; lastD = d;
+    }
+    if (!linear) loss += base + log1pF64(ez);
     const before = sLoss;
     sLoss += loss; sCorrect += correct; sAbs += absErr; sSq += sqErr; sCount += 1.0;
     last = sLoss - before;
+    if (safe) continue;
     if (!(Math.abs(last) <= f64.MAX_VALUE) || last > limit) { gradient(x, g, k, d, js); diverged = 1; break; }
-    const t = iter0 + applied + 1;
-    const mode = mu == 0 ? (wd == 0 ? 0 : 1) : t == 1 ? (nesterov ? 3 : 2) : nesterov ? 4 : 5;
-    gradientStep(x, p, mb, k, d, js, load<f64>(rates + (<usize>i << 3)), mu, keep, wd, mode);
+    step(x, p, mb, k, d, js, load<f64>(rates + (<usize>i << 3)), mu, keep, wd, nesterov, iter0 + applied + 1, every, tiny);
     applied++; lastX = x; lastD = d;
-    if (mb && (iter0 + applied) % every == 0) flush(mb, k + 1, tiny);
   }
   // The gradient buffer ends as the general path leaves it: the last applied row's gradient (a
   // diverged row wrote its own above). Written once here, not per row, with the same operations.

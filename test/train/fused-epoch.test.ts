@@ -150,6 +150,23 @@ describe('resume and divergence on the fused path', () => {
       assert.deepEqual(fast.opt, general.opt);
     }
   });
+
+  it('a divergence limit within reach of the row losses (checked exactly, not certified ahead) keeps the bits, diverging or not', async () => {
+    // With divergenceFactor near 1 the limit is about 1-3 and many rows' bound base + 0.7 passes it
+    // while their loss does not: the kernel then checks before the update, as the general step does.
+    const rate = (): Optimizer => sgd({ learningRate: 0.05 });
+    let diverged = 0;
+    for (const divergenceFactor of [1.5, 1.8, 2, 2.2, 2.5, 3]) {
+      const o: FitOptions = { batchSize: 1, epochs: 3, seed: 2, divergenceFactor };
+      const fast = await run(model, binary, rate, o, true);
+      const general = await run(model, binary, rate, o, false);
+      assert.equal(fast.calls > 0, true);
+      assert.equal(String(fast.error), String(general.error), `factor ${divergenceFactor}`);
+      if (fast.error) diverged++;
+      assertSame(fast, general);
+    }
+    assert.ok(diverged > 0 && diverged < 6, `${diverged} of 6 limits diverged: the cases should cover both outcomes`);
+  });
 });
 
 describe('when the fused path is taken', () => {

@@ -54,8 +54,9 @@ export function benchMainJob(rounds = 1, jobs: ReadonlyArray<'compare' | 'study'
       if (jobs.includes('compare')) {
         const mb = (): Timed => timed('minibatch compare', process.execPath, [cli, ...COMPARE_ARGS, '--out', join(out, 'compare'), '--quiet']);
         const pt = (): Timed => timed('PyTorch (2 processes x 1 thread)', PYTHON, [join(root, 'bench', 'main-job.py'), digitsDir(), '2'], ONE_THREAD);
-        const [a, b] = r % 2 === 0 ? [mb(), pt()] : [pt(), mb()].reverse() as [Timed, Timed];
-        rows.push({ job: 'compare', round: r + 1, mb: a!, pt: b! });
+        let m: Timed; let p: Timed;
+        if (r % 2 === 0) { m = mb(); p = pt(); } else { p = pt(); m = mb(); }
+        rows.push({ job: 'compare', round: r + 1, mb: m, pt: p });
       }
       if (jobs.includes('study')) {
         const report = join(out, 'study');

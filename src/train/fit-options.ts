@@ -86,7 +86,7 @@ export interface FitOptions {
   divergenceFactor?: number;
   /** Cancels training at the next batch; fit then returns the history so far. */
   signal?: AbortSignal;
-  /** Milliseconds clock (injected in tests). Default performance.now. */
+  /** Milliseconds clock (injected in tests); it times the epochs and yieldEvery. Default performance.now. */
   clock?: () => number;
   /**
    * How often fit hands the thread back to the event loop (timers, I/O, abort signals, page
@@ -106,10 +106,10 @@ export interface FitOptions {
 export type YieldEvery = 'auto' | 'epoch' | 'never' | number;
 
 /** The milliseconds 'auto' waits between two yields: one frame at 60 Hz. */
-export const AUTO_YIELD_MS = 16;
+const AUTO_YIELD_MS = 16;
 
 /** yieldEvery as milliseconds between yields (0: every epoch, Infinity: never), checked. */
-export function yieldInterval(v: unknown): number {
+function yieldInterval(v: unknown): number {
   if (v === undefined || v === 'auto') return AUTO_YIELD_MS;
   if (v === 'epoch') return 0;
   if (v === 'never') return Infinity;

@@ -83,7 +83,8 @@ export async function setUpSweep(a: SweepArgs): Promise<SweepSetup> {
   const init = a.init !== undefined ? await loadInit(a.init, loaded, a.data, task, a.model) : undefined;
   const raw = init?.raw ?? loaded;
   // Stratify only class targets: integer regression targets (counts) are not classes.
-  const parts = split(raw, { testFraction: fraction, seed, stratify: task.kind === 'classification' });
+  // In shared memory: the trial threads read these rows without another copy.
+  const parts = split(raw, { testFraction: fraction, seed, stratify: task.kind === 'classification', shared: true });
   const scaling = init?.scaling ?? fitScaling(parts.train, method);
   const train = applyScaling(parts.train, scaling); const val = applyScaling(parts.test, scaling);
   const modelName = a.init !== undefined ? `init:${a.init}` : a.model ?? defaultModelName(task);

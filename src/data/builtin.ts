@@ -82,12 +82,13 @@ export function mnistDataset(files: MnistDigitFile[], limit: number | undefined)
   for (let i = 0; i < n; i++) {
     const { digit, index } = order[i]!;
     const src = digits[digit]!; const from = index * MNIST_PIXELS;
-    for (let p = 0; p < MNIST_PIXELS; p++) {
-      const v = src[from + p];
-      if (typeof v !== 'number' || !(v >= 0 && v <= 1)) {
-        throw new MinibatchError('BAD_ARGUMENT', `mnist digit ${digit} image ${index} pixel ${p} is ${String(v)}, not a number from 0 to 1; reinstall the mnist package`);
+    if (src instanceof Float32Array) copyImage(src, from, x, i * MNIST_PIXELS, digit, index);
+    else {
+      for (let p = 0; p < MNIST_PIXELS; p++) {
+        const v = src[from + p];
+        if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw badPixel(digit, index, p, v);
+        x[i * MNIST_PIXELS + p] = v;
       }
-      x[i * MNIST_PIXELS + p] = v;
     }
     y[i] = digit;
   }
@@ -96,6 +97,17 @@ export function mnistDataset(files: MnistDigitFile[], limit: number | undefined)
     targets: ['digit'],
     classNames: Array.from({ length: 10 }, (_, d) => String(d)),
   });
+}
+
+/** Copies one image from a binary cache's float32 digits, checking its pixels (0 to 1) first. */
+function copyImage(src: Float32Array, from: number, x: Float32Array, to: number, digit: number, index: number): void {
+  const img = src.subarray(from, from + MNIST_PIXELS);
+  for (let p = 0; p < MNIST_PIXELS; p++) { const v = img[p]!; if (!(v >= 0 && v <= 1)) throw badPixel(digit, index, p, v); }
+  x.set(img, to);
+}
+
+function badPixel(digit: number, index: number, p: number, v: unknown): MinibatchError {
+  return new MinibatchError('BAD_ARGUMENT', `mnist digit ${digit} image ${index} pixel ${p} is ${String(v)}, not a number from 0 to 1; reinstall the mnist package`);
 }
 
 /** A fixed order of (digit, index) pairs: sample j of a digit with m samples sorts at (j + 0.5) / m. */

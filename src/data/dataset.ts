@@ -100,10 +100,13 @@ export class Dataset {
     return new Dataset(flat, yy, n, meta);
   }
 
-  /** The rows at `indices`, copied, in that order. */
-  subset(indices: ArrayLike<number>): Dataset {
+  /**
+   * The rows at `indices`, copied, in that order. `shared`: the copies live in SharedArrayBuffers,
+   * so worker threads (a sweep's trial pool) read them without copying them again.
+   */
+  subset(indices: ArrayLike<number>, options: { shared?: boolean } = {}): Dataset {
     const nf = this.numFeatures; const tw = this.targetWidth; const m = indices.length;
-    const x = new Float32Array(m * nf); const y = new Float32Array(m * tw);
+    const x = floats(m * nf, options.shared === true); const y = floats(m * tw, options.shared === true);
     for (let i = 0; i < m; i++) {
       const r = indices[i]!;
       x.set(this.x.subarray(r * nf, r * nf + nf), i * nf);
@@ -159,4 +162,9 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return `an array of ${v.length}`;
   if (typeof v === 'object') return v.constructor?.name ? `a ${v.constructor.name}` : 'an object';
   return `${typeof v} ${show(v)}`;
+}
+
+/** A zeroed Float32Array of `n` values, in a SharedArrayBuffer when `shared` and the platform has one. */
+function floats(n: number, shared: boolean): Float32Array {
+  return shared && typeof SharedArrayBuffer === 'function' ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
 }

@@ -45,8 +45,13 @@ export function fitScaling(data: Dataset, method: ScalingMethod): Scaling {
   return { method, offset: Array.from(a), scale: Array.from(b, (ss) => positive(Math.sqrt(ss / n))) };
 }
 
-/** A new Dataset with x' = (x - offset) / scale per feature; targets and names are kept. */
+/**
+ * A Dataset with x' = (x - offset) / scale per feature; targets and names are kept. An identity
+ * scaling (every offset 0 and scale 1, as 'none' fits) gives `data` itself: (x - 0) / 1 is x to
+ * the bit, so copying the rows would only cost time and memory.
+ */
 export function applyScaling(data: Dataset, s: Scaling): Dataset {
+  if (isIdentity(s, data.numFeatures)) return data;
   return data.withX(applyScalingRows(data.x, data.numFeatures, s));
 }
 
@@ -78,3 +83,10 @@ export function applyScalingRows(x: Float32Array, numFeatures: number, s: Scalin
 }
 
 function positive(scale: number): number { return scale > 0 && Number.isFinite(scale) ? scale : 1; }
+
+/** Whether a scaling of `numFeatures` features leaves every value as it is (offset 0, scale 1 each). */
+function isIdentity(s: Scaling, numFeatures: number): boolean {
+  if (s.offset.length !== numFeatures || s.scale.length !== numFeatures) return false;
+  for (let j = 0; j < numFeatures; j++) if (s.offset[j] !== 0 || s.scale[j] !== 1) return false;
+  return true;
+}

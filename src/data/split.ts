@@ -11,6 +11,8 @@ export interface SplitOptions {
   seed?: number;
   /** Keep class proportions in both parts. Default: true when the targets are class labels. */
   stratify?: boolean;
+  /** Put both parts' rows in SharedArrayBuffers (for worker threads; see Dataset.subset). Default false. */
+  shared?: boolean;
 }
 
 /**
@@ -20,7 +22,8 @@ export interface SplitOptions {
  */
 export function split(data: Dataset, options: SplitOptions): { train: Dataset; test: Dataset } {
   const idx = splitIndices(data, options);
-  return { train: data.subset(idx.train), test: data.subset(idx.test) };
+  const shared = { shared: options.shared === true };
+  return { train: data.subset(idx.train, shared), test: data.subset(idx.test, shared) };
 }
 
 /** The row indices of a split, each part in ascending order. */

@@ -56,6 +56,19 @@ describe('the mnist binary cache', () => {
   });
 });
 
+describe('mnistDataset', () => {
+  it('names the digit, image and pixel of a value outside [0, 1], from float32 digits and from parsed JSON alike', () => {
+    for (const make of [(v: number[]) => Float32Array.from(v), (v: number[]) => v]) {
+      const files = Array.from({ length: 10 }, (_, d) => ({ file: `${d}.json`, data: make(new Array<number>(784 * 2).fill(0.5)) }));
+      assert.equal(mnistDataset(files, undefined).length, 20);
+      (files[3]!.data as number[] | Float32Array)[784 + 5] = 1.5;
+      assert.throws(() => mnistDataset(files, undefined), (e: unknown) => e instanceof MinibatchError && /digit 3 image 1 pixel 5 is 1\.5/.test(e.message));
+      (files[3]!.data as number[] | Float32Array)[784 + 5] = NaN;
+      assert.throws(() => mnistDataset(files, undefined), (e: unknown) => e instanceof MinibatchError && /digit 3 image 1 pixel 5 is NaN/.test(e.message));
+    }
+  });
+});
+
 describe('loadBuiltin synthetic and names', () => {
   it('loads each synthetic set with its default shape, seeded', async () => {
     const linear = await loadBuiltin('synthetic:linear', { seed: 3 });

@@ -60,7 +60,6 @@ describe('fitScaling and applyScaling', () => {
     assert.deepEqual(s, { method: 'none', offset: [0, 0, 0], scale: [1, 1, 1] });
     const out = applyScaling(d, s);
     assert.deepEqual(Array.from(out.x), Array.from(d.x));
-    assert.notEqual(out.x, d.x, 'a new array, the input is never written');
     assert.deepEqual(out.features, d.features);
     assert.equal(out.y, d.y);
   });
@@ -78,6 +77,16 @@ describe('fitScaling and applyScaling', () => {
     assert.deepEqual(s.offset, [1, 20]);
     assert.deepEqual(s.scale, [1, 10]);
     assert.deepEqual(Array.from(applyScalingRows(Float32Array.from([5, 0]), 2, s)), [4, -2]);
+  });
+
+  it("'none' gives the dataset itself (no copy); any other scaling gives new rows", () => {
+    const d = sample(); const before = Array.from(d.x);
+    assert.equal(applyScaling(d, fitScaling(d, 'none')), d);
+    const shifted = applyScaling(d, { method: 'none', offset: [0, 0, 1], scale: [1, 1, 1] });
+    assert.notEqual(shifted.x, d.x);
+    assert.deepEqual(Array.from(shifted.x.filter((_, i) => i % 3 === 2)), Array.from(d.x.filter((_, i) => i % 3 === 2), (v) => Math.fround(v - 1)));
+    assert.throws(() => applyScaling(d, { method: 'none', offset: [0, 0], scale: [1, 1] }), (e: unknown) => e instanceof MinibatchError && e.code === 'BAD_SHAPE');
+    assert.deepEqual(Array.from(d.x), before, 'the input is never written');
   });
 
   it('refuses mismatched widths, bad scales and empty data', () => {

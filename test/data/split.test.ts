@@ -84,6 +84,17 @@ describe('Dataset', () => {
     assert.deepEqual(Array.from(s.x), [3, 1]);
     assert.deepEqual(Array.from(s.y), [30, 31, 10, 11]);
     assert.equal(s.targetWidth, 2);
+    assert.ok(s.x.buffer instanceof ArrayBuffer && s.y.buffer instanceof ArrayBuffer);
+  });
+
+  it('subset and split with shared put the same rows in SharedArrayBuffers', () => {
+    const d = sortedClasses();
+    const plain = split(d, { testFraction: 0.3, seed: 4 }); const shared = split(d, { testFraction: 0.3, seed: 4, shared: true });
+    for (const part of ['train', 'test'] as const) {
+      assert.ok(shared[part].x.buffer instanceof SharedArrayBuffer && shared[part].y.buffer instanceof SharedArrayBuffer, part);
+      assert.deepEqual(Array.from(shared[part].x), Array.from(plain[part].x), part);
+      assert.deepEqual(Array.from(shared[part].y), Array.from(plain[part].y), part);
+    }
   });
 
   it('rejects ragged rows, non-finite features and non-finite targets with a code', () => {

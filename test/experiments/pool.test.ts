@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { compare } from '../../src/experiments/compare.js';
 import { tune } from '../../src/experiments/tune.js';
-import { TrialPool } from '../../src/experiments/run/pool.js';
+import { shareRows, TrialPool } from '../../src/experiments/run/pool.js';
+import { split } from '../../src/data/split.js';
 import type { TrialJob } from '../../src/experiments/run/trial.js';
 import { DEFAULT_OPTIMIZER } from '../../src/experiments/run/optimizer-spec.js';
 import { logisticRegression, mlp, softmaxRegression } from '../../src/nn/models.js';
@@ -34,6 +35,16 @@ describe('parallel trials', () => {
     const par = await tune(spec, data, { ...o, workers: 2 });
     assert.deepEqual(withoutTiming(par), withoutTiming(seq));
     assert.equal(par.cells.length, 6);
+  });
+
+  it('shares rows already in shared memory as they are, and copies the others once', () => {
+    const parts = split(data, { testFraction: 0.2, seed: 2, shared: true });
+    const rows = shareRows(parts.train);
+    assert.equal(rows.x, parts.train.x); assert.equal(rows.y, parts.train.y); assert.equal(rows.length, parts.train.length);
+    const copied = shareRows(data);
+    assert.notEqual(copied.x, data.x);
+    assert.ok(copied.x.buffer instanceof SharedArrayBuffer && copied.y.buffer instanceof SharedArrayBuffer);
+    assert.deepEqual(Array.from(copied.x), Array.from(data.x)); assert.deepEqual(Array.from(copied.y), Array.from(data.y));
   });
 
   it('reports progress for every trial', async () => {

@@ -13,11 +13,15 @@ export interface WorkerInit { train: SharedRows; val: SharedRows }
 /** Messages between the pool and a worker. */
 export type WorkerReply = { run: RunRecord } | { error: { message: string; code?: string; name?: string } };
 
-/** Copies a dataset's rows once into shared memory. */
+/** A dataset's rows in shared memory: copied there once, or as they are when already shared (a split made with `shared`). */
 export function shareRows(d: Dataset): SharedRows {
-  const x = new Float32Array(new SharedArrayBuffer(d.x.length * 4)); x.set(d.x);
-  const y = new Float32Array(new SharedArrayBuffer(d.y.length * 4)); y.set(d.y);
-  return { x, y, length: d.length };
+  return { x: shared(d.x), y: shared(d.y), length: d.length };
+}
+
+function shared(a: Float32Array): Float32Array {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const c = new Float32Array(new SharedArrayBuffer(a.length * 4)); c.set(a);
+  return c;
 }
 
 /** The handlers of a thread's next answer, error and exit. */

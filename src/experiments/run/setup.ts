@@ -7,6 +7,7 @@ import { Model, type ModelSpec } from '../../nn/model.js';
 import { checkDataFitsModel, METRIC_KEYS, metricsFor } from '../../train/metrics.js';
 import type { JobExecutor } from './job-executor.js';
 import type { OptimizerChoice } from './optimizer-spec.js';
+import { trialThreads } from './pool.js';
 import type { Budget } from './trial.js';
 import type { RunRecord, SweepMetric } from '../records.js';
 
@@ -88,7 +89,8 @@ export function splitForSweep(data: Dataset, o: SweepOptions): SplitData {
   const f = checkNumber('validationSplit', o.validationSplit ?? 0.2, 0, 1, { minInclusive: false, hint: 'Experiments rank runs by validation loss: use a fraction such as 0.2, or give validationData' });
   if (f >= 1) throw new MinibatchError('BAD_ARGUMENT', `validationSplit must be below 1, got ${f}; use a fraction such as 0.2`);
   const idx = splitIndices(data, { testFraction: f, seed: checkInt('splitSeed', o.splitSeed ?? 1, 0, 2 ** 53) });
-  return { train: data.subset(idx.train), val: data.subset(idx.test) };
+  const shared = { shared: trialThreads() !== undefined };
+  return { train: data.subset(idx.train, shared), val: data.subset(idx.test, shared) };
 }
 
 /** Checks a sweep's `metric` option against the model's output ('loss' when not given). */

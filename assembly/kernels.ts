@@ -32,19 +32,26 @@ import { dotRow, madd } from './dot';
 /**
  * C[i,j] = act(bias[j] + sum_p A(i,p) B(p,j)) for i < M, j < N, p < K. A(i,p) is at
  * A + 4 (i aRs + p aCs) (so A may be a transposed view), B is row-major with row stride bRs,
- * C with row stride cRs; bias 0 means none. Register tiles of 4 rows x 8 columns; when `pack`
- * is non-zero (room for K x 8 floats) and M >= 64, each 8-column panel of B is first copied
- * contiguous, so the inner loop streams it from L1 whatever the row stride (on a 1024 cube this
- * is 2.7x faster; for fewer rows the copy costs more than it saves: 784x128 panels at M = 8
- * take 42 µs packed, 29 µs not).
+ * C with row stride cRs; bias 0 means none. Every element is the same sequence of operations
+ * whatever the shape or the split: its bias (or 0), then one multiply-add per p in order, then
+ * the activation. Register tiles of 4 rows x 8 columns, then the last N mod 8 columns of those
+ * rows in 4-row tiles, then the last M mod 4 rows one at a time with 16 columns per pass (a
+ * single row has no other work to hide the multiply-add chain's latency behind: one pass per
+ * 8 columns left a batch-1 step of 784-128-10 waiting on 16 chains of 784 in turn). When
+ * `pack` is non-zero (room for K x 8 floats) and M >= 64, each 8-column panel of B is first
+ * copied contiguous for the 4-row tiles, so the inner loop streams it from L1 whatever the row
+ * stride (on a 1024 cube this is 2.7x faster; for fewer rows the copy costs more than it saves:
+ * 784x128 panels at M = 8 take 42 µs packed, 29 µs not).
  */
 export function gemm(M: i32, N: i32, K: i32, A: usize, aRs: i32, aCs: i32, B: usize, bRs: i32,
   C: usize, cRs: i32, bias: usize, act: i32, slope: f32, pack: usize): void {
   const sl = f32x4.splat(slope);
   const aR = <usize>aRs << 2; const aC = <usize>aCs << 2; const bR = <usize>bRs << 2; const cR = <usize>cRs << 2;
   if (N == 1 && aCs == 1 && bRs == 1) { dotColumn(M, K, A, aR, B, C, cR, bias, act, slope); return; }
+  const M4 = M & ~3;
   let j = 0;
   for (; j + 8 <= N; j += 8) {
+    if (M4 == 0) break;
     let panel = B + (<usize>j << 2); let pStride = bR;
     if (pack && M >= 64) {
       for (let p = 0; p < K; p++) {
@@ -54,8 +61,7 @@ export function gemm(M: i32, N: i32, K: i32, A: usize, aRs: i32, aCs: i32, B: us
       panel = pack; pStride = 32;
     }
     const b0 = bias4(bias, j); const b1 = bias4(bias, j + 4);
-    let i = 0;
-    for (; i + 4 <= M; i += 4) {
+    for (let i = 0; i < M4; i += 4) {
       let c00 = b0; let c01 = b1; let c10 = b0; let c11 = b1;
       let c20 = b0; let c21 = b1; let c30 = b0; let c31 = b1;
       let a = A + <usize>i * aR; let w = panel;
@@ -73,36 +79,111 @@ export function gemm(M: i32, N: i32, K: i32, A: usize, aRs: i32, aCs: i32, B: us
       v128.store(c + 2 * cR, act4(c20, act, sl)); v128.store(c + 2 * cR, act4(c21, act, sl), 16);
       v128.store(c + 3 * cR, act4(c30, act, sl)); v128.store(c + 3 * cR, act4(c31, act, sl), 16);
     }
-    for (; i < M; i++) {
-      let c0 = b0; let c1 = b1; let a = A + <usize>i * aR; let w = panel;
-      for (let p = 0; p < K; p++) {
-        const x = v128.load32_splat(a);
-        c0 = madd(x, v128.load(w), c0); c1 = madd(x, v128.load(w, 16), c1);
-        a += aC; w += pStride;
-      }
-      const c = C + <usize>i * cR + (<usize>j << 2);
-      v128.store(c, act4(c0, act, sl)); v128.store(c, act4(c1, act, sl), 16);
-    }
   }
-  for (; j + 4 <= N; j += 4) {
-    const b0 = bias4(bias, j);
-    for (let i = 0; i < M; i++) {
-      let c0 = b0; let a = A + <usize>i * aR; let w = B + (<usize>j << 2);
-      for (let p = 0; p < K; p++) { c0 = madd(v128.load32_splat(a), v128.load(w), c0); a += aC; w += bR; }
-      v128.store(C + <usize>i * cR + (<usize>j << 2), act4(c0, act, sl));
+  if (M4 > 0 && j < N) tilesTail(M4, N, K, j, A, aR, aC, B, bR, C, cR, bias, act, sl);
+  for (let i = M4; i < M; i++) rowWide(N, K, A + <usize>i * aR, aC, B, bR, C + <usize>i * cR, bias, act, sl);
+}
+
+/** Lanes of the f32x4 at column j of a row of N columns: 4, or the 1-3 left at its end, or 0 past it. */
+@inline function lanesAt(N: i32, j: i32): i32 { return min(4, max(0, N - j)); }
+
+/** The bias of the f32x4 at column j with `lanes` (1-4) lanes: bias4 or biasTail. */
+@inline function biasAt(bias: usize, j: i32, lanes: i32): v128 {
+  return lanes == 4 ? bias4(bias, j) : biasTail(bias, j, lanes);
+}
+
+/** Stores the f32x4 at column j with `lanes` (1-4) lanes: all four or storeTail. */
+@inline function storeAt(c: usize, v: v128, lanes: i32): void {
+  if (lanes == 4) v128.store(c, v); else storeTail(c, v, lanes);
+}
+
+/**
+ * gemm's rows i < M4 (a multiple of 4) for the columns from j (fewer than 8 left): 4-row tiles
+ * of one or two f32x4 (the last partial). A partial vector reads up to 12 bytes past its row of
+ * B, as gemm's callers allow.
+ */
+function tilesTail(M4: i32, N: i32, K: i32, j: i32, A: usize, aR: usize, aC: usize, B: usize, bR: usize,
+  C: usize, cR: usize, bias: usize, act: i32, sl: v128): void {
+  if (N - j > 4) tiles2(M4, N, K, j, A, aR, aC, B, bR, C, cR, bias, act, sl);
+  else tiles1(M4, N, K, j, A, aR, aC, B, bR, C, cR, bias, act, sl);
+}
+
+/** tilesTail with two vectors (5-7 columns left). */
+function tiles2(M4: i32, N: i32, K: i32, j: i32, A: usize, aR: usize, aC: usize, B: usize, bR: usize,
+  C: usize, cR: usize, bias: usize, act: i32, sl: v128): void {
+  const l1 = N - j - 4; const b0 = bias4(bias, j); const b1 = biasTail(bias, j + 4, l1);
+  for (let i = 0; i < M4; i += 4) {
+    let c00 = b0; let c01 = b1; let c10 = b0; let c11 = b1;
+    let c20 = b0; let c21 = b1; let c30 = b0; let c31 = b1;
+    let a = A + <usize>i * aR; let w = B + (<usize>j << 2);
+    for (let p = 0; p < K; p++) {
+      const w0 = v128.load(w); const w1 = v128.load(w, 16);
+      let x = v128.load32_splat(a); c00 = madd(x, w0, c00); c01 = madd(x, w1, c01);
+      x = v128.load32_splat(a + aR); c10 = madd(x, w0, c10); c11 = madd(x, w1, c11);
+      x = v128.load32_splat(a + 2 * aR); c20 = madd(x, w0, c20); c21 = madd(x, w1, c21);
+      x = v128.load32_splat(a + 3 * aR); c30 = madd(x, w0, c30); c31 = madd(x, w1, c31);
+      a += aC; w += bR;
     }
+    const c = C + <usize>i * cR + (<usize>j << 2);
+    v128.store(c, act4(c00, act, sl)); storeTail(c + 16, act4(c01, act, sl), l1);
+    v128.store(c + cR, act4(c10, act, sl)); storeTail(c + cR + 16, act4(c11, act, sl), l1);
+    v128.store(c + 2 * cR, act4(c20, act, sl)); storeTail(c + 2 * cR + 16, act4(c21, act, sl), l1);
+    v128.store(c + 3 * cR, act4(c30, act, sl)); storeTail(c + 3 * cR + 16, act4(c31, act, sl), l1);
   }
-  const r = N - j;
-  if (r > 0) {
-    // The last 1-3 columns as one f32x4 tile whose extra lanes read past the row end (the caller
-    // leaves at least 12 readable bytes after B) and are never stored.
-    const b0 = biasTail(bias, j, r);
-    for (let i = 0; i < M; i++) {
-      let c0 = b0; let a = A + <usize>i * aR; let w = B + (<usize>j << 2);
-      for (let p = 0; p < K; p++) { c0 = madd(v128.load32_splat(a), v128.load(w), c0); a += aC; w += bR; }
-      storeTail(C + <usize>i * cR + (<usize>j << 2), act4(c0, act, sl), r);
+}
+
+/** tilesTail with one vector (1-4 columns left). */
+function tiles1(M4: i32, N: i32, K: i32, j: i32, A: usize, aR: usize, aC: usize, B: usize, bR: usize,
+  C: usize, cR: usize, bias: usize, act: i32, sl: v128): void {
+  const l0 = N - j; const b0 = l0 == 4 ? bias4(bias, j) : biasTail(bias, j, l0);
+  for (let i = 0; i < M4; i += 4) {
+    let c0 = b0; let c1 = b0; let c2 = b0; let c3 = b0;
+    let a = A + <usize>i * aR; let w = B + (<usize>j << 2);
+    for (let p = 0; p < K; p++) {
+      const w0 = v128.load(w);
+      c0 = madd(v128.load32_splat(a), w0, c0); c1 = madd(v128.load32_splat(a + aR), w0, c1);
+      c2 = madd(v128.load32_splat(a + 2 * aR), w0, c2); c3 = madd(v128.load32_splat(a + 3 * aR), w0, c3);
+      a += aC; w += bR;
     }
+    const c = C + <usize>i * cR + (<usize>j << 2);
+    storeAt(c, act4(c0, act, sl), l0); storeAt(c + cR, act4(c1, act, sl), l0);
+    storeAt(c + 2 * cR, act4(c2, act, sl), l0); storeAt(c + 3 * cR, act4(c3, act, sl), l0);
   }
+}
+
+/**
+ * One row of gemm (its A at `a0`, its C at `c`), every column: 16 per pass as up to four f32x4
+ * multiply-add chains side by side (the last one partial where N ends inside it).
+ */
+function rowWide(N: i32, K: i32, a0: usize, aC: usize, B: usize, bR: usize, c: usize, bias: usize, act: i32, sl: v128): void {
+  for (let j = 0; j < N; j += 16) {
+    const nv = min(4, (N - j + 3) >> 2);
+    if (nv == 4) rowPass(4, N, K, j, a0, aC, B, bR, c, bias, act, sl);
+    else if (nv == 3) rowPass(3, N, K, j, a0, aC, B, bR, c, bias, act, sl);
+    else if (nv == 2) rowPass(2, N, K, j, a0, aC, B, bR, c, bias, act, sl);
+    else rowPass(1, N, K, j, a0, aC, B, bR, c, bias, act, sl);
+  }
+}
+
+/** rowWide's pass over columns j .. j + 4 nv (nv a constant 1-4 at each call, so the unused chains fold away). */
+@inline function rowPass(nv: i32, N: i32, K: i32, j: i32, a0: usize, aC: usize, B: usize, bR: usize, c: usize, bias: usize, act: i32, sl: v128): void {
+  const l0 = lanesAt(N, j); const l1 = lanesAt(N, j + 4); const l2 = lanesAt(N, j + 8); const l3 = lanesAt(N, j + 12);
+  let c0 = biasAt(bias, j, l0); let c1 = nv > 1 ? biasAt(bias, j + 4, l1) : c0;
+  let c2 = nv > 2 ? biasAt(bias, j + 8, l2) : c0; let c3 = nv > 3 ? biasAt(bias, j + 12, l3) : c0;
+  let a = a0; let w = B + (<usize>j << 2);
+  for (let p = 0; p < K; p++) {
+    const x = v128.load32_splat(a);
+    c0 = madd(x, v128.load(w), c0);
+    if (nv > 1) c1 = madd(x, v128.load(w, 16), c1);
+    if (nv > 2) c2 = madd(x, v128.load(w, 32), c2);
+    if (nv > 3) c3 = madd(x, v128.load(w, 48), c3);
+    a += aC; w += bR;
+  }
+  const cj = c + (<usize>j << 2);
+  storeAt(cj, act4(c0, act, sl), l0);
+  if (nv > 1) storeAt(cj + 16, act4(c1, act, sl), l1);
+  if (nv > 2) storeAt(cj + 32, act4(c2, act, sl), l2);
+  if (nv > 3) storeAt(cj + 48, act4(c3, act, sl), l3);
 }
 
 /** Bias lanes j..j+r-1 (r < 4), zero in the others. */

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { batchBytes, kneeOf, powersOfTwo, secondsPerUpdateAt, throughputProfile, type ThroughputRow } from '../../src/experiments/probes/throughput.js';
 import { mlp } from '../../src/nn/models.js';
+import { pricingProfile } from '../../src/experiments/probes/price-profile.js';
 import { blobs } from './helpers.js';
 
 describe('throughputProfile', () => {
@@ -28,6 +29,31 @@ describe('throughputProfile', () => {
   it('refuses batch sizes outside the data', () => {
     const data = blobs(10, 4, 3);
     assert.throws(() => throughputProfile(mlp({ layers: [4, 1] }), data, { batchSizes: [0] }), /batchSizes\[0\] must be an integer from 1 to 10, got 0/);
+  });
+});
+
+describe('pricingProfile', () => {
+  it('times every size once per round, rounds interleaved, after one warm-up, and keeps the fastest round per size', () => {
+    const data = blobs(60, 4, 3); const model = mlp({ layers: [4, 8, 1], seed: 1 });
+    const sizes = [4, 16, 60]; const rounds = 6; const S = sizes.length;
+    // A clock that moves by a chosen amount at every reading: call 0 starts the profile, then each
+    // timed repeat reads it twice (its start, then after its one update of at least minMs).
+    const stepMs = (call: number): number => {
+      const timed = call - 1 - 2 * S; // the warm-up reads the clock twice per size
+      if (timed < 0 || timed >= 2 * S * rounds) return 1;
+      const round = Math.floor(timed / (2 * S)); const k = Math.floor((timed % (2 * S)) / 2);
+      return (round === 4 ? 3 : 10 + round) + k; // round 4 is the fastest for every size
+    };
+    let call = 0; let t = 0;
+    const clock = (): number => (t += stepMs(call++));
+    const p = pricingProfile(model, data, sizes, { rounds, minMs: 1, clock });
+    assert.equal(p.repeats, rounds);
+    assert.equal(call, 1 + 2 * S + 2 * S * rounds + 1, 'one warm-up of every size, then one repeat per size per round');
+    assert.deepEqual(p.rows.map((r) => r.batchSize), sizes);
+    p.rows.forEach((r, k) => {
+      assert.ok(Math.abs(r.secondsPerUpdate - (3 + k) / 1000) < 1e-12, `size ${r.batchSize}: the fastest round, ${r.secondsPerUpdate}`);
+      assert.equal(r.updatesPerRepeat, 1);
+    });
   });
 });
 

@@ -80,14 +80,27 @@ export function batchBytes(model: Model, targetWidth: number, batchSize: number)
  * Timings vary between runs and machines; the shape (rising, then flat) is what to read.
  */
 export function throughputProfile(model: Model, data: Dataset, o: ThroughputOptions = {}): ThroughputProfile {
+  const repeats = checkInt('repeats', o.repeats ?? 5, 1, 1000);
+  const minMs = checkNumber('minMs', o.minMs ?? 8, 0, 60000);
+  return timedProfile(model, data, o, { repeats, minMs, interleaved: false });
+}
+
+/**
+ * How {@link timedProfile} times: `repeats` repeats of at least `minMs` per batch size, either
+ * one size after another with the median kept (throughputProfile), or `interleaved`: rounds
+ * that each time every size once, with the fastest round kept (pricingProfile).
+ */
+export interface TimingPlan { repeats: number; minMs: number; interleaved: boolean }
+
+/** The profile of {@link throughputProfile}, timed as `plan` says; one model copy, one warm-up of every size. */
+export function timedProfile(model: Model, data: Dataset, o: ThroughputOptions, plan: TimingPlan): ThroughputProfile {
   const clock = o.clock ?? (() => performance.now());
   const t0 = clock();
   if (data.numFeatures !== model.inputs) throw new MinibatchError('BAD_SHAPE', `the data have ${data.numFeatures} features but the model takes ${model.inputs}`);
   const n = data.length;
   if (n === 0) throw new MinibatchError('EMPTY_DATASET', 'the throughput profile needs training rows, got an empty data set');
   const sizes = [...new Set((o.batchSizes ?? powersOfTwo(n)).map((b, i) => checkInt(`batchSizes[${i}]`, b, 1, n, 'BAD_BATCH_SIZE', `Batch sizes run from 1 to the ${n} rows.`)))].sort((a, b) => a - b);
-  const repeats = checkInt('repeats', o.repeats ?? 5, 1, 1000);
-  const minMs = checkNumber('minMs', o.minMs ?? 8, 0, 60000);
+  const { repeats, minMs } = plan;
   const copy = new Model(model.spec, model.backend);
   copy.params.set(model.params);
   const optimizer = factoryOfChoice(o.optimizer)(o.learningRate ?? 1e-4);
@@ -106,16 +119,19 @@ export function throughputProfile(model: Model, data: Dataset, o: ThroughputOpti
   };
   rng.shuffle(order);
   for (const b of sizes) timeSteps(step, b, Math.min(minMs, 5), clock);
-  const rows = sizes.map((b): ThroughputRow => {
-    const times: number[] = []; let updates = 0;
-    for (let r = 0; r < repeats; r++) { const t = timeSteps(step, b, minMs, clock); times.push(t.perUpdate); updates = t.updates; }
-    const sec = median(times);
-    return { batchSize: b, secondsPerUpdate: sec, examplesPerSecond: b / sec, updatesPerRepeat: updates, batchBytes: batchBytes(copy, data.targetWidth, b) };
+  const times = sizes.map((): number[] => []); const updates = sizes.map((): number[] => []);
+  const time = (k: number): void => { const t = timeSteps(step, sizes[k]!, minMs, clock); times[k]!.push(t.perUpdate); updates[k]!.push(t.updates); };
+  if (plan.interleaved) { for (let r = 0; r < repeats; r++) for (let k = 0; k < sizes.length; k++) time(k); }
+  else for (let k = 0; k < sizes.length; k++) for (let r = 0; r < repeats; r++) time(k);
+  const rows = sizes.map((b, k): ThroughputRow => {
+    const sec = plan.interleaved ? Math.min(...times[k]!) : median(times[k]!);
+    const perRepeat = plan.interleaved ? Math.min(...updates[k]!) : updates[k]![repeats - 1]!;
+    return { batchSize: b, secondsPerUpdate: sec, examplesPerSecond: b / sec, updatesPerRepeat: perRepeat, batchBytes: batchBytes(copy, data.targetWidth, b) };
   });
   const { peak, knee } = kneeOf(rows, 0.9);
   const fixedBytes = 4 * 4 * copy.params.length;
   // Its memory (and resident copy of the data) goes back to the pool: the next profile on this
-  // thread (pricingProfile times several in a row) reuses it instead of making and filling another.
+  // thread reuses it instead of making and filling another.
   copy.dispose();
   return {
     kind: 'throughput', backend: model.backend.name, rows, peakExamplesPerSecond: peak, knee, kneeFraction: 0.9,

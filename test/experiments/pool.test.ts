@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { compare } from '../../src/experiments/compare.js';
 import { tune } from '../../src/experiments/tune.js';
-import { shareRows, TrialPool } from '../../src/experiments/run/pool.js';
+import { PARK_MS, setTrialThreads, shareRows, TrialPool, trialThreads, type TrialThreads } from '../../src/experiments/run/pool.js';
 import { split } from '../../src/data/split.js';
 import type { TrialJob } from '../../src/experiments/run/trial.js';
 import { DEFAULT_OPTIMIZER } from '../../src/experiments/run/optimizer-spec.js';
@@ -67,6 +67,58 @@ describe('parallel trials', () => {
       await assert.rejects(pool.run([bad]), (e: unknown) => e instanceof MinibatchError && e.code === 'BAD_LEARNING_RATE');
     } finally {
       await pool.close();
+    }
+  });
+});
+
+describe('a pool over rows shared as given', () => {
+  it("takes over the idle workers of a closed pool over the same rows (a study's tune, then its compare), with the same results", async () => {
+    const node = trialThreads()!;
+    let spawned = 0;
+    const counting: TrialThreads = { cores: node.cores, spawn: (init) => { spawned++; return node.spawn(init); } };
+    setTrialThreads(counting);
+    try {
+      const spec = softmaxRegression({ inputs: 2, classes: 3 }).spec;
+      const rows = threeClasses(240);
+      const train = rows.subset(Array.from({ length: 180 }, (_, i) => i), { shared: true });
+      const val = rows.subset(Array.from({ length: 60 }, (_, i) => 180 + i), { shared: true });
+      const o = { validationData: val, batchSizes: [4, 32] as number[], learningRate: 0.3, epochs: 2, seeds: 2, workers: 2 };
+      const first = await compare(spec, train, o);
+      assert.equal(spawned, 2);
+      const again = await compare(spec, train, o);
+      assert.equal(spawned, 2, 'the second sweep over the same shared rows starts no thread');
+      assert.deepEqual(withoutTiming(again), withoutTiming(first));
+      // Other rows: the waiting workers are not theirs, and new ones start.
+      const other = rows.subset(Array.from({ length: 180 }, (_, i) => i), { shared: true });
+      await compare(spec, other, o);
+      assert.equal(spawned, 4);
+      // Rows copied into shared memory by the pool (not shared as given): its workers end at close.
+      const plain = rows.subset(Array.from({ length: 180 }, (_, i) => i));
+      await compare(spec, plain, o); await compare(spec, plain, o);
+      assert.equal(spawned, 8);
+    } finally {
+      setTrialThreads(node);
+    }
+  });
+
+  it('the waiting workers end after PARK_MS', async () => {
+    const node = trialThreads()!;
+    let ended = 0;
+    const counting: TrialThreads = {
+      cores: node.cores,
+      spawn: (init) => { const t = node.spawn(init); return { ...t, terminate: () => { ended++; return t.terminate(); } }; },
+    };
+    setTrialThreads(counting);
+    try {
+      const rows = threeClasses(90);
+      const train = rows.subset(Array.from({ length: 60 }, (_, i) => i), { shared: true });
+      const val = rows.subset(Array.from({ length: 30 }, (_, i) => 60 + i), { shared: true });
+      await compare(softmaxRegression({ inputs: 2, classes: 3 }).spec, train, { validationData: val, batchSizes: [8], learningRate: 0.3, epochs: 1, seeds: 2, workers: 2 });
+      assert.equal(ended, 0, 'parked, not ended');
+      await new Promise((r) => setTimeout(r, PARK_MS + 300));
+      assert.equal(ended, 2);
+    } finally {
+      setTrialThreads(node);
     }
   });
 });

@@ -67,6 +67,28 @@ export interface PoolHooks {
 const ABORTED = Symbol('aborted');
 
 /**
+ * How long the idle workers of a closed pool over rows that were already shared wait for the
+ * next pool over the same rows (a study's tuning, then its comparison) before they end.
+ */
+export const PARK_MS = 2000;
+
+/** The idle workers of the last such pool, the rows they hold and the timer that ends them. */
+let parked: { init: WorkerInit; idle: TrialThread[]; timer: ReturnType<typeof setTimeout> } | undefined;
+
+function sameRows(a: WorkerInit, b: WorkerInit): boolean {
+  return a.train.x === b.train.x && a.train.y === b.train.y && a.train.length === b.train.length
+    && a.val.x === b.val.x && a.val.y === b.val.y && a.val.length === b.val.length;
+}
+
+/** Ends the parked workers now (e.g. before parking others). */
+function endParked(): void {
+  if (!parked) return;
+  clearTimeout(parked.timer);
+  for (const w of parked.idle) void w.terminate();
+  parked = undefined;
+}
+
+/**
  * Runs TrialJobs on up to `size` worker threads (started on first use and reused across
  * `run` calls, e.g. the rungs of successive halving). Each worker gets the training and
  * validation rows once, as SharedArrayBuffers; a job is plain data and its result depends on
@@ -79,11 +101,20 @@ export class TrialPool {
   private idle: TrialThread[] = [];
   private closed = false;
   private readonly threads: TrialThreads;
+  /** Whether the rows were shared as given (not copied here): only then can a later pool see the same rows. */
+  private readonly given: boolean;
 
   constructor(train: Dataset, val: Dataset, readonly size: number = defaultWorkers(), host: TrialThreads | undefined = threads) {
     if (!host) throw new MinibatchError('BAD_ARGUMENT', 'a TrialPool needs worker threads, and this platform has none installed; run the sweep with workers: 1');
     this.threads = host;
     this.init = { train: shareRows(train), val: shareRows(val) };
+    this.given = this.init.train.x === train.x && this.init.train.y === train.y && this.init.val.x === val.x && this.init.val.y === val.y;
+    // Workers a closed pool over these very rows left: their modules are loaded and their memory
+    // holds the rows already (a worker's results depend on its jobs alone).
+    if (parked && parked.init.train.x === this.init.train.x && sameRows(parked.init, this.init)) {
+      clearTimeout(parked.timer);
+      this.idle = parked.idle; parked = undefined;
+    }
   }
 
   async run(jobs: readonly TrialJob[], hooks: PoolHooks = {}): Promise<{ runs: Array<RunRecord | undefined>; partial: boolean }> {
@@ -124,10 +155,21 @@ export class TrialPool {
     return { runs, partial: runs.some((r) => r === undefined) };
   }
 
-  /** Terminates every worker. */
+  /**
+   * Ends the pool. Its idle workers end too, except over rows that were already shared (e.g. a
+   * split made with `shared`): those wait {@link PARK_MS} for a new pool over the same rows, which
+   * takes them over, and then end. Waiting workers never keep the process alive.
+   */
   async close(): Promise<void> {
     this.closed = true;
     const ws = this.idle; this.idle = [];
+    if (this.given && ws.length > 0) {
+      endParked();
+      const timer = setTimeout(endParked, PARK_MS);
+      (timer as { unref?: () => void }).unref?.();
+      parked = { init: this.init, idle: ws, timer };
+      return;
+    }
     await Promise.all(ws.map((w) => w.terminate()));
   }
 

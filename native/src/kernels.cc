@@ -7,8 +7,14 @@
 
 namespace mb {
 
-/** Below this many multiply-adds per part a split costs more (waking a thread) than it saves. */
-constexpr double MIN_PART_MACS = 1 << 18;
+/**
+ * Below this many multiply-adds per part a split costs more (waking a thread, and its spin
+ * afterwards taking the other core) than it saves. Measured on a 2-core VM (bench/cell.ts, mnist
+ * 784-128-10): at 1 << 18 the products of batch 8 and 32 (0.8M and 3.2M multiply-adds) were
+ * split and a step ran 1.5-1.7x slower than on one thread (48k and 97k examples/s against 71k
+ * and 168k unsplit); from batch 128 (12.8M) a split is even or ahead.
+ */
+constexpr double MIN_PART_MACS = 1 << 21;
 
 int supported_isas(const Isa** out, int cap) {
   int n = 0;

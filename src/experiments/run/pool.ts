@@ -70,7 +70,7 @@ const ABORTED = Symbol('aborted');
  * How long the idle workers of a closed pool over rows that were already shared wait for the
  * next pool over the same rows (a study's tuning, then its comparison) before they end.
  */
-export const PARK_MS = 2000;
+export const PARK_MS = 250;
 
 /** The idle workers of the last such pool, the rows they hold and the timer that ends them. */
 let parked: { init: WorkerInit; idle: TrialThread[]; timer: ReturnType<typeof setTimeout> } | undefined;

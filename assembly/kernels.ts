@@ -60,25 +60,7 @@ export function gemm(M: i32, N: i32, K: i32, A: usize, aRs: i32, aCs: i32, B: us
       }
       panel = pack; pStride = 32;
     }
-    const b0 = bias4(bias, j); const b1 = bias4(bias, j + 4);
-    for (let i = 0; i < M4; i += 4) {
-      let c00 = b0; let c01 = b1; let c10 = b0; let c11 = b1;
-      let c20 = b0; let c21 = b1; let c30 = b0; let c31 = b1;
-      let a = A + <usize>i * aR; let w = panel;
-      for (let p = 0; p < K; p++) {
-        const w0 = v128.load(w); const w1 = v128.load(w, 16);
-        let x = v128.load32_splat(a); c00 = madd(x, w0, c00); c01 = madd(x, w1, c01);
-        x = v128.load32_splat(a + aR); c10 = madd(x, w0, c10); c11 = madd(x, w1, c11);
-        x = v128.load32_splat(a + 2 * aR); c20 = madd(x, w0, c20); c21 = madd(x, w1, c21);
-        x = v128.load32_splat(a + 3 * aR); c30 = madd(x, w0, c30); c31 = madd(x, w1, c31);
-        a += aC; w += pStride;
-      }
-      const c = C + <usize>i * cR + (<usize>j << 2);
-      v128.store(c, act4(c00, act, sl)); v128.store(c, act4(c01, act, sl), 16);
-      v128.store(c + cR, act4(c10, act, sl)); v128.store(c + cR, act4(c11, act, sl), 16);
-      v128.store(c + 2 * cR, act4(c20, act, sl)); v128.store(c + 2 * cR, act4(c21, act, sl), 16);
-      v128.store(c + 3 * cR, act4(c30, act, sl)); v128.store(c + 3 * cR, act4(c31, act, sl), 16);
-    }
+    tiles2(M4, K, A, aR, aC, panel, pStride, C + (<usize>j << 2), cR, bias4(bias, j), bias4(bias, j + 4), 4, act, sl);
   }
   if (M4 > 0 && j < N) tilesTail(M4, N, K, j, A, aR, aC, B, bR, C, cR, bias, act, sl);
   for (let i = M4; i < M; i++) rowWide(N, K, A + <usize>i * aR, aC, B, bR, C + <usize>i * cR, bias, act, sl);
@@ -104,31 +86,35 @@ export function gemm(M: i32, N: i32, K: i32, A: usize, aRs: i32, aCs: i32, B: us
  */
 function tilesTail(M4: i32, N: i32, K: i32, j: i32, A: usize, aR: usize, aC: usize, B: usize, bR: usize,
   C: usize, cR: usize, bias: usize, act: i32, sl: v128): void {
-  if (N - j > 4) tiles2(M4, N, K, j, A, aR, aC, B, bR, C, cR, bias, act, sl);
+  if (N - j > 4) tiles2(M4, K, A, aR, aC, B + (<usize>j << 2), bR, C + (<usize>j << 2), cR, bias4(bias, j), biasTail(bias, j + 4, N - j - 4), N - j - 4, act, sl);
   else tiles1(M4, N, K, j, A, aR, aC, B, bR, C, cR, bias, act, sl);
 }
 
-/** tilesTail with two vectors (5-7 columns left). */
-function tiles2(M4: i32, N: i32, K: i32, j: i32, A: usize, aR: usize, aC: usize, B: usize, bR: usize,
-  C: usize, cR: usize, bias: usize, act: i32, sl: v128): void {
-  const l1 = N - j - 4; const b0 = bias4(bias, j); const b1 = biasTail(bias, j + 4, l1);
+/**
+ * 4-row tiles of two f32x4 over rows i < M4: columns from B at `w0` (row stride wR; a packed
+ * panel or B itself) into C at `c0`, starting from the biases b0 and b1; the second vector
+ * stores `l1` lanes (4: whole; 1-3: the last columns of B). Inlined, so gemm's panels (l1 = 4)
+ * carry no lane test.
+ */
+@inline function tiles2(M4: i32, K: i32, A: usize, aR: usize, aC: usize, w0: usize, wR: usize, c0: usize, cR: usize,
+  b0: v128, b1: v128, l1: i32, act: i32, sl: v128): void {
   for (let i = 0; i < M4; i += 4) {
     let c00 = b0; let c01 = b1; let c10 = b0; let c11 = b1;
     let c20 = b0; let c21 = b1; let c30 = b0; let c31 = b1;
-    let a = A + <usize>i * aR; let w = B + (<usize>j << 2);
+    let a = A + <usize>i * aR; let w = w0;
     for (let p = 0; p < K; p++) {
-      const w0 = v128.load(w); const w1 = v128.load(w, 16);
-      let x = v128.load32_splat(a); c00 = madd(x, w0, c00); c01 = madd(x, w1, c01);
-      x = v128.load32_splat(a + aR); c10 = madd(x, w0, c10); c11 = madd(x, w1, c11);
-      x = v128.load32_splat(a + 2 * aR); c20 = madd(x, w0, c20); c21 = madd(x, w1, c21);
-      x = v128.load32_splat(a + 3 * aR); c30 = madd(x, w0, c30); c31 = madd(x, w1, c31);
-      a += aC; w += bR;
+      const v0 = v128.load(w); const v1 = v128.load(w, 16);
+      let x = v128.load32_splat(a); c00 = madd(x, v0, c00); c01 = madd(x, v1, c01);
+      x = v128.load32_splat(a + aR); c10 = madd(x, v0, c10); c11 = madd(x, v1, c11);
+      x = v128.load32_splat(a + 2 * aR); c20 = madd(x, v0, c20); c21 = madd(x, v1, c21);
+      x = v128.load32_splat(a + 3 * aR); c30 = madd(x, v0, c30); c31 = madd(x, v1, c31);
+      a += aC; w += wR;
     }
-    const c = C + <usize>i * cR + (<usize>j << 2);
-    v128.store(c, act4(c00, act, sl)); storeTail(c + 16, act4(c01, act, sl), l1);
-    v128.store(c + cR, act4(c10, act, sl)); storeTail(c + cR + 16, act4(c11, act, sl), l1);
-    v128.store(c + 2 * cR, act4(c20, act, sl)); storeTail(c + 2 * cR + 16, act4(c21, act, sl), l1);
-    v128.store(c + 3 * cR, act4(c30, act, sl)); storeTail(c + 3 * cR + 16, act4(c31, act, sl), l1);
+    const c = c0 + <usize>i * cR;
+    v128.store(c, act4(c00, act, sl)); storeAt(c + 16, act4(c01, act, sl), l1);
+    v128.store(c + cR, act4(c10, act, sl)); storeAt(c + cR + 16, act4(c11, act, sl), l1);
+    v128.store(c + 2 * cR, act4(c20, act, sl)); storeAt(c + 2 * cR + 16, act4(c21, act, sl), l1);
+    v128.store(c + 3 * cR, act4(c30, act, sl)); storeAt(c + 3 * cR + 16, act4(c31, act, sl), l1);
   }
 }
 

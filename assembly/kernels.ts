@@ -121,7 +121,7 @@ function tilesTail(M4: i32, N: i32, K: i32, j: i32, A: usize, aR: usize, aC: usi
 /** tilesTail with one vector (1-4 columns left). */
 function tiles1(M4: i32, N: i32, K: i32, j: i32, A: usize, aR: usize, aC: usize, B: usize, bR: usize,
   C: usize, cR: usize, bias: usize, act: i32, sl: v128): void {
-  const l0 = N - j; const b0 = l0 == 4 ? bias4(bias, j) : biasTail(bias, j, l0);
+  const l0 = N - j; const b0 = biasAt(bias, j, l0);
   for (let i = 0; i < M4; i += 4) {
     let c0 = b0; let c1 = b0; let c2 = b0; let c3 = b0;
     let a = A + <usize>i * aR; let w = B + (<usize>j << 2);

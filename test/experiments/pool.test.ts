@@ -88,6 +88,12 @@ describe('a pool over rows shared as given', () => {
       const again = await compare(spec, train, o);
       assert.equal(spawned, 2, 'the second sweep over the same shared rows starts no thread');
       assert.deepEqual(withoutTiming(again), withoutTiming(first));
+      // Another platform's TrialThreads over the same rows: the waiting workers are not its own.
+      let otherSpawned = 0;
+      setTrialThreads({ cores: node.cores, spawn: (init) => { otherSpawned++; return node.spawn(init); } });
+      await compare(spec, train, o);
+      assert.equal(otherSpawned, 2);
+      setTrialThreads(counting);
       // Other rows: the waiting workers are not theirs, and new ones start.
       const other = rows.subset(Array.from({ length: 180 }, (_, i) => i), { shared: true });
       await compare(spec, other, o);

@@ -72,8 +72,8 @@ const ABORTED = Symbol('aborted');
  */
 export const PARK_MS = 250;
 
-/** The idle workers of the last such pool, the rows they hold and the timer that ends them. */
-let parked: { init: WorkerInit; idle: TrialThread[]; timer: ReturnType<typeof setTimeout> } | undefined;
+/** The idle workers of the last such pool, the rows they hold, the TrialThreads that started them and the timer that ends them. */
+let parked: { init: WorkerInit; host: TrialThreads; idle: TrialThread[]; timer: ReturnType<typeof setTimeout> } | undefined;
 
 function sameRows(a: WorkerInit, b: WorkerInit): boolean {
   return a.train.x === b.train.x && a.train.y === b.train.y && a.train.length === b.train.length
@@ -109,9 +109,9 @@ export class TrialPool {
     this.threads = host;
     this.init = { train: shareRows(train), val: shareRows(val) };
     this.given = this.init.train.x === train.x && this.init.train.y === train.y && this.init.val.x === val.x && this.init.val.y === val.y;
-    // Workers a closed pool over these very rows left: their modules are loaded and their memory
-    // holds the rows already (a worker's results depend on its jobs alone).
-    if (parked && parked.init.train.x === this.init.train.x && sameRows(parked.init, this.init)) {
+    // Workers a closed pool over these very rows (and threads) left: their modules are loaded and
+    // their memory holds the rows already (a worker's results depend on its jobs alone).
+    if (parked && parked.host === host && sameRows(parked.init, this.init)) {
       clearTimeout(parked.timer);
       this.idle = parked.idle; parked = undefined;
     }
@@ -167,7 +167,7 @@ export class TrialPool {
       endParked();
       const timer = setTimeout(endParked, PARK_MS);
       (timer as { unref?: () => void }).unref?.();
-      parked = { init: this.init, idle: ws, timer };
+      parked = { init: this.init, host: this.threads, idle: ws, timer };
       return;
     }
     await Promise.all(ws.map((w) => w.terminate()));

@@ -6,6 +6,7 @@ export * from './optim';
 export * from './rows';
 export * from './softmax';
 export * from './sgd-epoch';
+export * from './sgd-epoch-softmax';
 import { dotRow, madd } from './dot';
 
 /** The activation epilogue: 0 linear, 1 relu (max(z, +0)), 2 leaky relu (z < 0 ? slope z : z). */

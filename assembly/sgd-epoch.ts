@@ -10,6 +10,7 @@
 
 import { dotRow, madd } from './dot';
 import { expF64, log1pF64 } from './libm';
+import { flush, rule1, rule2 } from './sgd-rule';
 
 /** Math.exp's bits (assembly/libm.ts, inlined into the kernel), exported for the differential test. */
 export function exp64(x: f64): f64 { return expF64(x); }
@@ -46,37 +47,6 @@ function gradient(x: usize, g: usize, k: i32, d: f32, js: bool): void {
     store<f32>(g + o, js ? d * load<f32>(x + o) : k == 1 ? <f32>0 + d * load<f32>(x) : f32x4.extract_lane(madd(dv, v128.load32_zero(x + o), zero), 0));
   }
   store<f32>(g + (<usize>k << 2), js ? d : <f32>0 + d);
-}
-
-/**
- * One torch.optim.SGD update of one parameter (assembly/optim.ts sgdUpdate's scalar form, the
- * same float64 operations as src/optim/sgd.ts): mode 0 plain, 1 weight decay, 2/3 first
- * momentum step (classic / Nesterov), 4 Nesterov, 5 classic momentum; b is its momentum slot.
- */
-@inline function rule1(pi: f64, gr: f64, b: usize, lr: f64, mu: f64, keep: f64, wd: f64, mode: i32): f32 {
-  if (mode == 0) return <f32>(pi - lr * gr);
-  const gi = gr + wd * pi;
-  if (mode == 1) return <f32>(pi - lr * gi);
-  if (mode == 2) { store<f32>(b, <f32>gi); return <f32>(pi - lr * gi); }
-  if (mode == 3) { store<f32>(b, <f32>gi); return <f32>(pi - lr * (gi + mu * gi)); }
-  const bi = mu * <f64>load<f32>(b) + keep * gi;
-  store<f32>(b, <f32>bi);
-  return <f32>(pi - lr * (mode == 4 ? gi + mu * bi : bi));
-}
-
-@inline function ld2(p: usize): v128 { return f64x2.promote_low_f32x4(v128.load64_zero(p)); }
-@inline function st2(p: usize, v: v128): void { v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0); }
-
-/** rule1 on two parameters in f64x2 lanes (sgdUpdate's vector form: the same operations per lane); returns them in float64. */
-@inline function rule2(pi: v128, gr: v128, b: usize, lr: v128, mu: v128, keep: v128, wd: v128, mode: i32): v128 {
-  if (mode == 0) return f64x2.sub(pi, f64x2.mul(lr, gr));
-  const gi = f64x2.add(gr, f64x2.mul(wd, pi));
-  if (mode == 1) return f64x2.sub(pi, f64x2.mul(lr, gi));
-  if (mode == 2) { st2(b, gi); return f64x2.sub(pi, f64x2.mul(lr, gi)); }
-  if (mode == 3) { st2(b, gi); return f64x2.sub(pi, f64x2.mul(lr, f64x2.add(gi, f64x2.mul(mu, gi)))); }
-  const bi = f64x2.add(f64x2.mul(mu, ld2(b)), f64x2.mul(keep, gi));
-  st2(b, bi);
-  return f64x2.sub(pi, f64x2.mul(lr, mode == 4 ? f64x2.add(gi, f64x2.mul(mu, bi)) : bi));
 }
 
 /**
@@ -121,11 +91,6 @@ function gradient(x: usize, g: usize, k: i32, d: f32, js: bool): void {
   }
   const o = <usize>k << 2; const gb: f32 = js ? d : <f32>0 + d;
   store<f32>(p + o, rule1(<f64>load<f32>(p + o), <f64>gb, mb + o, lr, mu, keep, wd, mode));
-}
-
-/** x <- 0 where |x| < tiny, over n floats (the optimizer's denormal flush). */
-@inline function flush(b: usize, n: i32, tiny: f32): void {
-  for (let i = 0; i < n; i++) { const o = <usize>i << 2; if (abs<f32>(load<f32>(b + o)) < tiny) store<f32>(b + o, 0); }
 }
 
 /** Update t of the row (gradientStep with the optimizer's mode for step t) and the flush of mb every `every` updates. */

@@ -116,15 +116,15 @@ export interface DenseEngine {
   /**
    * Optional (the WASM backend's engine): runs `job`, batch-1 SGD over many rows in one call,
    * with the bits of as many general steps (see SgdEpochJob). False, with nothing changed, when
-   * this engine cannot (not one layer of one output, rows too large to keep resident, state
-   * outside its memory): the caller then takes the general steps.
+   * this engine cannot (not one layer of one output or of softmax on its own kernels, rows too
+   * large to keep resident, state outside its memory): the caller then takes the general steps.
    */
   sgdEpoch?(job: SgdEpochJob): boolean;
 }
 
 /**
- * Batch-1 stochastic gradient descent of a one-layer, one-output model (logistic or linear
- * regression) over rows order[start .. start + count) in one call, each row exactly as one
+ * Batch-1 stochastic gradient descent of a one-layer model with one output (logistic or linear
+ * regression) or a softmax over classes (multinomial logistic regression) over rows order[start .. start + count) in one call, each row exactly as one
  * general training step does it (forward, loss and gradient as the model computes them for a
  * one-row batch, the divergence rule, then torch.optim.SGD's update and the optimizer's
  * denormal flush, see optim/sgd.ts): the same parameters, gradient, momentum buffer and sums.
@@ -136,8 +136,8 @@ export interface SgdEpochJob {
   /** True on a run's first call for these arrays: copy them in again (they may have changed since an earlier run). */
   fresh: boolean;
   order: Uint32Array; start: number; count: number;
-  /** 'sigmoid' with binary cross-entropy, or 'linear' with squared error. */
-  output: 'sigmoid' | 'linear';
+  /** 'sigmoid' with binary cross-entropy, 'linear' with squared error, or 'softmax' with cross-entropy (targets are class indices). */
+  output: 'sigmoid' | 'linear' | 'softmax';
   /** Running sums added to: [loss, correct, absErr, sqErr, count] (in this order). */
   sums: Float64Array;
   /** A step whose loss is not finite or above this is not applied: the call stops there (`diverged`). */

@@ -1,4 +1,4 @@
-// FusedEpoch: the loop's whole-epoch path for batch-1 SGD on one-layer models (one kernel call for the rest of an epoch, the bits of the general steps).
+// FusedEpoch: the loop's whole-epoch path for batch-1 SGD on one-layer models (one kernel call for the rest of an epoch, or a run of rows, with the bits of the general steps).
 import type { BatchSampler } from '../data/batch-sampler.js';
 import type { Dataset } from '../data/dataset.js';
 import type { SgdEpochJob } from '../kernels/backend.js';
@@ -24,7 +24,8 @@ const SUM_SLOTS = [STAT.loss, STAT.correct, STAT.absErr, STAT.sqErr, STAT.count]
  * momentum buffer, step count and last rate, the loop's sums, counters and lastLoss, the
  * sampler's position; a row whose loss diverges stops the call before its update, as
  * TrainLoop.step refuses it. It applies to a model of one dense layer and one output (sigmoid
- * with cross-entropy, or linear with squared error) without dropout whose accumulateGrad is
+ * with cross-entropy, or linear with squared error) or a softmax over classes (with the
+ * engine's fused softmax cross-entropy) without dropout whose accumulateGrad is
  * the Model's own, trained by plain `sgd` (any momentum, dampening, Nesterov, weight decay and
  * schedule) at batch size 1 without row weights, clipping or after-step hook (onBatchEnd, a
  * batch-size policy's meter); elsewhere the loop takes its general steps. The first update of
@@ -40,7 +41,7 @@ export class FusedEpoch {
     const model = loop.model; const s = sgd.spec;
     this.job = {
       features: train.x, targets: train.y, fresh: true, order: new Uint32Array(0), start: 0, count: 0,
-      output: model.spec.output === 'linear' ? 'linear' : 'sigmoid', sums: new Float64Array(5), limit: Infinity, rates: this.rates,
+      output: model.spec.output, sums: new Float64Array(5), limit: Infinity, rates: this.rates,
       momentum: s.momentum, dampening: s.dampening, nesterov: s.nesterov, weightDecay: s.weightDecay, buffer: null,
       iterations: 0, flushEvery: FLUSH_EVERY, flushBelow: FLUSH_BELOW, applied: 0, lastLoss: NaN, diverged: false,
     };
@@ -50,22 +51,24 @@ export class FusedEpoch {
   static create(loop: TrainLoop, train: Dataset, batchSize: number, weights: Float32Array | undefined, policy: unknown): FusedEpoch | undefined {
     const model = loop.model; const opt = loop.optimizer;
     if (batchSize !== 1 || weights !== undefined || policy !== undefined || loop.afterStep !== undefined) return undefined;
-    if (model.depth !== 1 || model.outputs !== 1 || train.targetWidth !== 1 || model.dropout !== null) return undefined;
-    if (model.spec.output !== 'sigmoid' && model.spec.output !== 'linear') return undefined;
+    if (model.depth !== 1 || train.targetWidth !== 1 || model.dropout !== null) return undefined;
+    if (model.spec.output !== 'softmax' && model.outputs !== 1) return undefined;
     if (model.accumulateGrad !== Model.prototype.accumulateGrad) return undefined;
     if (!(opt instanceof Sgd) || Object.getPrototypeOf(opt) !== Sgd.prototype || Object.prototype.hasOwnProperty.call(opt, 'step')) return undefined;
     return new FusedEpoch(loop, opt, train);
   }
 
   /**
-   * Runs the rest of the sampler's epoch in one kernel call when it applies now: true when it
-   * did (the epoch is used up), false when a row diverged (the loop's divergedLoss holds its
-   * loss, as after a refused step), undefined when not taken (nothing changed).
+   * Runs the rest of the sampler's started epoch, or its next `limit` rows when fewer are left
+   * (a sweep trial stops at its evaluation points), in one kernel call when it applies now: true
+   * when it did, false when a row diverged (the loop's divergedLoss holds its loss, as after a
+   * refused step), undefined when not taken (nothing changed).
    */
-  run(sampler: BatchSampler): boolean | undefined {
+  run(sampler: BatchSampler, limit = Infinity): boolean | undefined {
     const loop = this.loop; const model = loop.model; const opt = this.sgd;
     if (this.off || !fusedEpochs.enabled || loop.clipping !== undefined || sampler.batchSize !== 1 || !opt.readyFor(model.params)) return undefined;
-    const job = this.job; const count = sampler.batchesPerEpoch - sampler.batch;
+    const job = this.job; const count = Math.min(sampler.batchesPerEpoch - sampler.batch, limit);
+    if (!(count > 0)) return undefined;
     if (this.rates.length < count) this.rates = job.rates = new Float64Array(sampler.n);
     opt.ratesAhead(this.rates, count);
     job.order = sampler.order; job.start = sampler.batch; job.count = count;

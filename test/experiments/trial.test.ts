@@ -1,12 +1,17 @@
-// Tests of the trial run loop with an injected clock: evaluation time excluded, budgets, slicing.
+// Tests of the trial run loop with an injected clock: evaluation time excluded, budgets, slicing, and its fused batch-1 path.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Dataset } from '../../src/data/dataset.js';
+import type { RunRecord } from '../../src/experiments/records.js';
 import { TrialRunner, type TrialSettings } from '../../src/experiments/run/trial.js';
 import { splitForSweep } from '../../src/experiments/run/setup.js';
-import { logisticRegression, mlp } from '../../src/nn/models.js';
+import { logisticRegression, mlp, softmaxRegression } from '../../src/nn/models.js';
 import { adam } from '../../src/optim/adam.js';
 import type { Model } from '../../src/nn/model.js';
+import type { Optimizer } from '../../src/optim/optimizer.js';
 import { sgd } from '../../src/optim/sgd.js';
+import { fusedEpochs } from '../../src/train/fused-epoch.js';
+import { multiclassProblem } from '../helpers/problems.js';
 import { blobs, withoutTiming } from './helpers.js';
 
 const { train, val } = splitForSweep(blobs(250), {}); // 200 training rows
@@ -98,3 +103,62 @@ describe('TrialRunner', () => {
     assert.throws(() => b.restore(a.snapshot()), /batch size 10.*batch size 20/);
   });
 });
+
+describe('TrialRunner on the fused batch-1 path (one kernel call per run of rows)', () => {
+  const classes = splitForSweep(sparseClasses(240, 37, 6), {}); // 192 training rows, about 1 input in 3 zero
+  const models: Array<[string, () => Model, Dataset, Dataset]> = [
+    ['logistic 4-1', () => logisticRegression({ inputs: 4, seed: 2 }), train, val],
+    ['softmax 37-6 on sparse rows', () => softmaxRegression({ inputs: 37, classes: 6, seed: 2 }), classes.train, classes.val],
+  ];
+  /** The run with the fused path on or off, and the kernel calls it made. */
+  const trial = (make: () => Model, tr: Dataset, va: Dataset, o: Partial<TrialSettings>, fast: boolean, slice = Infinity,
+    opt = (): Optimizer => sgd({ learningRate: 0.1 })): { run: RunRecord; calls: number } => {
+    const before = fusedEpochs.calls; fusedEpochs.enabled = fast;
+    let ms = 0; const clock = (): number => (ms += 1);
+    try {
+      const r = new TrialRunner(make(), opt(), tr, va, settings({ requested: 1, evalEvery: 45, keepParams: true, ...o }), clock);
+      while (!r.advance(clock() + slice)) { /* slices of `slice` clock reads */ }
+      return { run: r.result(), calls: fusedEpochs.calls - before };
+    } finally { fusedEpochs.enabled = true; }
+  };
+
+  for (const [name, make, tr, va] of models) {
+    it(`${name}: the same points and final weights as the general steps, stopping at every evaluation point`, () => {
+      const fast = trial(make, tr, va, {}, true); const general = trial(make, tr, va, {}, false);
+      assert.equal(general.calls, 0);
+      // Evaluations every 45 rows cut each epoch into runs of rows: more calls than epochs.
+      assert.ok(fast.calls > 3 * Math.floor(tr.length / 45), `${fast.calls} kernel calls`);
+      assert.deepEqual(withoutTiming(fast.run), withoutTiming(general.run));
+      assert.ok(fast.run.points.length > 3 * Math.floor(tr.length / 45));
+    });
+
+    it(`${name}: with momentum, an example budget and a deadline that slices the run`, () => {
+      const o: Partial<TrialSettings> = { budget: { examples: 333 } };
+      const mom = (): Optimizer => sgd({ learningRate: 0.05, momentum: 0.9, nesterov: true });
+      const fast = trial(make, tr, va, o, true, 3, mom); const general = trial(make, tr, va, o, false, Infinity, mom);
+      assert.ok(fast.calls > 0);
+      assert.equal(fast.run.points.at(-1)!.examplesSeen, 333);
+      assert.deepEqual(withoutTiming(fast.run), withoutTiming(general.run));
+    });
+  }
+
+  it('diverges at the same update with the same loss as the general steps', () => {
+    const make = (): Model => softmaxRegression({ inputs: 37, classes: 6, seed: 2 });
+    const huge = (): Optimizer => sgd({ learningRate: 1e6 });
+    const fast = trial(make, classes.train, classes.val, { evalEvery: 1000 }, true, Infinity, huge);
+    const general = trial(make, classes.train, classes.val, { evalEvery: 1000 }, false, Infinity, huge);
+    assert.ok(fast.calls > 0 && fast.run.diverged !== undefined, 'diverged on the fused path');
+    assert.deepEqual(withoutTiming(fast.run), withoutTiming(general.run));
+  });
+
+  it('a seconds budget takes the general steps (its clock is read after every batch)', () => {
+    assert.equal(trial(models[0]![1], train, val, { budget: { seconds: 0.05 } }, true).calls, 0);
+  });
+});
+
+/** A multiclass problem whose inputs are 0 where (row + column) % 3 is 0 (as the blank pixels of a digit). */
+function sparseClasses(n: number, f: number, classes: number): Dataset {
+  const d = multiclassProblem(n, f, classes, 5);
+  for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) if ((i + j) % 3 === 0) d.x[i * f + j] = 0;
+  return d;
+}

@@ -6,18 +6,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DivergenceError } from '../../src/core/errors.js';
-import type { Dataset } from '../../src/data/dataset.js';
+import { Dataset } from '../../src/data/dataset.js';
 import type { Backend } from '../../src/kernels/backend.js';
 import { createBackend } from '../../src/kernels/select.js';
 import type { Model } from '../../src/nn/model.js';
-import { linearRegression, logisticRegression } from '../../src/nn/models.js';
+import { linearRegression, logisticRegression, softmaxRegression } from '../../src/nn/models.js';
 import { adam } from '../../src/optim/adam.js';
 import type { Optimizer } from '../../src/optim/optimizer.js';
 import { cosineDecay, stepDecay } from '../../src/optim/schedule.js';
 import { sgd } from '../../src/optim/sgd.js';
 import { fit, type FitOptions, type History } from '../../src/train/fit.js';
 import { fusedEpochs } from '../../src/train/fused-epoch.js';
-import { binaryProblem, regressionProblem } from '../helpers/problems.js';
+import { binaryProblem, multiclassProblem, regressionProblem } from '../helpers/problems.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'minibatch-fused-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -47,12 +47,21 @@ const binary = binaryProblem(101, 30, 3);
 const narrow = binaryProblem(77, 2, 4);
 const single = binaryProblem(57, 1, 5);
 const regression = regressionProblem(93, 5, 1, 6);
+const classes = multiclassProblem(101, 12, 4, 3);
+/** Rows of 37 inputs, 10 classes, with the inputs of (row + column) % 3 = 0 set to 0 and every 7th zero negative: zero inputs the softmax kernel skips. */
+const sparse = ((): Dataset => {
+  const d = multiclassProblem(120, 37, 10, 8);
+  for (let i = 0; i < d.length; i++) for (let j = 0; j < 37; j++) if ((i + j) % 3 === 0) d.x[i * 37 + j] = (i + j) % 7 === 0 ? -0 : 0;
+  return d;
+})();
 
 const models: Array<[string, (b: Backend) => Model, Dataset]> = [
   ['logistic 30-1', (backend) => logisticRegression({ inputs: 30, seed: 2, backend }), binary],
   ['logistic 2-1 (JS kernels under auto)', (backend) => logisticRegression({ inputs: 2, seed: 3, backend }), narrow],
   ['logistic 1-1 (JS under auto; the scalar gradient on WASM)', (backend) => logisticRegression({ inputs: 1, seed: 7, backend }), single],
   ['linear 5-1', (backend) => linearRegression({ inputs: 5, seed: 4, backend }), regression],
+  ['softmax 12-4', (backend) => softmaxRegression({ inputs: 12, classes: 4, seed: 4, backend }), classes],
+  ['softmax 37-10 on sparse rows (zero inputs skipped)', (backend) => softmaxRegression({ inputs: 37, classes: 10, seed: 6, backend }), sparse],
 ];
 /** Each optimizer at a learning rate scaled by s (smaller for linear regression, which diverges sooner). */
 const optimizers: Array<[string, (s: number) => Optimizer]> = [
@@ -73,6 +82,7 @@ describe('the fused batch-1 SGD epoch gives the bits of the general steps', () =
               const o: FitOptions = { batchSize: 1, epochs: 3, seed: 11, reduction, shuffle, validationSplit: 0.2, metrics: ['auc'] };
               const linear = modelName.startsWith('linear');
               if (linear) delete o.metrics;
+              if (modelName.startsWith('softmax')) o.metrics = ['accuracy'];
               const fast = await run(() => model(backend), data, () => opt(linear ? 0.2 : 1), o, true);
               const general = await run(() => model(backend), data, () => opt(linear ? 0.2 : 1), o, false);
               assert.equal(fast.error, undefined);
@@ -149,6 +159,33 @@ describe('resume and divergence on the fused path', () => {
       assert.deepEqual(fast.grad, general.grad);
       assert.deepEqual(fast.opt, general.opt);
     }
+  });
+
+  it('softmax: a -0 bias, signed zero inputs and weights that overflow to infinity give the same bits and the same divergence', async () => {
+    const soft = (bias: number[]) => (): Model => {
+      const m = softmaxRegression({ inputs: 37, classes: 10, seed: 6 });
+      m.params.set(bias, 370);
+      return m;
+    };
+    const negZero = soft([-0, -0, 0.25, -0, 0, -0.5, -0, 0.1, -0, -0]);
+    const plain = (): Optimizer => sgd({ learningRate: 0.1 });
+    const fast = await run(negZero, sparse, plain, { batchSize: 1, epochs: 2, seed: 3 }, true);
+    assert.equal(fast.error, undefined);
+    assert.equal(fast.calls, 2);
+    assertSame(fast, await run(negZero, sparse, plain, { batchSize: 1, epochs: 2, seed: 3 }, false));
+    // Inputs of 1e30 at a rate of 1e10 drive weights past the float32 range: row 0 (the first update,
+    // a general step) makes input 5's weights infinite, and row 1, the kernel's first, has input 5 at 0:
+    // 0 x inf is NaN there, so the kernel must not skip that zero (it leaves its zero-skipping forward
+    // when a weight is not finite), and the run diverges where the general one does.
+    const huge = new Dataset(sparse.x.map((v, i) => (i % 37 === 5 && v !== 0 ? 1e30 : v)), sparse.y, sparse.length);
+    const wild = (): Optimizer => sgd({ learningRate: 1e10 });
+    const o: FitOptions = { batchSize: 1, epochs: 2, seed: 3, shuffle: false, divergenceFactor: 1e300 };
+    const a = await run(negZero, huge, wild, o, true); const b = await run(negZero, huge, wild, o, false);
+    assert.ok(a.error instanceof DivergenceError, `fused path: ${String(a.error)}`);
+    assert.equal(a.calls, 1);
+    assert.ok(a.params.subarray(50, 60).some((v) => !Number.isFinite(v)), 'an input-5 weight is infinite');
+    assert.equal(String(a.error), String(b.error));
+    assertSame(a, b);
   });
 
   it('a divergence limit within reach of the row losses (checked exactly, not certified ahead) keeps the bits, diverging or not', async () => {

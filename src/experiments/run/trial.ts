@@ -9,6 +9,7 @@ import type { Model, ModelSpec } from '../../nn/model.js';
 import { modelFromSpec } from '../../nn/models.js';
 import type { Optimizer, OptimizerSpec, OptimizerState } from '../../optim/optimizer.js';
 import { Evaluator } from '../../train/evaluate.js';
+import { FusedEpoch } from '../../train/fused-epoch.js';
 import { TrainLoop } from '../../train/loop.js';
 import { needsPredictions, type MetricKey, type Metrics } from '../../train/metrics.js';
 import { claimModel } from '../../train/model-busy.js';
@@ -98,6 +99,9 @@ export interface TrialSnapshot {
   run: RunRecord;
 }
 
+/** Rows one call of the fused batch-1 path takes at most (a few ms): the deadline of `advance` is checked between calls. */
+const FUSED_ROWS = 2048;
+
 /**
  * One run with fit's semantics on the one training loop: a BatchSampler seeded with `seed`
  * reshuffles every epoch and visits every training row once; each batch makes one update with
@@ -122,6 +126,8 @@ export class TrialRunner {
   private seconds = 0;
   private nextEval: number;
   private finished = false;
+  /** The whole-epoch kernel path of batch-1 SGD on one-layer models, where it applies (FusedEpoch). */
+  private readonly fused: FusedEpoch | undefined;
 
   constructor(
     private readonly model: Model, optimizer: Optimizer, train: Dataset, val: Dataset,
@@ -135,6 +141,7 @@ export class TrialRunner {
     this.metric = s.metric ?? metricOf(model);
     this.evaluator = new Evaluator(model, val, 512, needsPredictions(this.metric) ? [this.metric] : []);
     this.loop = new TrainLoop(model, optimizer, false, s.divergenceFactor);
+    this.fused = 'seconds' in s.budget ? undefined : FusedEpoch.create(this.loop, train, this.sampler.batchSize, undefined, undefined);
     this.run = { batchSize: this.sampler.batchSize, requested: s.requested, learningRate: s.learningRate, seed: s.seed, points: [] };
     this.nextEval = s.evalEvery;
     const trainLoss = new Evaluator(model, train, 512).run(model.params).loss;
@@ -168,7 +175,8 @@ export class TrialRunner {
     let t0 = this.clock(); let k = 0;
     for (;;) {
       if (sampler.epochDone && sampler.epoch >= maxEpochs) return this.finish(t0);
-      if (!loop.step(sampler, buffer)) {
+      const fused = this.fused ? this.fusedRows(maxExamples) : undefined;
+      if (fused === false || (fused === undefined && !loop.step(sampler, buffer))) {
         this.seconds += (this.clock() - t0) / 1000;
         return this.diverge(loop.divergedLoss);
       }
@@ -179,12 +187,25 @@ export class TrialRunner {
         t0 = this.clock();
       }
       if (st.seen >= maxExamples) return this.finish(t0);
-      if (timed || (++k & 15) === 0) {
+      if (timed || fused !== undefined || (++k & 15) === 0) {
         const now = this.clock();
         if (timed && this.seconds + (now - t0) / 1000 >= maxSeconds) return this.finish(t0);
         if (now >= deadline) { this.seconds += (now - t0) / 1000; return false; }
       }
     }
+  }
+
+  /**
+   * The next rows up to the next evaluation point, the example budget or FUSED_ROWS (the deadline
+   * is checked between calls) in one call of the fused path: as FusedEpoch.run, undefined when
+   * not taken (then the caller takes a general step).
+   */
+  private fusedRows(maxExamples: number): boolean | undefined {
+    const st = this.loop.state; const sampler = this.sampler;
+    const limit = Math.min(this.nextEval - st.seen, maxExamples - st.seen, FUSED_ROWS);
+    if (!(limit >= 2)) return undefined;
+    if (sampler.epochDone) sampler.startEpoch(); // as the general step's draw would
+    return this.fused!.run(sampler, limit);
   }
 
   /** The run's state as plain data (copies), to resume it later with restore(). */

@@ -165,7 +165,9 @@ export class DenseRunner implements DenseEngine {
 
   /** Whole-epoch batch-1 SGD of a one-layer model, in one kernel call (see DenseEngine.sgdEpoch and EpochKernel). */
   sgdEpoch(job: SgdEpochJob): boolean {
-    return (this.epochKernel ??= new EpochKernel(this.arena, this.s.layers, this.pPtr, this.gPtr, this.onWasm[0] !== 1, this.resident)).run(job);
+    // A softmax layer is fused only where a one-row batch runs on the WASM kernels (not JS, not native).
+    const onWasmAtOne = this.onWasm[0] === 1 && !(this.onNative[0] === 1 && nativeTakesCall(1, this.s.layers[1]!));
+    return (this.epochKernel ??= new EpochKernel(this.arena, this.s.layers, this.pPtr, this.gPtr, this.onWasm[0] !== 1, this.resident, onWasmAtOne)).run(job);
   }
 
   /** Forward pass for m rows of x; returns the buffer whose first m x outputs values are the logits. */

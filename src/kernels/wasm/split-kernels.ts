@@ -115,6 +115,12 @@ export class SplitKernels implements KernelExports {
     return this.k.sgdEpoch(k, rows, ys, order, from, count, p, g, mb, stats, rates, job, flags, iter0, tiny);
   }
 
+  /** Runs whole, as sgdEpoch. */
+  sgdEpochSoftmax(k: number, c: number, rows: number, ys: number, order: number, from: number, count: number, p: number, g: number, mb: number,
+    stats: number, rates: number, job: number, flags: number, iter0: number, tiny: number, work: number): number {
+    return this.k.sgdEpochSoftmax(k, c, rows, ys, order, from, count, p, g, mb, stats, rates, job, flags, iter0, tiny, work);
+  }
+
   exp64(x: number): number { return this.k.exp64(x); }
   log1p64(x: number): number { return this.k.log1p64(x); }
 

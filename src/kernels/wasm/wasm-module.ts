@@ -31,6 +31,9 @@ export interface KernelExports {
   /** Batch-1 SGD over rows of a one-layer, one-output model (assembly/sgd-epoch.ts); returns the updates applied. */
   sgdEpoch(k: number, rows: number, ys: number, order: number, from: number, count: number, p: number, g: number, mb: number,
     stats: number, rates: number, job: number, flags: number, iter0: number, tiny: number): number;
+  /** Batch-1 SGD over rows of a one-layer softmax model of c classes (assembly/sgd-epoch-softmax.ts); returns the updates applied. */
+  sgdEpochSoftmax(k: number, c: number, rows: number, ys: number, order: number, from: number, count: number, p: number, g: number, mb: number,
+    stats: number, rates: number, job: number, flags: number, iter0: number, tiny: number, work: number): number;
   /** Math.exp and Math.log1p with V8's bits (assembly/libm.ts). */
   exp64(x: number): number;
   log1p64(x: number): number;

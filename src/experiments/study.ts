@@ -55,6 +55,12 @@ export interface StudyOptions extends Pick<SweepOptions, 'shuffle' | 'dropLast'>
   onProgress?(stage: StudyStage, done: number, total: number, running: readonly TrialLabel[]): void;
   /** Called with each tuning or comparison trial's record as it finishes (e.g. for a live page). */
   onTrialEnd?(stage: 'tune' | 'compare', run: RunRecord): void;
+  /**
+   * Called with the study so far as its parts become known (after the comparison's trials,
+   * before their pricing; after the comparison; after the noise-scale stage), e.g. to render
+   * the charts of its report ahead while the later stages run.
+   */
+  onPartial?(early: StudyResult): void;
   /** Names for the record. */
   datasetName?: string;
   modelDescription?: string;
@@ -124,20 +130,24 @@ export async function study(source: ModelSource, data: Dataset, o: StudyOptions 
       if (wider && tuned && !tuned.partial && !o.signal?.aborted) tuned = await cancellable(o.signal, () => runTune(wider)) ?? tuned;
     }
   }
+  const result = (parts: Pick<StudyResult, 'compare' | 'noise' | 'adaptive'>): StudyResult =>
+    studyResult(spec, data, { ...(lrRange ? { lrRange } : {}), ...(tuned ? { tune: tuned } : {}), ...parts }, { ...o, optimizer, seconds: (clock() - t0) / 1000 });
+  const partial = o.onPartial ? (parts: Pick<StudyResult, 'compare' | 'noise'>): void => o.onPartial!(result(parts)) : undefined;
   const cmp = await compare(source, data, {
     ...shared, batchSizes, learningRate: tuned ?? o.learningRate ?? 'tuned', epochs, seeds, onProgress: progress('compare'), onTrialEnd: (r) => o.onTrialEnd?.('compare', r),
+    ...(partial ? { onTrialsDone: (early: CompareResult) => partial({ compare: early }) } : {}),
   });
   let noise: NoiseStudy | undefined;
   if (o.noiseScale !== false && !cmp.partial && !o.signal?.aborted) {
+    partial?.({ compare: cmp });
     noise = await noiseStage(source, data, shared, cmp, recommend(tuned ?? cmp.tune, cmp, lrRange), optimizer, epochs);
   }
   let adaptive: AdaptiveStudy | undefined;
   if (o.adaptive !== false && !cmp.partial && !o.signal?.aborted && Number.isFinite(cmp.targetLoss)) {
+    if (noise) partial?.({ compare: cmp, noise });
     adaptive = await adaptiveStage(source, data, shared, cmp, optimizer, epochs, noise);
   }
-  return studyResult(spec, data, { ...(lrRange ? { lrRange } : {}), ...(tuned ? { tune: tuned } : {}), compare: cmp, ...(noise ? { noise } : {}), ...(adaptive ? { adaptive } : {}) }, {
-    ...o, optimizer, seconds: (clock() - t0) / 1000,
-  });
+  return result({ compare: cmp, ...(noise ? { noise } : {}), ...(adaptive ? { adaptive } : {}) });
 }
 
 /** The stage's result, or undefined when `signal` cancelled it before anything finished. */

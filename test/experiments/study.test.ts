@@ -2,7 +2,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { study, widenGrid } from '../../src/experiments/study.js';
+import type { StudyResult } from '../../src/experiments/records.js';
 import { logisticRegression } from '../../src/nn/models.js';
+import { studyCharts } from '../../src/report/charts.js';
+import { prerenderCharts, renderReport } from '../../src/report/html.js';
 import { blobs, withoutTiming } from './helpers.js';
 
 describe('study', () => {
@@ -39,6 +42,26 @@ describe('study', () => {
     assert.equal(r.lrRange, undefined);
     assert.equal(r.tune, undefined);
     assert.ok(r.compare.summary.every((s) => s.learningRate === 0.1));
+  });
+
+  it('hands the study so far to onPartial after the comparison\'s trials, the comparison and the noise stage; charts rendered ahead keep the page', async () => {
+    const early: StudyResult[] = [];
+    const r = await study(spec, data, { ...options, learningRate: 0.1, onPartial: (s) => early.push(structuredClone(s)) });
+    assert.ok(r.noise && r.adaptive, 'every stage ran');
+    assert.equal(early.length, 3);
+    const [trials, compared, noised] = early as [StudyResult, StudyResult, StudyResult];
+    assert.deepEqual(trials.compare.runs, r.compare.runs, 'the trials are done: the runs are final');
+    assert.equal(trials.noise, undefined);
+    assert.deepEqual(withoutTiming(compared.compare), withoutTiming(r.compare));
+    assert.equal(compared.noise, undefined);
+    assert.deepEqual(withoutTiming(noised.noise), withoutTiming(r.noise));
+    assert.equal(noised.adaptive, undefined);
+    const rendered = new Map<string, string>();
+    for (const e of early) await prerenderCharts(e, rendered);
+    const marked = new Map([...rendered].map(([k, v]) => [k, v.replace(/^<svg /, '<svg data-early="1" ')]));
+    const page = (await renderReport(r, { rendered: marked })).html;
+    assert.ok((page.match(/data-early="1"/g) ?? []).length >= studyCharts(r).length / 2, 'most charts were rendered ahead');
+    assert.equal((await renderReport(r, { rendered })).html, (await renderReport(r)).html);
   });
 
   it('is reproducible: the same options give the same record apart from timing', async () => {

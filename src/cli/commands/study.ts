@@ -5,7 +5,7 @@ import { parseBatchSizes } from '../batch-arg.js';
 import { parseIntArg, parseNumberArg } from '../numbers.js';
 import { runCommand, UsageError } from '../run-command.js';
 import { sweepProgress } from '../sweep-progress.js';
-import { prepareReportRenderer, writeReportFiles } from '../report-files.js';
+import { prepareReportRenderer, prerenderReport, writeReportFiles } from '../report-files.js';
 import { printRecommendation, sweepExitStatus } from '../sweep-output.js';
 import { checkOutDir } from '../out-path.js';
 import { VERSION } from '../../core/version.js';
@@ -70,6 +70,7 @@ export function registerStudy(program: Command): void {
             }
           },
           onTrialEnd: (stage, run) => live?.trial(stage, run),
+          onPartial: (early) => prerenderReport(early),
           datasetName: s.datasetName, modelDescription: s.modelName, createdBy: `minibatch ${VERSION}`,
         }));
         progress.stop();

@@ -39,8 +39,15 @@ export function isBuiltinName(name: string): name is BuiltinName {
  */
 export interface MnistDigitFile { file: string; data: unknown }
 
-/** Reads the ten digit files (0 to 9) of the mnist package; the platform supplies it. */
-export type MnistReader = () => Promise<MnistDigitFile[]>;
+/**
+ * The mnist rows already in loadBuiltin's order (a platform's binary cache of a first load):
+ * `x` holds the 28x28 pixels of counts[0] + ... + counts[9] rows, counts[d] of them digit d;
+ * `file` names the cache in messages.
+ */
+export interface MnistRows { file: string; x: Float32Array; counts: number[] }
+
+/** Reads the ten digit files (0 to 9) of the mnist package, or its rows from a cache; the platform supplies it. */
+export type MnistReader = () => Promise<MnistDigitFile[] | MnistRows>;
 
 /**
  * Loads a built-in data set (`readMnist` reads the mnist package's files; Node's loadBuiltin
@@ -68,8 +75,9 @@ export async function loadBuiltinWith(name: string, options: BuiltinOptions, rea
   }
 }
 
-/** The mnist Dataset from the package's ten digit files (see loadBuiltinWith). */
-export function mnistDataset(files: MnistDigitFile[], limit: number | undefined): Dataset {
+/** The mnist Dataset from the package's ten digit files, or from its rows in order (see loadBuiltinWith). */
+export function mnistDataset(files: MnistDigitFile[] | MnistRows, limit: number | undefined): Dataset {
+  if (!Array.isArray(files)) return mnistFromRows(files as MnistRows, limit);
   const digits = files.map(({ file, data }) => {
     if (!(Array.isArray(data) || data instanceof Float32Array) || data.length % MNIST_PIXELS !== 0) {
       throw new MinibatchError('BAD_ARGUMENT', `${file} does not hold whole 28x28 images; reinstall the mnist package`);
@@ -92,11 +100,38 @@ export function mnistDataset(files: MnistDigitFile[], limit: number | undefined)
     }
     y[i] = digit;
   }
-  return new Dataset(x, y, n, {
+  return new Dataset(x, y, n, mnistMeta());
+}
+
+/**
+ * The mnist Dataset from rows already in order (MnistRows): its features are a view of the
+ * rows (no copy), its pixels are checked as the digit files' are, its labels follow the order.
+ */
+function mnistFromRows(r: MnistRows, limit: number | undefined): Dataset {
+  const order = interleave(r.counts);
+  if (r.x.length !== order.length * MNIST_PIXELS) {
+    throw new MinibatchError('BAD_ARGUMENT', `${r.file} holds ${r.x.length} pixels, not the ${order.length} whole 28x28 images its counts give; delete it (it is a cache) or reinstall the mnist package`);
+  }
+  const n = limit === undefined ? order.length : checkInt('rows', limit, 1, order.length, 'BAD_ARGUMENT', `mnist has ${order.length} rows.`);
+  const x = r.x.subarray(0, n * MNIST_PIXELS); const y = new Float32Array(n);
+  const bad = firstOutside01(x);
+  if (bad >= 0) { const { digit, index } = order[Math.floor(bad / MNIST_PIXELS)]!; throw badPixel(digit, index, bad % MNIST_PIXELS, x[bad]); }
+  for (let i = 0; i < n; i++) y[i] = order[i]!.digit;
+  return new Dataset(x, y, n, mnistMeta());
+}
+
+/** The index of the first value of v outside [0, 1] (NaN included), or -1. */
+function firstOutside01(v: Float32Array): number {
+  for (let i = 0; i < v.length; i++) { const a = v[i]!; if (!(a >= 0 && a <= 1)) return i; }
+  return -1;
+}
+
+function mnistMeta(): { features: string[]; targets: string[]; classNames: string[] } {
+  return {
     features: Array.from({ length: MNIST_PIXELS }, (_, p) => `px${p}`),
     targets: ['digit'],
     classNames: Array.from({ length: 10 }, (_, d) => String(d)),
-  });
+  };
 }
 
 /** Copies one image from a binary cache's float32 digits, checking its pixels (0 to 1) first. */

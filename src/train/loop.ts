@@ -1,5 +1,5 @@
 // TrainLoop: the one code that draws batches and steps an optimizer, with the one divergence rule.
-import type { BatchBuffer } from '../data/batch.js';
+import { BatchBuffer } from '../data/batch.js';
 import type { BatchSampler } from '../data/batch-sampler.js';
 import type { Dataset } from '../data/dataset.js';
 import { constantLoss, STAT, STAT_SIZE } from '../nn/losses.js';
@@ -52,9 +52,26 @@ export type AfterStep = (loop: TrainLoop, size: number) => void;
  */
 export function initialLoss(model: Model, data: Dataset): number {
   const n = data.length;
-  const d = n <= INITIAL_LOSS_ROWS ? data : data.subset(Array.from({ length: INITIAL_LOSS_ROWS }, (_, i) => Math.floor((i * n) / INITIAL_LOSS_ROWS)));
-  const start = new Evaluator(model, d, 512).run(model.params).loss;
-  const floor = constantLoss(model.spec.output, d.length, model.outputs, d.y);
+  if (n <= INITIAL_LOSS_ROWS) {
+    const start = new Evaluator(model, data, 512).run(model.params).loss;
+    return atLeastConstant(start, constantLoss(model.spec.output, n, model.outputs, data.y));
+  }
+  // The spaced rows gathered 512 at a time (the Evaluator's chunks over a copy of them, without
+  // the copy: a training set's resident rows serve, so a large set costs no new memory here).
+  const rows = Uint32Array.from({ length: INITIAL_LOSS_ROWS }, (_, i) => Math.floor((i * n) / INITIAL_LOSS_ROWS));
+  const buffer = new BatchBuffer(data, EVAL_CHUNK, model.rowGatherer(data, EVAL_CHUNK));
+  const stats = new Float64Array(STAT_SIZE);
+  for (let s = 0; s < rows.length; s += EVAL_CHUNK) model.lossOnly(model.params, buffer.gather(rows, s, Math.min(EVAL_CHUNK, rows.length - s)), stats);
+  const tw = data.targetWidth; const y = new Float32Array(rows.length * tw);
+  rows.forEach((r, i) => y.set(data.y.subarray(r * tw, r * tw + tw), i * tw));
+  return atLeastConstant(stats[STAT.loss]! / rows.length, constantLoss(model.spec.output, rows.length, model.outputs, y));
+}
+
+/** Rows per forward pass of the initial loss (the Evaluator's default chunk: the same sums). */
+const EVAL_CHUNK = 512;
+
+/** The starting loss, raised to the constant prediction's `floor` (NaN kept). */
+function atLeastConstant(start: number, floor: number): number {
   return start >= floor || Number.isNaN(start) ? start : floor;
 }
 

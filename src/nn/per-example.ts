@@ -76,10 +76,10 @@ export class PerExample {
     const params = o.params ?? this.model.params; const norms = o.norms ?? true;
     const sum = new Float64Array(params.length); this.stats.fill(0);
     let sqSum = 0;
+    if (!o.indices) this.checkRange(start, count);
     for (let r = 0; r < count; r += this.chunk) {
       const m = Math.min(this.chunk, count - r);
-      this.gather(o.indices, start + r, m);
-      sqSum += this.pass(params, m, sum, norms);
+      sqSum += this.pass(params, m, sum, norms, ...this.rowsAt(o.indices, start + r, m));
     }
     const inv = 1 / count;
     for (let j = 0; j < sum.length; j++) sum[j]! *= inv;
@@ -89,40 +89,57 @@ export class PerExample {
   /** Squared per-example gradient norms |g_i|^2 of rows `from .. from + out.length` (in order). */
   sqNorms(out: Float64Array, from = 0, params: Float32Array = this.model.params): Float64Array {
     const sum = new Float64Array(params.length);
+    this.checkRange(from, out.length);
     for (let r = 0; r < out.length; r += this.chunk) {
       const m = Math.min(this.chunk, out.length - r);
-      this.gather(undefined, from + r, m);
-      this.pass(params, m, sum, true);
+      this.pass(params, m, sum, true, ...this.rowsAt(undefined, from + r, m));
       out.set(this.sq.subarray(0, m), r);
     }
     return out;
   }
 
-  private gather(indices: ArrayLike<number> | undefined, start: number, m: number): void {
+  /** Refuses rows start .. start + count outside the data, naming the first such row index. */
+  private checkRange(start: number, count: number): void {
+    const n = this.data.length;
+    if (count > 0 && !(start >= 0 && start + count <= n)) {
+      const row = start >= 0 && start < n ? n : start;
+      throw new MinibatchError('BAD_ARGUMENT', `row index ${row} is outside the data (0 to ${n - 1})`);
+    }
+  }
+
+  /** The features and targets of m rows: views of the data for consecutive rows (no copy), else gathered by index into the workspace. */
+  private rowsAt(indices: ArrayLike<number> | undefined, start: number, m: number): [Float32Array, Float32Array] {
+    const d = this.data; const nf = d.numFeatures; const tw = d.targetWidth;
+    if (!indices) return [d.x.subarray(start * nf, (start + m) * nf), d.y.subarray(start * tw, (start + m) * tw)];
+    this.gather(indices, start, m);
+    return [this.x, this.y];
+  }
+
+  private gather(indices: ArrayLike<number>, start: number, m: number): void {
     const d = this.data; const nf = d.numFeatures; const tw = d.targetWidth;
     for (let i = 0; i < m; i++) {
-      const row = indices ? indices[start + i]! : start + i;
+      const row = indices[start + i]!;
       if (!(row >= 0 && row < d.length)) throw new MinibatchError('BAD_ARGUMENT', `row index ${row} is outside the data (0 to ${d.length - 1})`);
       this.x.set(d.x.subarray(row * nf, row * nf + nf), i * nf);
       if (tw === 1) this.y[i] = d.y[row]!; else this.y.set(d.y.subarray(row * tw, row * tw + tw), i * tw);
     }
   }
 
-  /** Forward and backward on the m gathered rows; adds the summed gradient to `sum`; returns sum_i |g_i|^2. */
-  private pass(P: Float32Array, m: number, sum: Float64Array, norms: boolean): number {
+  /** Forward and backward on m rows (features x, targets y); adds the summed gradient to `sum`; returns sum_i |g_i|^2. */
+  private pass(P: Float32Array, m: number, sum: Float64Array, norms: boolean, x: Float32Array, y: Float32Array): number {
     const { L, model, acts } = this; const be = model.backend; const depth = L.length - 1; const slope = model.spec.leakySlope;
-    let input = this.x;
+    let input = x;
     for (let l = 0; l < depth; l++) {
       be.denseForward(m, L[l]!, L[l + 1]!, input, P, model.wOff[l]!, model.bOff[l]!, acts[l]!);
       if (l < depth - 1) be.activationForward(this.act, acts[l]!, m * L[l + 1]!, slope);
       input = acts[l]!;
     }
     let D = this.dA;
-    outputLoss(model.spec.output, m, model.outputs, acts[depth - 1]!, this.y, D, 1, this.stats);
+    outputLoss(model.spec.output, m, model.outputs, acts[depth - 1]!, y, D, 1, this.stats);
     const sq = this.sq; if (norms) sq.fill(0, 0, m);
     for (let l = depth - 1; l >= 0; l--) {
       const k = L[l]!; const n = L[l + 1]!;
-      const a = l === 0 ? this.x : acts[l - 1]!;
+      const a = l === 0 ? x : acts[l - 1]!;
       if (norms) {
         for (let i = 0; i < m; i++) {
           let na = 1; let nd = 0;

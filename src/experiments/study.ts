@@ -8,16 +8,15 @@ import { compare } from './compare.js';
 import { lrRangeTest } from './probes/lr-range.js';
 import { DEFAULT_OPTIMIZER } from './run/optimizer-spec.js';
 import { criticalBatch, fitCriticalBatch } from './analysis/critical-batch.js';
-import { noiseScale, noiseScaleTracker } from './probes/noise-scale.js';
 import { crossCheck, noisePrediction, noRecommendation, recommend } from './analysis/recommend.js';
 import type { AdaptiveStudy, CompareResult, NoiseStudy, Recommendation, RunRecord, StudyResult } from './records.js';
 import { checkSweepMetric, isSpecSource, splitForSweep, type ModelSource, type SweepOptions, type TrialLabel } from './run/setup.js';
-import { throughputProfile } from './probes/throughput.js';
+import { throughputProfile, type ThroughputProfile } from './probes/throughput.js';
+import { trackNoise, type NoiseTrack } from './noise-track.js';
+import { defaultWorkers, TrialPool, trialThreads } from './run/pool.js';
 import { modelForSeed } from './run/trial.js';
 import { logGrid, tune } from './tune.js';
-import { optimizerAt } from './run/optimizer-spec.js';
-import { fit } from '../train/fit.js';
-import { DivergenceError, MinibatchError } from '../core/errors.js';
+import { MinibatchError } from '../core/errors.js';
 
 /**
  * The stages of a study that report progress, in order, for progress displays. The noise-scale
@@ -229,22 +228,31 @@ export async function noiseStage(
   source: ModelSource, data: Dataset, shared: SweepOptions, cmp: CompareResult, rec: Recommendation, optimizer: OptimizerSpec, epochs: number,
 ): Promise<NoiseStudy | undefined> {
   const t0 = performance.now();
-  const { train } = splitForSweep(data, shared);
-  const model = isSpecSource(source) ? modelForSeed(source, 1, true) : source(1);
+  const { train, val } = splitForSweep(data, shared);
   const perEpoch = Math.ceil(train.length / Math.min(rec.batchSize, train.length));
-  const tracker = noiseScaleTracker(model, train, { everyUpdates: Math.max(1, Math.ceil((epochs * perEpoch) / 12)) });
-  tracker.measure();
-  let history;
-  try {
-    history = await fit(model, train, { batchSize: rec.batchSize, epochs, optimizer: optimizerAt(optimizer, rec.learningRate), seed: 1, callbacks: tracker.callbacks, ...(shared.signal ? { signal: shared.signal } : {}) });
-  } catch (err) {
-    if (err instanceof DivergenceError) return undefined;
-    throw err;
-  }
-  const exact = noiseScale(model, train); const twoBatch = noiseScale(model, train, { method: 'two-batch' });
+  const job = { batchSize: rec.batchSize, learningRate: rec.learningRate, optimizer, epochs, everyUpdates: Math.max(1, Math.ceil((epochs * perEpoch) / 12)) };
   const critical = Number.isFinite(cmp.targetLoss) ? criticalBatch(cmp) : fitCriticalBatch([], NaN);
-  const throughput = throughputProfile(model, train, { optimizer });
-  const pts = tracker.points;
+  let track: NoiseTrack | undefined; let throughput: ThroughputProfile;
+  if (isSpecSource(source) && trackOnWorker(shared)) {
+    // The tracking run on a trial worker while this thread times the throughput profile: the
+    // same weights and bits (a run's bits do not depend on its thread), the profile on a model
+    // of the same spec and seed (its timing does not depend on the weights).
+    const pool = new TrialPool(train, val, 1);
+    try {
+      const pending = pool.track({ ...job, model: source }, shared.signal);
+      pending.catch(() => {}); // awaited below; a failure while the profile is timed is not unhandled
+      const timed = modelForSeed(source, 1, true);
+      try { throughput = throughputProfile(timed, train, { optimizer }); } finally { timed.dispose(); }
+      track = await pending;
+    } finally { await pool.close(false); } // the last stage on workers: their memory goes now
+    if (!track) return undefined;
+  } else {
+    const model = isSpecSource(source) ? modelForSeed(source, 1, true) : source(1);
+    track = await trackNoise(model, train, { ...job, model: model.spec }, shared.signal);
+    if (!track) return undefined;
+    throughput = throughputProfile(model, train, { optimizer });
+  }
+  const pts = track.tracking.points;
   const near = pts.filter((p) => p.loss <= 1.25 * cmp.targetLoss && p.loss >= cmp.targetLoss / 1.25 && p.bSimple > 0);
   const used = near.length > 0 ? near : pts.slice(-3);
   const prediction = noisePrediction(cmp, {
@@ -253,10 +261,15 @@ export async function noiseStage(
       ? `(median of the ${near.length} measurements of the tracking run at batch size ${rec.batchSize} whose training loss was within 25 % of the target ${fmtLoss(cmp.targetLoss)})`
       : `(median of the last ${used.length} measurements of the tracking run; its training loss ${fmtLoss(pts[pts.length - 1]!.loss)} never came within 25 % of the target ${fmtLoss(cmp.targetLoss)}, so the value at the target may differ)`,
   });
-  return {
-    tracking: { batchSize: history.batchSize, learningRate: rec.learningRate, seed: 1, epochs, points: pts, cost: tracker.cost(history) },
-    exact, twoBatch, critical, throughput, prediction, seconds: (performance.now() - t0) / 1000,
-  };
+  return { ...track, critical, throughput, prediction, seconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * Whether the noise stage's tracking run goes to a trial worker: on a platform with threads,
+ * with more than one worker allowed, when the sweeps ran in this process (not on a queue).
+ */
+function trackOnWorker(shared: SweepOptions): boolean {
+  return trialThreads() !== undefined && shared.executor === undefined && (shared.workers ?? defaultWorkers()) > 1;
 }
 
 function median(v: number[]): number {

@@ -1,4 +1,4 @@
-// The study's noise-scale stage: fields in results.json that round-trip, and report sections that render deterministically.
+// The study's noise-scale stage: fields in results.json that round-trip, report sections that render deterministically, and its tracking run on a trial worker.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { study } from '../../src/experiments/study.js';
@@ -6,7 +6,11 @@ import { logisticRegression } from '../../src/nn/models.js';
 import { parseStudyResult, studyResultJson } from '../../src/report/results-file.js';
 import { renderReport } from '../../src/report/html.js';
 import { studyCharts } from '../../src/report/charts.js';
-import { blobs } from './helpers.js';
+import { blobs, withoutTiming } from './helpers.js';
+import { MinibatchError } from '../../src/core/errors.js';
+import type { NoiseStudy } from '../../src/experiments/records.js';
+import { DEFAULT_OPTIMIZER } from '../../src/experiments/run/optimizer-spec.js';
+import { TrialPool } from '../../src/experiments/run/pool.js';
 
 describe('study with the noise-scale stage', () => {
   it('adds B_simple over training, B_crit, the throughput profile and a prediction beside the grid recommendation', async () => {
@@ -35,6 +39,32 @@ describe('study with the noise-scale stage', () => {
     assert.deepEqual(ids.filter((id) => id !== 'noise-over-training'), ['throughput', 'predicted-time'].filter((id) => ids.includes(id)));
     assert.ok(ids.includes('throughput'));
     assert.equal(a.split('<svg').length - 1, studyCharts(r).length);
+  });
+
+  it('gives the same tracking run and noise scales on a trial worker (workers: 2) as on this thread', async () => {
+    const data = blobs(400, 4, 3, 1.0);
+    const spec = logisticRegression({ inputs: 4, seed: 1 }).spec;
+    const o = { batchSizes: [1, 8, 32, 'full'] as Array<number | 'full'>, epochs: 3, seeds: 2, learningRate: 0.1, adaptive: false };
+    const here = (await study(spec, data, { ...o, workers: 1 })).noise!;
+    const worker = (await study(spec, data, { ...o, workers: 2 })).noise!;
+    const exact = (n: NoiseStudy): unknown => withoutTiming({ ...n.tracking, cost: undefined, points: n.tracking.points.map((p) => ({ ...p, seconds: 0 })), exact: { ...n.exact, seconds: 0 }, twoBatch: { ...n.twoBatch, seconds: 0 } });
+    assert.deepEqual(exact(worker), exact(here));
+    assert.ok(here.tracking.points.length >= 4);
+    assert.deepEqual(worker.throughput.rows.map((x) => x.batchSize), here.throughput.rows.map((x) => x.batchSize));
+  });
+
+  it('a tracking run that diverges on the worker leaves the stage out, as on this thread', async () => {
+    const data = blobs(400, 4, 3, 1.0);
+    const spec = logisticRegression({ inputs: 4, seed: 1 }).spec;
+    const pool = new TrialPool(data, data, 1);
+    try {
+      const wild = await pool.track({ model: spec, batchSize: 8, learningRate: 1e9, optimizer: DEFAULT_OPTIMIZER, epochs: 3, everyUpdates: 5 });
+      assert.equal(wild, undefined);
+      const ac = new AbortController(); ac.abort();
+      assert.equal(await pool.track({ model: spec, batchSize: 8, learningRate: 0.1, optimizer: DEFAULT_OPTIMIZER, epochs: 3, everyUpdates: 5 }, ac.signal), undefined);
+      await assert.rejects(pool.track({ model: { ...spec, layers: [7, 1] }, batchSize: 8, learningRate: 0.1, optimizer: DEFAULT_OPTIMIZER, epochs: 1, everyUpdates: 5 }),
+        (e: unknown) => e instanceof MinibatchError && /worker thread/.test(e.message));
+    } finally { await pool.close(false); }
   });
 
   it('is skipped with noiseScale: false', async () => {

@@ -107,6 +107,31 @@ describe('a pool over rows shared as given', () => {
     }
   });
 
+  it('a smaller pool takes over only as many waiting workers as it may run and ends the others', async () => {
+    const node = trialThreads()!;
+    let spawned = 0; let ended = 0;
+    const counting: TrialThreads = {
+      cores: node.cores,
+      spawn: (init) => { spawned++; const t = node.spawn(init); return { ...t, terminate: () => { ended++; return t.terminate(); } }; },
+    };
+    setTrialThreads(counting);
+    try {
+      const rows = threeClasses(90);
+      const train = rows.subset(Array.from({ length: 60 }, (_, i) => i), { shared: true });
+      const val = rows.subset(Array.from({ length: 30 }, (_, i) => 60 + i), { shared: true });
+      await compare(softmaxRegression({ inputs: 2, classes: 3 }).spec, train, { validationData: val, batchSizes: [8], learningRate: 0.3, epochs: 1, seeds: 2, workers: 2 });
+      const one = new TrialPool(train, val, 1);
+      assert.equal(ended, 1, 'the second waiting worker ended');
+      const job = { model: softmaxRegression({ inputs: 2, classes: 3 }).spec, batchSize: 8, learningRate: 0.3, optimizer: DEFAULT_OPTIMIZER, epochs: 2, everyUpdates: 3 };
+      assert.ok((await one.track(job))!.tracking.points.length > 2);
+      assert.equal(spawned, 2, 'the tracking run took over a waiting worker');
+      await one.close(false);
+      assert.equal(ended, 2, 'close(false) ends its workers instead of parking them');
+    } finally {
+      setTrialThreads(node);
+    }
+  });
+
   it('the waiting workers end after PARK_MS', async () => {
     const node = trialThreads()!;
     let ended = 0;

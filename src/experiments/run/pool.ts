@@ -1,6 +1,7 @@
-// A pool of worker threads (from the platform's TrialThreads) that run trial jobs over data shared once per worker.
+// A pool of worker threads (from the platform's TrialThreads) that run trial jobs (and a study's noise-tracking run) over data shared once per worker.
 import { MinibatchError, type ErrorCode } from '../../core/errors.js';
 import type { Dataset } from '../../data/dataset.js';
+import type { NoiseTrack, NoiseTrackJob } from '../noise-track.js';
 import type { RunRecord } from '../records.js';
 import type { TrialJob } from './trial.js';
 
@@ -10,8 +11,11 @@ export interface SharedRows { x: Float32Array; y: Float32Array; length: number }
 /** What the worker entry receives as workerData. */
 export interface WorkerInit { train: SharedRows; val: SharedRows }
 
-/** Messages between the pool and a worker. */
-export type WorkerReply = { run: RunRecord } | { error: { message: string; code?: string; name?: string } };
+/** What a worker is sent: a trial, or a noise-tracking run (see trackNoise). */
+export type WorkerRequest = TrialJob | { track: NoiseTrackJob };
+
+/** Messages between the pool and a worker: a trial's record, a tracking run's result (null: it diverged), or an error. */
+export type WorkerReply = { run: RunRecord } | { track: NoiseTrack | null } | { error: { message: string; code?: string; name?: string } };
 
 /** A dataset's rows in shared memory: copied there once, or as they are when already shared (a split made with `shared`). */
 export function shareRows(d: Dataset): SharedRows {
@@ -29,7 +33,7 @@ export interface ThreadListener { message(m: WorkerReply): void; error(e: Error)
 
 /** One trial worker thread as the pool drives it (Node: a worker_threads Worker; a browser: a Web Worker). */
 export interface TrialThread {
-  postMessage(job: TrialJob): void;
+  postMessage(job: WorkerRequest): void;
   /** Sets the handlers of the thread's events (null removes them). */
   listen(l: ThreadListener | null): void;
   terminate(): Promise<unknown>;
@@ -113,7 +117,9 @@ export class TrialPool {
     // their memory holds the rows already (a worker's results depend on its jobs alone).
     if (parked && parked.host === host && sameRows(parked.init, this.init)) {
       clearTimeout(parked.timer);
-      this.idle = parked.idle; parked = undefined;
+      const taken = parked.idle; parked = undefined;
+      this.idle = taken.slice(0, size);
+      for (const w of taken.slice(size)) void w.terminate(); // more than this pool may run: their memory goes now
     }
   }
 
@@ -132,7 +138,7 @@ export class TrialPool {
         const i = next++;
         hooks.onStart?.(i);
         busy.add(w);
-        const job = execute(w, jobs[i]!);
+        const job = execute(w, jobs[i]!, (m) => ('run' in m ? m.run : undefined));
         job.catch(() => {}); // a job ended by abort rejects after the race is decided
         const r = await Promise.race([job, aborted]);
         if (r === ABORTED) return;
@@ -156,14 +162,39 @@ export class TrialPool {
   }
 
   /**
-   * Ends the pool. Its idle workers end too, except over rows that were already shared (e.g. a
-   * split made with `shared`): those wait {@link PARK_MS} for a new pool over the same rows, which
-   * takes them over, and then end. Waiting workers never keep the process alive.
+   * Runs a noise-tracking job (see trackNoise) on one of the pool's workers over its training
+   * rows: its result, undefined when the run diverged, or when `signal` aborts (the worker is
+   * then ended).
    */
-  async close(): Promise<void> {
+  async track(job: NoiseTrackJob, signal?: AbortSignal): Promise<NoiseTrack | undefined> {
+    if (this.closed) throw new MinibatchError('BAD_ARGUMENT', 'this TrialPool was closed; create a new one');
+    if (signal?.aborted) return undefined;
+    const w = this.idle.pop() ?? this.spawn();
+    let onAbort: () => void = () => {};
+    const aborted = new Promise<typeof ABORTED>((resolve) => { onAbort = () => resolve(ABORTED); });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const run = execute(w, { track: job }, (m) => ('track' in m ? m.track : undefined));
+    run.catch(() => {}); // a run ended by abort rejects after the race is decided
+    try {
+      const r = await Promise.race([run, aborted]);
+      if (r === ABORTED) { void w.terminate(); return undefined; }
+      this.idle.push(w);
+      return r ?? undefined;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Ends the pool. Its idle workers end too, except over rows that were already shared (e.g. a
+   * split made with `shared`) unless `park` is false: those wait {@link PARK_MS} for a new pool
+   * over the same rows, which takes over as many as it may run, and then end. Waiting workers
+   * never keep the process alive.
+   */
+  async close(park = true): Promise<void> {
     this.closed = true;
     const ws = this.idle; this.idle = [];
-    if (this.given && ws.length > 0) {
+    if (park && this.given && ws.length > 0) {
       endParked();
       const timer = setTimeout(endParked, PARK_MS);
       (timer as { unref?: () => void }).unref?.();
@@ -178,18 +209,19 @@ export class TrialPool {
   }
 }
 
-function execute(w: TrialThread, job: TrialJob): Promise<RunRecord> {
-  return new Promise((resolve, reject) => {
+/** Sends `request` to `w` and resolves with what `pick` takes from the answer (an error answer rejects). */
+function execute<T>(w: TrialThread, request: WorkerRequest, pick: (m: WorkerReply) => T | undefined): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
     w.listen({
       message: (m) => {
         w.listen(null);
-        if ('run' in m) resolve(m.run);
-        else reject(new MinibatchError((m.error.code ?? 'BAD_ARGUMENT') as ErrorCode, `a trial failed in a worker thread: ${m.error.message}`));
+        if ('error' in m) reject(new MinibatchError((m.error.code ?? 'BAD_ARGUMENT') as ErrorCode, `a trial failed in a worker thread: ${m.error.message}`));
+        else resolve(pick(m) as T);
       },
       error: (e) => { w.listen(null); reject(e); },
       exit: (code) => { w.listen(null); reject(new Error(`a trial worker exited with code ${code} before answering`)); },
     });
     w.keepAlive(true);
-    w.postMessage(job);
-  }).finally(() => w.keepAlive(false)) as Promise<RunRecord>;
+    w.postMessage(request);
+  }).finally(() => w.keepAlive(false));
 }

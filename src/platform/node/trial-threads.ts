@@ -1,8 +1,7 @@
 // Node's TrialThreads: trial worker threads from worker_threads, running src/experiments/run/node/trial-worker.ts.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ThreadListener, TrialThread, TrialThreads, WorkerInit } from '../../experiments/run/pool.js';
-import type { TrialJob } from '../../experiments/run/trial.js';
+import type { ThreadListener, TrialThread, TrialThreads, WorkerInit, WorkerRequest } from '../../experiments/run/pool.js';
 
 const TRIAL_WORKER = new URL('../../experiments/run/node/trial-worker.js', import.meta.url);
 
@@ -17,7 +16,7 @@ function wrap(w: Worker): TrialThread {
   w.on('message', on.message); w.on('error', on.error); w.on('exit', on.exit);
   w.unref();
   return {
-    postMessage: (job: TrialJob) => w.postMessage(job),
+    postMessage: (job: WorkerRequest) => w.postMessage(job),
     listen: (l) => { current = l; },
     terminate: () => w.terminate(),
     keepAlive: (yes) => { if (yes) w.ref(); else w.unref(); },

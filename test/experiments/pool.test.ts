@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { compare } from '../../src/experiments/compare.js';
 import { tune } from '../../src/experiments/tune.js';
 import { PARK_MS, setTrialThreads, shareRows, TrialPool, trialThreads, type TrialThreads } from '../../src/experiments/run/pool.js';
+import type { Dataset } from '../../src/data/dataset.js';
 import { split } from '../../src/data/split.js';
 import type { TrialJob } from '../../src/experiments/run/trial.js';
 import { DEFAULT_OPTIMIZER } from '../../src/experiments/run/optimizer-spec.js';
@@ -108,51 +109,47 @@ describe('a pool over rows shared as given', () => {
   });
 
   it('a smaller pool takes over only as many waiting workers as it may run and ends the others', async () => {
-    const node = trialThreads()!;
-    let spawned = 0; let ended = 0;
-    const counting: TrialThreads = {
-      cores: node.cores,
-      spawn: (init) => { spawned++; const t = node.spawn(init); return { ...t, terminate: () => { ended++; return t.terminate(); } }; },
-    };
-    setTrialThreads(counting);
-    try {
-      const rows = threeClasses(90);
-      const train = rows.subset(Array.from({ length: 60 }, (_, i) => i), { shared: true });
-      const val = rows.subset(Array.from({ length: 30 }, (_, i) => 60 + i), { shared: true });
-      await compare(softmaxRegression({ inputs: 2, classes: 3 }).spec, train, { validationData: val, batchSizes: [8], learningRate: 0.3, epochs: 1, seeds: 2, workers: 2 });
+    await withCounting(async (count, train, val) => {
       const one = new TrialPool(train, val, 1);
-      assert.equal(ended, 1, 'the second waiting worker ended');
+      assert.equal(count.ended, 1, 'the second waiting worker ended');
       const job = { model: softmaxRegression({ inputs: 2, classes: 3 }).spec, batchSize: 8, learningRate: 0.3, optimizer: DEFAULT_OPTIMIZER, epochs: 2, everyUpdates: 3 };
       assert.ok((await one.track(job))!.tracking.points.length > 2);
-      assert.equal(spawned, 2, 'the tracking run took over a waiting worker');
+      assert.equal(count.spawned, 2, 'the tracking run took over a waiting worker');
       await one.close(false);
-      assert.equal(ended, 2, 'close(false) ends its workers instead of parking them');
-    } finally {
-      setTrialThreads(node);
-    }
+      assert.equal(count.ended, 2, 'close(false) ends its workers instead of parking them');
+    });
   });
 
   it('the waiting workers end after PARK_MS', async () => {
-    const node = trialThreads()!;
-    let ended = 0;
-    const counting: TrialThreads = {
-      cores: node.cores,
-      spawn: (init) => { const t = node.spawn(init); return { ...t, terminate: () => { ended++; return t.terminate(); } }; },
-    };
-    setTrialThreads(counting);
-    try {
-      const rows = threeClasses(90);
-      const train = rows.subset(Array.from({ length: 60 }, (_, i) => i), { shared: true });
-      const val = rows.subset(Array.from({ length: 30 }, (_, i) => 60 + i), { shared: true });
-      await compare(softmaxRegression({ inputs: 2, classes: 3 }).spec, train, { validationData: val, batchSizes: [8], learningRate: 0.3, epochs: 1, seeds: 2, workers: 2 });
-      assert.equal(ended, 0, 'parked, not ended');
+    await withCounting(async (count) => {
+      assert.equal(count.ended, 0, 'parked, not ended');
       await new Promise((r) => setTimeout(r, PARK_MS + 300));
-      assert.equal(ended, 2);
-    } finally {
-      setTrialThreads(node);
-    }
+      assert.equal(count.ended, 2);
+    });
   });
 });
+
+/**
+ * Runs `body` after a 2-worker compare over small rows shared as given, its workers now waiting,
+ * with the threads started and ended since counted; the platform's threads are restored after.
+ */
+async function withCounting(body: (count: { spawned: number; ended: number }, train: Dataset, val: Dataset) => Promise<void>): Promise<void> {
+  const node = trialThreads()!;
+  const count = { spawned: 0, ended: 0 };
+  setTrialThreads({
+    cores: node.cores,
+    spawn: (init) => { count.spawned++; const t = node.spawn(init); return { ...t, terminate: () => { count.ended++; return t.terminate(); } }; },
+  });
+  try {
+    const rows = threeClasses(90);
+    const train = rows.subset(Array.from({ length: 60 }, (_, i) => i), { shared: true });
+    const val = rows.subset(Array.from({ length: 30 }, (_, i) => 60 + i), { shared: true });
+    await compare(softmaxRegression({ inputs: 2, classes: 3 }).spec, train, { validationData: val, batchSizes: [8], learningRate: 0.3, epochs: 1, seeds: 2, workers: 2 });
+    await body(count, train, val);
+  } finally {
+    setTrialThreads(node);
+  }
+}
 
 describe('cancellation', () => {
   const spec = logisticRegression({ inputs: 4 }).spec;

@@ -32,11 +32,7 @@ export function isBuiltinName(name: string): name is BuiltinName {
   return (BUILTIN_NAMES as readonly string[]).includes(name);
 }
 
-/**
- * One digit's file of the mnist package: `file` names it in messages, `data` is its parsed
- * `data` field (a number[]), or a Float32Array of the same values when read from a binary cache
- * (the digits are stored as float32 either way, so both give the same bits).
- */
+/** One digit's file of the mnist package: `file` names it in messages, `data` is its parsed `data` field (a number[]). */
 export interface MnistDigitFile { file: string; data: unknown }
 
 /**
@@ -77,12 +73,12 @@ export async function loadBuiltinWith(name: string, options: BuiltinOptions, rea
 
 /** The mnist Dataset from the package's ten digit files, or from its rows in order (see loadBuiltinWith). */
 export function mnistDataset(files: MnistDigitFile[] | MnistRows, limit: number | undefined): Dataset {
-  if (!Array.isArray(files)) return mnistFromRows(files as MnistRows, limit);
+  if (!Array.isArray(files)) return mnistFromRows(files, limit);
   const digits = files.map(({ file, data }) => {
-    if (!(Array.isArray(data) || data instanceof Float32Array) || data.length % MNIST_PIXELS !== 0) {
+    if (!Array.isArray(data) || data.length % MNIST_PIXELS !== 0) {
       throw new MinibatchError('BAD_ARGUMENT', `${file} does not hold whole 28x28 images; reinstall the mnist package`);
     }
-    return data as ArrayLike<number>;
+    return data as unknown[];
   });
   const order = interleave(digits.map((d) => d.length / MNIST_PIXELS));
   const n = limit === undefined ? order.length : checkInt('rows', limit, 1, order.length, 'BAD_ARGUMENT', `mnist has ${order.length} rows.`);
@@ -90,13 +86,10 @@ export function mnistDataset(files: MnistDigitFile[] | MnistRows, limit: number 
   for (let i = 0; i < n; i++) {
     const { digit, index } = order[i]!;
     const src = digits[digit]!; const from = index * MNIST_PIXELS;
-    if (src instanceof Float32Array) copyImage(src, from, x, i * MNIST_PIXELS, digit, index);
-    else {
-      for (let p = 0; p < MNIST_PIXELS; p++) {
-        const v = src[from + p];
-        if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw badPixel(digit, index, p, v);
-        x[i * MNIST_PIXELS + p] = v;
-      }
+    for (let p = 0; p < MNIST_PIXELS; p++) {
+      const v = src[from + p];
+      if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw badPixel(digit, index, p, v);
+      x[i * MNIST_PIXELS + p] = v;
     }
     y[i] = digit;
   }
@@ -132,13 +125,6 @@ function mnistMeta(): { features: string[]; targets: string[]; classNames: strin
     targets: ['digit'],
     classNames: Array.from({ length: 10 }, (_, d) => String(d)),
   };
-}
-
-/** Copies one image from a binary cache's float32 digits, checking its pixels (0 to 1) first. */
-function copyImage(src: Float32Array, from: number, x: Float32Array, to: number, digit: number, index: number): void {
-  const img = src.subarray(from, from + MNIST_PIXELS);
-  for (let p = 0; p < MNIST_PIXELS; p++) { const v = img[p]!; if (!(v >= 0 && v <= 1)) throw badPixel(digit, index, p, v); }
-  x.set(img, to);
 }
 
 function badPixel(digit: number, index: number, p: number, v: unknown): MinibatchError {

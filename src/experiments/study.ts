@@ -42,7 +42,11 @@ export interface StudyOptions extends Pick<SweepOptions, 'shuffle' | 'dropLast'>
   validationData?: Dataset;
   /** Seed of that split. Default 1. */
   splitSeed?: number;
-  /** Worker threads. Default one per core. */
+  /**
+   * Worker threads of the tuning and comparison trials; with more than one (and the trials in
+   * this process), the noise-scale stage's tracking run goes to one of them while this thread
+   * times the throughput profile (the same results). Default one per core.
+   */
   workers?: number;
   /** Runs the tuning and comparison trials elsewhere (see SweepOptions.executor). */
   executor?: SweepOptions['executor'];

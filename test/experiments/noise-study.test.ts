@@ -63,7 +63,7 @@ describe('study with the noise-scale stage', () => {
       const ac = new AbortController(); ac.abort();
       assert.equal(await pool.track({ model: spec, batchSize: 8, learningRate: 0.1, optimizer: DEFAULT_OPTIMIZER, epochs: 3, everyUpdates: 5 }, ac.signal), undefined);
       await assert.rejects(pool.track({ model: { ...spec, layers: [7, 1] }, batchSize: 8, learningRate: 0.1, optimizer: DEFAULT_OPTIMIZER, epochs: 1, everyUpdates: 5 }),
-        (e: unknown) => e instanceof MinibatchError && /worker thread/.test(e.message));
+        (e: unknown) => e instanceof MinibatchError && /the noise-scale tracking run failed in a worker thread/.test(e.message));
     } finally { await pool.close(false); }
   });
 

@@ -215,7 +215,7 @@ function execute<T>(w: TrialThread, request: WorkerRequest, pick: (m: WorkerRepl
     w.listen({
       message: (m) => {
         w.listen(null);
-        if ('error' in m) reject(new MinibatchError((m.error.code ?? 'BAD_ARGUMENT') as ErrorCode, `a trial failed in a worker thread: ${m.error.message}`));
+        if ('error' in m) reject(new MinibatchError((m.error.code ?? 'BAD_ARGUMENT') as ErrorCode, `${'track' in request ? 'the noise-scale tracking run' : 'a trial'} failed in a worker thread: ${m.error.message}`));
         else resolve(pick(m) as T);
       },
       error: (e) => { w.listen(null); reject(e); },

@@ -5,7 +5,6 @@ import { parseChoice } from './numbers.js';
 import { MISSING_MODES } from '../data/csv-columns.js';
 import { MinibatchError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
-import { loadCsv } from '../platform/node/csv-file.js';
 import { isBuiltinName } from '../data/builtin.js';
 import { loadBuiltin } from '../platform/node/builtin.js';
 
@@ -53,6 +52,8 @@ export async function loadDataArg(a: DataArgs, opts: { needTarget?: boolean } = 
   const header = a.header === undefined || a.header === 'auto' ? 'auto' : a.header === 'yes';
   const delimiter = parseDelimiter(a.delimiter);
   const categorical = parseCategorical(a.categorical);
+  // Loaded on use: the CSV parser is not needed for the built-in data sets.
+  const { loadCsv } = await import('../platform/node/csv-file.js');
   try {
     return await loadCsv(a.data, {
       ...(target !== undefined ? { target } : {}),

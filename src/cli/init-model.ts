@@ -5,7 +5,6 @@ import { alignToModel } from '../data/align.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Scaling } from '../data/scaling.js';
 import { Model } from '../nn/model.js';
-import { loadModel } from '../platform/node/model-file.js';
 
 /** A loaded --init model with its data aligned to it and the scaling its weights expect. */
 export interface InitModel { model: Model; raw: Dataset; scaling: Scaling }
@@ -18,6 +17,8 @@ export interface InitModel { model: Model; raw: Dataset; scaling: Scaling }
  */
 export async function loadInit(path: string, raw: Dataset, dataName: string, task: Task, modelOpt: string | undefined): Promise<InitModel> {
   if (modelOpt !== undefined) throw new UsageError(`--init ${path} and --model ${modelOpt} both choose the model; drop --model (the architecture comes from the --init file)`);
+  // Loaded on use: model-file.ts brings the schema library that a sweep without --init never needs.
+  const { loadModel } = await import('../platform/node/model-file.js');
   const model = await loadModel(path);
   const meta = model.meta ?? {};
   const aligned = alignToModel(raw, meta.features, meta.classNames, dataName);

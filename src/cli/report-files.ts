@@ -16,7 +16,7 @@ export async function writeReportFiles(dir: string, result: StudyResult): Promis
   }
   const page = renderer ? renderInWorker(renderer, result) : undefined;
   renderer = undefined;
-  const { pointsCsv, studyResultJson } = await import('../report/results-file.js');
+  const { pointsCsv, studyResultJson } = await import('../report/results-text.js');
   const json = studyResultJson(result); const csv = pointsCsv(result); // while the worker renders the page
   const html = (await page) ?? await renderHere(result);
   const files: Array<[string, string]> = [

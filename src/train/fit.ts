@@ -7,7 +7,6 @@ import { BatchSampler } from '../data/batch-sampler.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Model } from '../nn/model.js';
 import { BatchPolicy } from './batch-policy.js';
-import { captureRun, checkCheckpointOptions, resumeRun, runFingerprint, saveCheckpoint } from './checkpoint.js';
 import { checkTrainArgs } from './fit-args.js';
 import { FIT_OPTION_NAMES, resolveOptions, type FitOptions, type Resolved } from './fit-options.js';
 import { claimModel } from './model-busy.js';
@@ -99,8 +98,13 @@ async function fitUnclaimed(model: Model, data: Dataset, options: FitOptions): P
   return history;
 }
 
-/** Sets up checkpoint saving and/or restores `resumeFrom` into the run. */
+/**
+ * Sets up checkpoint saving and/or restores `resumeFrom` into the run. checkpoint.ts (and the
+ * schema library it validates files with) loads here, on first use: a fit without checkpoints,
+ * such as every trial a sweep's worker threads run, never pays for it.
+ */
 async function checkpointing(run: TrainRun, sampler: BatchSampler, o: Resolved, options: FitOptions): Promise<{ due(): boolean; save(): Promise<void> } | undefined> {
+  const { captureRun, checkCheckpointOptions, resumeRun, runFingerprint, saveCheckpoint } = await import('./checkpoint.js');
   const fingerprint = runFingerprint(o.train, o.val, o);
   if (options.resumeFrom) await resumeRun(run, sampler, options.resumeFrom, fingerprint);
   if (!options.checkpoint) return undefined;

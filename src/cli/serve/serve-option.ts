@@ -2,7 +2,7 @@
 import { parseIntArg } from '../numbers.js';
 import { EXIT } from '../run-command.js';
 import { untilInterrupted } from './listen.js';
-import { startLiveServer, type LiveServer } from './live-server.js';
+import type { LiveServer } from './live-server.js';
 
 export interface ServeArgs { serve?: string | boolean; host: string }
 
@@ -17,6 +17,8 @@ export function addServeOptions<T extends { option(flags: string, desc: string, 
 export async function startServing(a: ServeArgs, title: string): Promise<LiveServer | undefined> {
   if (a.serve === undefined || a.serve === false) return undefined;
   const port = a.serve === true ? 0 : parseIntArg('--serve', a.serve, 0, 65535);
+  // Loaded on use: the HTTP server and its static file handler only for --serve.
+  const { startLiveServer } = await import('./live-server.js');
   const live = await startLiveServer(a.host, port, title);
   process.stderr.write(`Live report: ${live.url}\n`);
   return live;

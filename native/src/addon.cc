@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 #include <string>
 #include <thread>
 
@@ -247,6 +250,28 @@ napi_value js_set_threads(napi_env env, napi_callback_info info) {
   return v;
 }
 
+/**
+ * adviseHugePages(view: Float32Array): madvise(MADV_HUGEPAGE) over the whole 2 MiB pages inside
+ * the view (Linux; elsewhere nothing); returns the bytes advised (0 when none or refused). It
+ * changes no value and no protection: the kernel then backs the range with 2 MiB pages as it is
+ * first touched, one fault where there were 512 (on a VM a fault of fresh memory cost about
+ * 10 µs: a 25 MB copy of training rows into fresh memory took 70 ms, 5-25 ms advised).
+ */
+napi_value js_advise_huge_pages(napi_env env, napi_callback_info info) {
+  Args a = read_args(env, info, "adviseHugePages", 1);
+  const F32 v = f32_arg(a, 0, "view");
+  double advised = 0;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr uintptr_t HUGE = uintptr_t(2) << 20;
+  const uintptr_t from = (reinterpret_cast<uintptr_t>(v.data) + HUGE - 1) & ~(HUGE - 1);
+  const uintptr_t to = (reinterpret_cast<uintptr_t>(v.data + v.length)) & ~(HUGE - 1);
+  if (to > from && madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE) == 0) advised = double(to - from);
+#endif
+  napi_value r;
+  napi_create_double(env, advised, &r);
+  return r;
+}
+
 void finalize(napi_env, void* data, void*) { delete static_cast<mb::Native*>(data); }
 
 }  // namespace
@@ -265,6 +290,7 @@ NAPI_MODULE_INIT() {
       {"info", nullptr, guarded<js_info>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setIsa", nullptr, guarded<js_set_isa>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, guarded<js_set_threads>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"adviseHugePages", nullptr, guarded<js_advise_huge_pages>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -1,6 +1,7 @@
 // Dataset: rows of float32 features (row-major) with their targets, names and class names.
 import { MinibatchError } from '../core/errors.js';
 import { show } from '../core/check.js';
+import { adviseHugePages } from '../kernels/host.js';
 
 /** What the targets are: class indices (with class names), 0/1, or real numbers. */
 export interface DatasetMeta {
@@ -166,5 +167,7 @@ function describe(v: unknown): string {
 
 /** A zeroed Float32Array of `n` values, in a SharedArrayBuffer when `shared` and the platform has one. */
 function floats(n: number, shared: boolean): Float32Array {
-  return shared && typeof SharedArrayBuffer === 'function' ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
+  const a = shared && typeof SharedArrayBuffer === 'function' ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
+  adviseHugePages(a); // filled next
+  return a;
 }

@@ -53,4 +53,10 @@ export interface NativeAddon {
   setIsa(isa: NativeIsa | 'auto'): NativeIsa;
   /** Restarts the thread pool with `threads` threads (1 to 64); returns it. */
   setThreads(threads: number): number;
+  /**
+   * Asks the OS (Linux madvise MADV_HUGEPAGE) to back the whole 2 MiB pages inside `view` with
+   * huge pages when they are first touched; returns the bytes advised (0 elsewhere). No value or
+   * protection changes. For fresh memory about to be filled: one page fault where there were 512.
+   */
+  adviseHugePages(view: Float32Array): number;
 }

@@ -67,4 +67,7 @@ export class NativeKernels {
 
   /** Threads a large product is split over (1 to 64); the same bits for any count. Affects every user in this thread. */
   setThreads(threads: number): number { return this.addon.setThreads(threads); }
+
+  /** Huge pages for the fresh memory under `view`; see {@link NativeAddon.adviseHugePages}. */
+  adviseHugePages(view: Float32Array): number { return this.addon.adviseHugePages(view); }
 }

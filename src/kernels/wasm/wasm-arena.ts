@@ -1,6 +1,7 @@
 // WasmArena: one kernel instance and its shared memory; blocks that never move (so views stay valid), a scratch layout, and reuse of the memory after dispose.
 import { MinibatchError } from '../../core/errors.js';
 import { registerResident, type FusedUpdates, type OptimizerKernels } from '../backend.js';
+import { adviseHugePages, HUGE_PAGE_MIN_BYTES } from '../host.js';
 import type { NativeKernels } from '../native/native-kernels.js';
 import { NATIVE_SGD_MIN, NativeSgdUpdates, WasmUpdates } from './fused-updates.js';
 import { MIN_PART_ELEMENTS, SplitKernels } from './split-kernels.js';
@@ -8,6 +9,8 @@ import { takePooled, givePooled, type FeatureBlock, type PooledMemory } from './
 import { instantiate, type KernelExports, type WasmKernels } from './wasm-module.js';
 
 const PAGE = 65536;
+/** A huge page (x86-64 and arm64 Linux). */
+const HUGE_PAGE = 2 << 20;
 /**
  * Blocks start at this byte: the first 64 KiB page belongs to the kernel module's static data
  * (its math tables, written at each instantiation, 5 KB today; checked against `staticEnd()` at
@@ -202,9 +205,17 @@ export class WasmArena implements OptimizerKernels {
     return new Float32Array(buf, ptr, len);
   }
 
+  /**
+   * Grows the memory to at least `bytes`. A large growth (a block of rows, filled next) asks for
+   * huge pages over the whole memory (the 2 MiB pages the old and new parts share included) and
+   * goes 2 MiB further, so the huge page holding the block's end lies inside the memory too.
+   */
   private reserve(bytes: number): void {
     const have = this.memory.buffer.byteLength;
-    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    if (bytes <= have) return;
+    const large = bytes - have >= HUGE_PAGE_MIN_BYTES;
+    this.memory.grow(Math.ceil((bytes - have + (large ? HUGE_PAGE : 0)) / PAGE));
+    if (large) adviseHugePages(new Float32Array(this.memory.buffer));
   }
 }
 

@@ -1,11 +1,12 @@
 // loadBuiltin for Node: built-in data sets, with the mnist digits read from the installed mnist package (through a binary cache of its rows in order).
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { MinibatchError } from '../../core/errors.js';
 import { loadBuiltinWith, mnistDataset, type BuiltinOptions, type MnistDigitFile, type MnistRows } from '../../data/builtin.js';
 import type { Dataset } from '../../data/dataset.js';
+import { adviseHugePages } from '../../kernels/host.js';
 
 /**
  * Loads a built-in data set by name (see `loadBuiltinWith` for the names and options): `mnist`
@@ -51,14 +52,30 @@ export async function readMnistDigits(): Promise<MnistDigitFile[] | MnistRows> {
 
 /** The rows cache at `path`, or undefined when it is missing or not whole (then the JSON is parsed). */
 async function readRows(path: string): Promise<MnistRows | undefined> {
-  let bytes: Buffer;
-  try { bytes = await readFile(path); } catch { return undefined; }
+  let bytes: Uint8Array;
+  try { bytes = await readWhole(path); } catch { return undefined; }
   if (bytes.byteLength < HEADER || (bytes.byteLength - HEADER) % 4 !== 0) return undefined;
   const aligned = bytes.byteOffset % 4 === 0 ? bytes : Uint8Array.from(bytes);
   const counts = Array.from({ length: 10 }, (_, d) => new DataView(aligned.buffer, aligned.byteOffset).getUint32(4 * d, true));
   const x = new Float32Array(aligned.buffer, aligned.byteOffset + HEADER, (aligned.byteLength - HEADER) / 4);
   if (counts.reduce((a, b) => a + b, 0) * 784 !== x.length) return undefined;
   return { file: path, x, counts };
+}
+
+/** A file's bytes, read into a fresh buffer that asks for huge pages first (31 MB of digits: 90 ms of page faults otherwise). */
+async function readWhole(path: string): Promise<Uint8Array> {
+  const fh = await open(path, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    const bytes = new Uint8Array(size);
+    adviseHugePages(new Float32Array(bytes.buffer, 0, size >> 2));
+    for (let at = 0; at < size;) {
+      const { bytesRead } = await fh.read(bytes, at, size - at, at);
+      if (bytesRead === 0) throw new Error(`${path} ended after ${at} of ${size} bytes`);
+      at += bytesRead;
+    }
+    return bytes;
+  } finally { await fh.close(); }
 }
 
 /** Writes the rows cache of the parsed digit files (a temporary file renamed into place); any failure is ignored (the cache is an optimisation). */

@@ -1,9 +1,10 @@
-// The Node kernel host: WASM bytes from dist/, the native addon, relaxed SIMD by V8 flag, helper threads by worker_threads, env settings.
+// The Node kernel host: WASM bytes from dist/, the native addon (and its huge-page advice), relaxed SIMD by V8 flag, helper threads by worker_threads, env settings.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { isMainThread, MessageChannel, Worker } from 'node:worker_threads';
 import type { KernelFile, KernelHelper, KernelHost } from '../../kernels/host.js';
+import { nativeKernels } from '../../kernels/native/native-status.js';
 import { loadNative } from './native-loader.js';
 
 /** The .wasm files sit beside the compiled kernels (dist/src/kernels/wasm/). */
@@ -28,6 +29,7 @@ export function nodeKernelHost(env: NodeJS.ProcessEnv = process.env): KernelHost
     },
     spawnHelper,
     loadNative: () => loadNative({ env }),
+    adviseHugePages: (view) => { nativeKernels()?.adviseHugePages(view); },
     isMainThread,
     cores: availableParallelism(),
     settings: { get backend() { return env['MINIBATCH_BACKEND']; }, get threads() { return env['MINIBATCH_THREADS']; } },

@@ -3,6 +3,7 @@ import { DivergenceError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Model, ModelSpec } from '../nn/model.js';
 import type { OptimizerSpec } from '../optim/optimizer.js';
+import { PerExample } from '../nn/per-example.js';
 import { fit } from '../train/fit.js';
 import { noiseScale, noiseScaleTracker } from './probes/noise-scale.js';
 import type { NoiseStudy } from './records.js';
@@ -29,7 +30,8 @@ export type NoiseTrack = Pick<NoiseStudy, 'tracking' | 'exact' | 'twoBatch'>;
  * noise scales at the final weights. Undefined when the run diverges.
  */
 export async function trackNoise(model: Model, train: Dataset, job: NoiseTrackJob, signal?: AbortSignal): Promise<NoiseTrack | undefined> {
-  const tracker = noiseScaleTracker(model, train, { everyUpdates: job.everyUpdates });
+  const workspace = new PerExample(model, train);
+  const tracker = noiseScaleTracker(model, train, { everyUpdates: job.everyUpdates, workspace });
   tracker.measure();
   let history;
   try {
@@ -41,7 +43,7 @@ export async function trackNoise(model: Model, train: Dataset, job: NoiseTrackJo
     if (err instanceof DivergenceError) return undefined;
     throw err;
   }
-  const exact = noiseScale(model, train); const twoBatch = noiseScale(model, train, { method: 'two-batch' });
+  const exact = noiseScale(model, train, { workspace }); const twoBatch = noiseScale(model, train, { method: 'two-batch', workspace });
   return {
     tracking: { batchSize: history.batchSize, learningRate: job.learningRate, seed: 1, epochs: job.epochs, points: tracker.points, cost: tracker.cost(history) },
     exact, twoBatch,

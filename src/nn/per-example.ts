@@ -29,7 +29,8 @@ export interface GradientMoments {
  * (Goodfellow 2015, "Efficient per-example gradient computations"). One batched forward and
  * backward pass therefore gives every row's squared gradient norm: O(N (F + K)) extra work for
  * linear, logistic and softmax regression (the closed form), the cost of one backprop for an
- * MLP. The workspace reuses its buffers across calls (rows are processed in chunks).
+ * MLP. The workspace reuses its buffers across calls (rows are processed in chunks), and each
+ * row's input norm once computed: measure rows whose values changed with a new workspace.
  */
 export class PerExample {
   private readonly L: number[];
@@ -43,6 +44,12 @@ export class PerExample {
   private readonly grad: Float32Array;
   private readonly sq: Float64Array;
   private readonly stats = new Float64Array(STAT_SIZE);
+  /**
+   * 1 + |x_i|^2 of each data row (the first layer's factor of |g_i|^2, the bulk of the norms'
+   * work), computed the first time the row is measured (NaN until then): the rows do not change
+   * during a workspace's life, the weights (and so the deltas) do.
+   */
+  private readonly rowNorms: Float64Array;
 
   constructor(readonly model: Model, readonly data: Dataset, chunk = 256) {
     if (data.numFeatures !== model.inputs) {
@@ -63,6 +70,7 @@ export class PerExample {
     this.dA = new Float32Array(this.chunk * widest); this.dB = new Float32Array(this.chunk * widest);
     this.grad = new Float32Array(model.params.length);
     this.sq = new Float64Array(this.chunk);
+    this.rowNorms = new Float64Array(data.length).fill(NaN);
   }
 
   /**
@@ -71,15 +79,15 @@ export class PerExample {
    * (default: the model's current weights). Rows may repeat (sampling with replacement).
    * With `norms: false` the squared norms are skipped (meanSqNorm is then NaN).
    */
-  moments(o: { indices?: ArrayLike<number>; start?: number; count?: number; params?: Float32Array; norms?: boolean } = {}): GradientMoments {
+  moments(o: { indices?: ArrayLike<number>; start?: number; count?: number; params?: Float32Array; norms?: boolean; into?: Float64Array } = {}): GradientMoments {
     const start = o.start ?? 0; const count = o.count ?? (o.indices ? o.indices.length - start : this.data.length - start);
     const params = o.params ?? this.model.params; const norms = o.norms ?? true;
-    const sum = new Float64Array(params.length); this.stats.fill(0);
+    const sum = o.into && o.into.length === params.length ? o.into.fill(0) : new Float64Array(params.length); this.stats.fill(0);
     let sqSum = 0;
     if (!o.indices) this.checkRange(start, count);
     for (let r = 0; r < count; r += this.chunk) {
       const m = Math.min(this.chunk, count - r);
-      sqSum += this.pass(params, m, sum, norms, ...this.rowsAt(o.indices, start + r, m));
+      sqSum += this.pass(params, m, sum, norms, o.indices, start + r, ...this.rowsAt(o.indices, start + r, m));
     }
     const inv = 1 / count;
     for (let j = 0; j < sum.length; j++) sum[j]! *= inv;
@@ -92,7 +100,7 @@ export class PerExample {
     this.checkRange(from, out.length);
     for (let r = 0; r < out.length; r += this.chunk) {
       const m = Math.min(this.chunk, out.length - r);
-      this.pass(params, m, sum, true, ...this.rowsAt(undefined, from + r, m));
+      this.pass(params, m, sum, true, undefined, from + r, ...this.rowsAt(undefined, from + r, m));
       out.set(this.sq.subarray(0, m), r);
     }
     return out;
@@ -125,8 +133,12 @@ export class PerExample {
     }
   }
 
-  /** Forward and backward on m rows (features x, targets y); adds the summed gradient to `sum`; returns sum_i |g_i|^2. */
-  private pass(P: Float32Array, m: number, sum: Float64Array, norms: boolean, x: Float32Array, y: Float32Array): number {
+  /**
+   * Forward and backward on m rows (features x, targets y: data rows indices[start + i], or
+   * start + i without indices); adds the summed gradient to `sum`; returns sum_i |g_i|^2.
+   */
+  private pass(P: Float32Array, m: number, sum: Float64Array, norms: boolean, indices: ArrayLike<number> | undefined, start: number,
+    x: Float32Array, y: Float32Array): number {
     const { L, model, acts } = this; const be = model.backend; const depth = L.length - 1; const slope = model.spec.leakySlope;
     let input = x;
     for (let l = 0; l < depth; l++) {
@@ -142,8 +154,15 @@ export class PerExample {
       const a = l === 0 ? x : acts[l - 1]!;
       if (norms) {
         for (let i = 0; i < m; i++) {
-          let na = 1; let nd = 0;
-          for (let j = i * k, e = j + k; j < e; j++) na += a[j]! * a[j]!;
+          const row = l === 0 ? (indices ? indices[start + i]! : start + i) : -1;
+          const cache = Number.isInteger(row) && row >= 0;
+          let na = cache ? this.rowNorms[row]! : NaN;
+          if (Number.isNaN(na)) {
+            na = 1;
+            for (let j = i * k, e = j + k; j < e; j++) na += a[j]! * a[j]!;
+            if (cache) this.rowNorms[row] = na;
+          }
+          let nd = 0;
           for (let j = i * n, e = j + n; j < e; j++) nd += D[j]! * D[j]!;
           sq[i]! += na * nd;
         }

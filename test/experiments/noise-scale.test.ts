@@ -9,6 +9,7 @@ import { loadCsv } from '../../src/platform/node/csv-file.js';
 import { applyScaling, fitScaling } from '../../src/data/scaling.js';
 import { linearRegression, logisticRegression } from '../../src/nn/models.js';
 import { NoiseScaleEma, noiseScale, noiseScaleTracker } from '../../src/experiments/probes/noise-scale.js';
+import { PerExample } from '../../src/nn/per-example.js';
 import { fit } from '../../src/train/fit.js';
 import { sgd } from '../../src/optim/sgd.js';
 
@@ -81,6 +82,20 @@ describe('noiseScale on linear regression with a known noise level', () => {
     assert.equal(a.bSimple, b.bSimple);
     assert.throws(() => noiseScale(model, data, { method: 'two-batch', batchSizes: [8, 10] }), /batchSizes\[1\] \(big\) must be an integer from 16 .*got 10.*at least two small batches/);
     assert.throws(() => noiseScale(model, data, { method: 'fast' as 'exact' }), /method must be one of 'exact', 'two-batch', got "fast"/);
+  });
+
+  it('a reused workspace gives the bits of a fresh one at every weights, for both estimators; one over other data is refused', () => {
+    const m = linearRegression({ inputs: data.numFeatures, seed: 4 });
+    const workspace = new PerExample(m, data);
+    const strip = ({ seconds: _s, ...rest }: ReturnType<typeof noiseScale>) => rest;
+    for (let k = 0; k < 3; k++) {
+      const params = m.params.map((v, j) => v + 0.1 * k * Math.cos(j));
+      for (const o of [{ params }, { params, method: 'two-batch' as const, batchSizes: [4, 64] as [number, number], samples: 4, seed: k }]) {
+        assert.deepEqual(strip(noiseScale(m, data, { ...o, workspace })), strip(noiseScale(m, data, o)), `weights ${k}, ${o.method ?? 'exact'}`);
+      }
+    }
+    const other = new Dataset(data.x.slice(), data.y.slice(), data.length);
+    assert.throws(() => noiseScale(m, other, { workspace }), /workspace option is a PerExample over another model or data set/);
   });
 });
 

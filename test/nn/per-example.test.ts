@@ -61,4 +61,31 @@ describe('per-example gradients', () => {
     assert.throws(() => perExampleGradient(model, data, -1, new Float32Array(6)), /row must be an integer from 0 to 9, got -1/);
     assert.throws(() => new PerExample(logisticRegression({ inputs: 3 }), data), /the data have 5 features but the model takes 3/);
   });
+
+  it('a workspace reused as the weights change gives the bits of a fresh one (its cached row norms stay right), by index or in order', () => {
+    for (const c of CASES) {
+      const pe = new PerExample(c.model, c.data, 16);
+      const idx = [5, 0, 5, 39, 12, 12, 7];
+      for (let step = 0; step < 3; step++) {
+        const params = c.model.params.map((v, j) => v + 0.05 * step * Math.sin(j + step));
+        const fresh = new PerExample(c.model, c.data, 16);
+        for (const o of [{ params }, { params, indices: idx }, { params, indices: idx, start: 2, count: 3 }]) {
+          const a = pe.moments(o); const b = fresh.moments(o);
+          assert.deepEqual(a, b, `${c.name}, step ${step}, ${JSON.stringify(Object.keys(o))}`);
+        }
+        assert.deepEqual(pe.sqNorms(new Float64Array(c.data.length), 0, params), fresh.sqNorms(new Float64Array(c.data.length), 0, params));
+      }
+    }
+  });
+
+  it("moments can fill a given buffer (the two-batch estimator's thousands of small batches) with the same values", () => {
+    const c = CASES[2]!;
+    const pe = new PerExample(c.model, c.data);
+    const into = new Float64Array(c.model.params.length).fill(7);
+    const got = pe.moments({ indices: [1, 2, 3], into });
+    assert.equal(got.meanGrad, into, 'the buffer itself is the mean gradient');
+    assert.deepEqual(Array.from(got.meanGrad), Array.from(new PerExample(c.model, c.data).moments({ indices: [1, 2, 3] }).meanGrad));
+    const wrong = pe.moments({ indices: [1], into: new Float64Array(3) });
+    assert.equal(wrong.meanGrad.length, c.model.params.length, 'a buffer of another length is not used');
+  });
 });

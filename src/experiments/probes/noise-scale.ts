@@ -25,6 +25,12 @@ export interface NoiseScaleOptions {
   params?: Float32Array;
   /** Milliseconds clock for the cost. Default performance.now. */
   clock?: () => number;
+  /**
+   * A PerExample over this model and data to measure with, reused across measurements (its
+   * buffers, and each row's input norm once computed: the rows must not change in between).
+   * Default: a new one per call.
+   */
+  workspace?: PerExample;
 }
 
 /** The noise scale at one set of weights, per example with the loss averaged over the batch. */
@@ -71,7 +77,8 @@ export function noiseScale(model: Model, data: Dataset, o: NoiseScaleOptions = {
   const clock = o.clock ?? (() => performance.now());
   const t0 = clock();
   const method = checkOneOf('method', o.method ?? 'exact', ['exact', 'two-batch'] as const);
-  const pe = new PerExample(model, data);
+  const pe = o.workspace ?? new PerExample(model, data);
+  if (pe.model !== model || pe.data !== data) throw new MinibatchError('BAD_ARGUMENT', 'the workspace option is a PerExample over another model or data set; make it with new PerExample(model, data) for the ones measured');
   const r = method === 'exact' ? exactNoise(pe, o.params) : twoBatchNoise(pe, o);
   return { ...r, seconds: (clock() - t0) / 1000 };
 }
@@ -112,12 +119,12 @@ function twoBatchNoise(pe: PerExample, o: NoiseScaleOptions): Omit<NoiseScaleRes
   const idx = new Uint32Array(bb);
   const k = Math.floor(bb / bs); const used = k * bs;
   const g2s: number[] = []; const trs: number[] = []; let loss = 0;
-  const big = new Float64Array(pe.model.params.length);
+  const big = new Float64Array(pe.model.params.length); const scratch = new Float64Array(pe.model.params.length);
   for (let s = 0; s < samples; s++) {
     for (let i = 0; i < used; i++) idx[i] = rng.int(n);
     big.fill(0); let small = 0;
     for (let j = 0; j < k; j++) {
-      const m = pe.moments({ indices: idx, start: j * bs, count: bs, norms: false, ...(o.params ? { params: o.params } : {}) });
+      const m = pe.moments({ indices: idx, start: j * bs, count: bs, norms: false, into: scratch, ...(o.params ? { params: o.params } : {}) });
       small += normSq(m.meanGrad) / k; loss += m.meanLoss / (k * samples);
       for (let p = 0; p < big.length; p++) big[p]! += m.meanGrad[p]! / k;
     }
@@ -204,8 +211,10 @@ export function noiseScaleTracker(model: Model, data: Dataset, o: NoiseTrackOpti
   const points: NoiseTrackPoint[] = [];
   const n = data.length;
   let inBatchSeconds = 0; let seen = 0; let lastUpdates = -1;
+  // One workspace for every measurement: the rows' input norms are computed once.
+  const workspace = o.workspace ?? new PerExample(model, data);
   const measure = (epoch = 0, updates = 0, examplesSeen = 0): NoiseTrackPoint => {
-    const r = noiseScale(model, data, { ...o, seed: (o.seed ?? 1) + points.length });
+    const r = noiseScale(model, data, { ...o, workspace, seed: (o.seed ?? 1) + points.length });
     ema.add(r.gradNormSq, r.traceSigma);
     const p: NoiseTrackPoint = {
       epoch, updates, examplesSeen, loss: r.loss, bSimple: r.bSimple, traceSigma: r.traceSigma,

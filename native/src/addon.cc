@@ -255,7 +255,7 @@ napi_value js_set_threads(napi_env env, napi_callback_info info) {
  * the view (Linux; elsewhere nothing); returns the bytes advised (0 when none or refused). It
  * changes no value and no protection: the kernel then backs the range with 2 MiB pages as it is
  * first touched, one fault where there were 512 (on a VM a fault of fresh memory cost about
- * 10 µs: a 25 MB copy of training rows into fresh memory took 70 ms, 5-25 ms advised).
+ * 10 µs: a 25 MB copy of training rows into fresh memory took 70 ms, 3-48 ms advised).
  */
 napi_value js_advise_huge_pages(napi_env env, napi_callback_info info) {
   Args a = read_args(env, info, "adviseHugePages", 1);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Dataset } from '../../src/data/dataset.js';
 import { adviseHugePages, HUGE_PAGE_MIN_BYTES, kernelHost, setKernelHost, type KernelHost } from '../../src/kernels/host.js';
-import { WasmArena } from '../../src/kernels/wasm/wasm-arena.js';
+import { growthPages, WasmArena } from '../../src/kernels/wasm/wasm-arena.js';
 import { loadKernels } from '../../src/kernels/wasm/wasm-module.js';
 import { loadNative } from '../../src/platform/node/native-loader.js';
 
@@ -98,5 +98,13 @@ describe('adviseHugePages (kernel host hook)', () => {
     assert.ok(arena.memory.buffer.byteLength >= resident.byteOffset + resident.byteLength + 2 * MiB, 'the huge page holding the end of the rows lies inside');
     assert.deepEqual(resident, rows);
     arena.dispose();
+  });
+
+  it("a large growth's extra huge page stops at the memory's maximum (a block that fits still fits)", () => {
+    const P = 65536;
+    assert.equal(growthPages(P, P + 5 * MiB, true, 65536), 5 * 16 + 32, 'room: a huge page (32 pages) more');
+    assert.equal(growthPages(P, P + 5 * MiB, false, 65536), 5 * 16, 'a small growth: exactly what it needs');
+    assert.equal(growthPages(P, P + 5 * MiB, true, 1 + 80 + 10), 80 + 10, 'near the maximum: only the room left');
+    assert.equal(growthPages(P, P + 5 * MiB, true, 1 + 80), 80, 'at the maximum: none more');
   });
 });

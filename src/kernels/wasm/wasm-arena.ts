@@ -6,7 +6,7 @@ import type { NativeKernels } from '../native/native-kernels.js';
 import { NATIVE_SGD_MIN, NativeSgdUpdates, WasmUpdates } from './fused-updates.js';
 import { MIN_PART_ELEMENTS, SplitKernels } from './split-kernels.js';
 import { takePooled, givePooled, type FeatureBlock, type PooledMemory } from './memory-pool.js';
-import { instantiate, type KernelExports, type WasmKernels } from './wasm-module.js';
+import { instantiate, MAX_PAGES, type KernelExports, type WasmKernels } from './wasm-module.js';
 
 const PAGE = 65536;
 /** A huge page (x86-64 and arm64 Linux). */
@@ -214,9 +214,20 @@ export class WasmArena implements OptimizerKernels {
     const have = this.memory.buffer.byteLength;
     if (bytes <= have) return;
     const large = bytes - have >= HUGE_PAGE_MIN_BYTES;
-    this.memory.grow(Math.ceil((bytes - have + (large ? HUGE_PAGE : 0)) / PAGE));
+    this.memory.grow(growthPages(have, bytes, large));
     if (large) adviseHugePages(new Float32Array(this.memory.buffer));
   }
+}
+
+/**
+ * Pages to grow a memory of `have` bytes by so that it holds `bytes`: for a large growth (one
+ * that asks for huge pages) a huge page more where the memory's maximum leaves room, so the
+ * huge page holding the new block's end lies inside the memory.
+ */
+export function growthPages(have: number, bytes: number, large: boolean, maxPages = MAX_PAGES): number {
+  const need = Math.ceil((bytes - have) / PAGE);
+  const room = maxPages - have / PAGE - need;
+  return need + (large ? Math.max(0, Math.min(HUGE_PAGE / PAGE, room)) : 0);
 }
 
 /** The arena whose memory `a` is a view of, or undefined for an array on the JS heap. */

@@ -77,7 +77,9 @@ export class PerExample {
    * Mean gradient, mean squared per-example gradient norm and mean loss over the rows
    * `indices[start .. start + count)` (all rows when `indices` is omitted), at `params`
    * (default: the model's current weights). Rows may repeat (sampling with replacement).
-   * With `norms: false` the squared norms are skipped (meanSqNorm is then NaN).
+   * With `norms: false` the squared norms are skipped (meanSqNorm is then NaN). `into` (of
+   * params.length values; another length is ignored) receives the mean gradient and is returned
+   * as `meanGrad`, so that many small calls reuse one buffer.
    */
   moments(o: { indices?: ArrayLike<number>; start?: number; count?: number; params?: Float32Array; norms?: boolean; into?: Float64Array } = {}): GradientMoments {
     const start = o.start ?? 0; const count = o.count ?? (o.indices ? o.indices.length - start : this.data.length - start);

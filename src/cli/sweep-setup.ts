@@ -7,6 +7,7 @@ import { isBuiltinName } from '../data/builtin.js';
 import type { Dataset } from '../data/dataset.js';
 import { applyScaling, fitScaling, SCALING_METHODS as SCALINGS } from '../data/scaling.js';
 import { split } from '../data/split.js';
+import { markSteady } from '../kernels/backend.js';
 import type { ModelSpec } from '../nn/model.js';
 import { ACTIVATIONS } from '../nn/models.js';
 import type { OptimizerSpec } from '../optim/optimizer.js';
@@ -87,6 +88,8 @@ export async function setUpSweep(a: SweepArgs): Promise<SweepSetup> {
   const parts = split(raw, { testFraction: fraction, seed, stratify: task.kind === 'classification', shared: true });
   const scaling = init?.scaling ?? fitScaling(parts.train, method);
   const train = applyScaling(parts.train, scaling); const val = applyScaling(parts.test, scaling);
+  // The command never changes these rows: one resident copy of them serves every model of this thread.
+  for (const rows of [train.x, train.y, val.x, val.y]) markSteady(rows);
   const modelName = a.init !== undefined ? `init:${a.init}` : a.model ?? defaultModelName(task);
   const spec = init?.model.spec ?? buildModel(modelName, train, task, activation, seed, parseDropoutArg(a.dropout, modelName)).spec;
   const optimizer = optimizerFromArgs(a, 0.01).spec;

@@ -1,4 +1,4 @@
-// The Backend interface: the kernel table and resident engines that nn/ and optim/ reach kernels through (the only kernels/ module they import, with math.ts).
+// The Backend interface: the kernel table and resident engines that nn/ and optim/ reach kernels through (the only kernels/ module they import, with math.ts), and the steady-rows promise.
 
 /** Element-wise activation codes shared by every backend (numbers keep kernels monomorphic). */
 export const ACT = { linear: 0, relu: 1, leakyRelu: 2, tanh: 3, sigmoid: 4 } as const;
@@ -193,3 +193,30 @@ export function registerResident(buffer: ArrayBufferLike, memory: OptimizerKerne
 
 /** The resident memory (with fused updates) that `a` is a view of, or null for an array on the JS heap. */
 export function optimizerKernels(a: Float32Array): OptimizerKernels | null { return residents.get(a.buffer) ?? null; }
+
+// Steady rows: feature matrices whose owner promises not to change them until it says so; the
+// engines' resident copies of them are then reused instead of copied again.
+
+/** The version each steady matrix is at; versions are unique in the thread, so a copy tagged with one can never match another matrix or an older state. */
+const versions = new WeakMap<Float32Array, number>();
+let next = 1;
+
+/**
+ * Promises that `x` will not change until the next markSteady or unmarkSteady of it: from now
+ * on a resident copy made of it (in a WASM memory of this thread) is reused by later models
+ * without copying the rows again. Calling it again on a steady matrix starts a new version, so
+ * copies made before are copied afresh (e.g. when the rows may have changed in between).
+ */
+export function markSteady(x: Float32Array): void {
+  versions.set(x, next++);
+}
+
+/** Withdraws the promise of {@link markSteady}: every later use of a resident copy of `x` copies it again. */
+export function unmarkSteady(x: Float32Array): void {
+  versions.delete(x);
+}
+
+/** The current version of a steady matrix, undefined when `x` is not steady. */
+export function steadyVersion(x: Float32Array): number | undefined {
+  return versions.get(x);
+}

@@ -108,6 +108,22 @@ describe('a pool over rows shared as given', () => {
     }
   });
 
+  it('workers taken over copy the rows afresh: rows changed between two sweeps give the records of the changed rows', async () => {
+    await withCounting(async (count, train, val) => {
+      const spec = softmaxRegression({ inputs: 2, classes: 3 }).spec;
+      const o = { validationData: val, batchSizes: [8], learningRate: 0.3, epochs: 1, seeds: 2, workers: 2 };
+      const before = await compare(spec, train, o);
+      for (let i = 0; i < train.x.length; i++) train.x[i] = -2 * train.x[i]!; // between sweeps, not during one
+      for (let i = 0; i < val.x.length; i++) val.x[i] = -2 * val.x[i]!;
+      const after = await compare(spec, train, o);
+      assert.equal(count.spawned, 2, 'the second sweep ran on the waiting workers');
+      const fresh = await compare(spec, train.subset(Array.from({ length: train.length }, (_, i) => i)), { ...o, validationData: val.subset(Array.from({ length: val.length }, (_, i) => i)) });
+      assert.equal(count.spawned, 4, 'copies of the rows: new workers');
+      assert.deepEqual(withoutTiming(after), withoutTiming(fresh), 'the changed rows, as new workers see them');
+      assert.notDeepEqual(withoutTiming(after), withoutTiming(before));
+    });
+  });
+
   it('a smaller pool takes over only as many waiting workers as it may run and ends the others', async () => {
     await withCounting(async (count, train, val) => {
       const one = new TrialPool(train, val, 1);

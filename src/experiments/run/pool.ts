@@ -11,8 +11,13 @@ export interface SharedRows { x: Float32Array; y: Float32Array; length: number }
 /** What the worker entry receives as workerData. */
 export interface WorkerInit { train: SharedRows; val: SharedRows }
 
-/** What a worker is sent: a trial, or a noise-tracking run (see trackNoise). */
-export type WorkerRequest = TrialJob | { track: NoiseTrackJob };
+/**
+ * What a worker is sent: a trial, a noise-tracking run (see trackNoise), or (not answered) word
+ * that a new pool took it over, whose rows may have changed since its last job: it copies them
+ * afresh into its memory before the next one. Within one pool the rows stay as they are (trials
+ * on other threads read them while a sweep runs), so a worker copies them once per pool.
+ */
+export type WorkerRequest = TrialJob | { track: NoiseTrackJob } | { rowsRenewed: true };
 
 /** Messages between the pool and a worker: a trial's record, a tracking run's result (null: it diverged), or an error. */
 export type WorkerReply = { run: RunRecord } | { track: NoiseTrack | null } | { error: { message: string; code?: string; name?: string } };
@@ -119,6 +124,7 @@ export class TrialPool {
       clearTimeout(parked.timer);
       const taken = parked.idle; parked = undefined;
       this.idle = taken.slice(0, size);
+      for (const w of this.idle) w.postMessage({ rowsRenewed: true });
       for (const w of taken.slice(size)) void w.terminate(); // more than this pool may run: their memory goes now
     }
   }

@@ -14,6 +14,7 @@ import { TrainLoop } from '../../train/loop.js';
 import { needsPredictions, type MetricKey, type Metrics } from '../../train/metrics.js';
 import { claimModel } from '../../train/model-busy.js';
 import { optimizerAt } from './optimizer-spec.js';
+import { startPoint } from './start-point.js';
 import type { MetricName, Point, RunRecord } from '../records.js';
 
 /** How long a run trains: whole epochs, a number of training examples, or seconds of training. */
@@ -139,13 +140,13 @@ export class TrialRunner {
     model.dropout?.reseed(s.seed);
     this.buffer = new BatchBuffer(train, this.sampler.batchSize, model.rowGatherer(train, this.sampler.batchSize));
     this.metric = s.metric ?? metricOf(model);
-    this.evaluator = new Evaluator(model, val, 512, needsPredictions(this.metric) ? [this.metric] : []);
+    const extras = needsPredictions(this.metric) ? [this.metric] : [];
+    this.evaluator = new Evaluator(model, val, 512, extras);
     this.loop = new TrainLoop(model, optimizer, false, s.divergenceFactor);
     this.fused = 'seconds' in s.budget ? undefined : FusedEpoch.create(this.loop, train, this.sampler.batchSize, undefined, undefined);
     this.run = { batchSize: this.sampler.batchSize, requested: s.requested, learningRate: s.learningRate, seed: s.seed, points: [] };
     this.nextEval = s.evalEvery;
-    const trainLoss = new Evaluator(model, train, 512).run(model.params).loss;
-    const ev = this.evaluator.run(model.params);
+    const { trainLoss, ev } = startPoint(model, train, val, this.evaluator, extras);
     this.refLoss = Math.max(trainLoss, ev.loss, 1e-12);
     this.loop.setInitialLoss(this.refLoss);
     this.run.points.push(this.point(trainLoss, ev.loss, ev.metrics));

@@ -1,8 +1,11 @@
 // The per-thread pool of WebAssembly memories (with their kernel instances) that disposed arenas give back and new arenas reuse.
 import type { KernelExports, WasmKernels } from './wasm-module.js';
 
-/** A block of float32s at byte offset `ptr`. */
-export interface FeatureBlock { readonly ptr: number; readonly floats: number }
+/**
+ * A block of float32s at byte offset `ptr`; `source` and `version`: the steady matrix (see
+ * markSteady) whose rows it holds, at that version (absent when its source was not steady).
+ */
+export interface FeatureBlock { readonly ptr: number; readonly floats: number; readonly source?: Float32Array; readonly version?: number }
 
 /** A memory, its instance on this thread, how far it was used and the feature blocks kept in it. */
 export interface PooledMemory {

@@ -1,6 +1,6 @@
 // WasmArena: one kernel instance and its shared memory; blocks that never move (so views stay valid), a scratch layout, and reuse of the memory after dispose.
 import { MinibatchError } from '../../core/errors.js';
-import { registerResident, type FusedUpdates, type OptimizerKernels } from '../backend.js';
+import { registerResident, steadyVersion, type FusedUpdates, type OptimizerKernels } from '../backend.js';
 import { adviseHugePages, HUGE_PAGE_MIN_BYTES } from '../host.js';
 import type { NativeKernels } from '../native/native-kernels.js';
 import { NATIVE_SGD_MIN, NativeSgdUpdates, WasmUpdates } from './fused-updates.js';
@@ -110,15 +110,19 @@ export class WasmArena implements OptimizerKernels {
    * A view holding a copy of `src` (a feature matrix): in the smallest block a previous arena
    * over this memory kept features in that is large enough, else in a new block. The arena's
    * dispose passes its blocks on (at most {@link KEEP_FEATURES}: the training and the
-   * evaluation features), so trials of a sweep on the same data reuse their space.
+   * evaluation features), so trials of a sweep on the same data reuse their space. A block that
+   * already holds `src` at its current steady version (see markSteady) is taken as it is, without copying.
    */
   residentFeatures(src: Float32Array): Float32Array {
-    let best = -1;
-    this.spare.forEach((b, i) => { if (b.floats >= src.length && (best < 0 || b.floats < this.spare[best]!.floats)) best = i; });
-    const block = best >= 0 ? this.spare.splice(best, 1)[0]! : { ptr: this.alloc(src.length), floats: src.length };
-    this.features.push(block);
+    const version = steadyVersion(src);
+    let best = version === undefined ? -1 : this.spare.findIndex((b) => b.source === src && b.version === version && b.floats >= src.length);
+    const held = best >= 0;
+    if (!held) this.spare.forEach((b, i) => { if (b.floats >= src.length && (best < 0 || b.floats < this.spare[best]!.floats)) best = i; });
+    const { ptr, floats } = best >= 0 ? this.spare.splice(best, 1)[0]! : { ptr: this.alloc(src.length), floats: src.length };
+    this.features.push(version === undefined ? { ptr, floats } : { ptr, floats, source: src, version });
     if (this.features.length > KEEP_FEATURES) this.features.shift();
-    const v = this.view(block.ptr, src.length); v.set(src);
+    const v = this.view(ptr, src.length);
+    if (!held) v.set(src);
     return v;
   }
 

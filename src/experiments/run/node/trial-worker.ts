@@ -2,6 +2,7 @@
 import '../../../platform/node/install.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Dataset } from '../../../data/dataset.js';
+import { markSteady } from '../../../kernels/backend.js';
 import { trackNoise, type NoiseTrackJob } from '../../noise-track.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from '../pool.js';
 import { optimizerAt } from '../optimizer-spec.js';
@@ -10,10 +11,14 @@ import { modelForSeed, runJob, warmUp } from '../trial.js';
 const init = workerData as WorkerInit;
 const train = new Dataset(init.train.x, init.train.y, init.train.length);
 const val = new Dataset(init.val.x, init.val.y, init.val.length);
+/** The rows do not change while a pool runs: the trials of this thread share one resident copy of them (see markSteady). */
+const renew = (): void => { for (const a of [train.x, train.y, val.x, val.y]) markSteady(a); };
+renew();
 
 let warm = false;
 
 parentPort?.on('message', (msg: WorkerRequest) => {
+  if ('rowsRenewed' in msg) { renew(); return; }
   if ('track' in msg) { void track(msg.track); return; }
   let reply: WorkerReply;
   try {

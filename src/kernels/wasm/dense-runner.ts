@@ -137,8 +137,8 @@ export class DenseRunner implements DenseEngine {
    * A gatherer for batches of `features` (at most maxRows rows) that lands them in this memory,
    * where the first layer reads them without a copy; undefined when the first layer runs on the
    * JS kernels (nothing to gain) or for feature matrices over 256 MB. One per feature matrix,
-   * over its {@link residentRows} copy (refreshed on each request): repeated fit calls on the
-   * same data reuse its block instead of growing the memory by a copy each.
+   * over its {@link residentRows} copy (refreshed on each request unless the rows are steady):
+   * repeated fit calls on the same data reuse its block instead of growing the memory by a copy each.
    */
   rowGatherer(features: Float32Array, width: number, maxRows: number): RowGatherer | undefined {
     const src = this.residentRows(features);
@@ -152,7 +152,8 @@ export class DenseRunner implements DenseEngine {
 
   /**
    * A copy of `features` in this memory, made on the first request and copied in again on each
-   * later one (the values may have changed between runs): row views of it go to the first layer
+   * later one (the values may have changed between runs) unless they are steady (see
+   * markSteady; then a block an earlier model left holding them is taken as it is): row views of it go to the first layer
    * without a copy. Undefined where {@link rowGatherer} is. The block outlives dispose for the
    * next model on this memory (see WasmArena.residentFeatures).
    */

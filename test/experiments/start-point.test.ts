@@ -4,6 +4,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPoint } from '../../src/experiments/run/start-point.js';
 import { markSteady, unmarkSteady } from '../../src/kernels/backend.js';
+import { createBackend } from '../../src/kernels/select.js';
+import { Model } from '../../src/nn/model.js';
 import { softmaxRegression } from '../../src/nn/models.js';
 import { Evaluator } from '../../src/train/evaluate.js';
 import { threeClasses } from './helpers.js';
@@ -13,17 +15,25 @@ const train = rows.subset(Array.from({ length: 240 }, (_, i) => i));
 const val = rows.subset(Array.from({ length: 60 }, (_, i) => 240 + i));
 const steady = (on: boolean): void => { for (const a of [train.x, train.y, val.x, val.y]) (on ? markSteady : unmarkSteady)(a); };
 
-/** The two passes startPoint stands for. */
-function direct(seed: number): { trainLoss: number; loss: number; accuracy: number | undefined } {
+const js = createBackend('js');
+const build = (seed: number, onJs: boolean): Model => {
   const model = softmaxRegression({ inputs: 2, classes: 3, seed });
+  if (!onJs) return model;
+  const other = new Model(model.spec, js); model.dispose();
+  return other;
+};
+
+/** The two passes startPoint stands for. */
+function direct(seed: number, onJs = false): { trainLoss: number; loss: number; accuracy: number | undefined } {
+  const model = build(seed, onJs);
   const ev = new Evaluator(model, val, 512).run(model.params);
   const out = { trainLoss: new Evaluator(model, train, 512).run(model.params).loss, loss: ev.loss, accuracy: ev.metrics.accuracy };
   model.dispose();
   return out;
 }
 
-function viaStart(seed: number): { trainLoss: number; loss: number; accuracy: number | undefined } {
-  const model = softmaxRegression({ inputs: 2, classes: 3, seed });
+function viaStart(seed: number, onJs = false): { trainLoss: number; loss: number; accuracy: number | undefined } {
+  const model = build(seed, onJs);
   const { trainLoss, ev } = startPoint(model, train, val, new Evaluator(model, val, 512), []);
   model.dispose();
   return { trainLoss, loss: ev.loss, accuracy: ev.metrics.accuracy };
@@ -41,6 +51,9 @@ describe('a trial\'s starting point', () => {
       val.y.set(val.y.map((c) => (c + 1) % 3));
       assert.deepEqual(viaStart(4), first, 'the same weights on steady rows: kept');
       assert.deepEqual(viaStart(5), direct(5), 'other weights: computed');
+      const onJs = viaStart(4, true);
+      assert.deepEqual(onJs, direct(4, true), 'the same weights on another backend: computed');
+      assert.notDeepEqual(onJs, first);
       markSteady(val.y);
       const renewed = viaStart(4);
       assert.deepEqual(renewed, direct(4), 'a new version of the rows: computed');

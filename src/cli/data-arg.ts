@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { UsageError } from './run-command.js';
 import { parseChoice } from './numbers.js';
-import { MISSING_MODES } from '../data/csv-columns.js';
+import { MISSING_MODES } from '../data/missing-modes.js';
 import { MinibatchError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import { isBuiltinName } from '../data/builtin.js';

@@ -1,9 +1,9 @@
 // CSV column typing, missing-value handling, class-label mapping and one-hot encoding.
 import { MinibatchError } from '../core/errors.js';
 import { MISSING, NUMBER, parseNumber, quoteCell, type CsvTable, type RawColumn } from './csv-reader.js';
+import type { MissingMode } from './missing-modes.js';
 
-export const MISSING_MODES = ['error', 'drop', 'mean'] as const;
-export type MissingMode = (typeof MISSING_MODES)[number];
+export { MISSING_MODES, type MissingMode } from './missing-modes.js';
 export type CsvTask = 'classification' | 'regression';
 
 /** Most distinct integer values a numeric target may have and still be read as class labels. */

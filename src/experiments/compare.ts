@@ -7,8 +7,9 @@ import type { Objective } from './analysis/objective.js';
 import type { CompareResult, RunRecord, TuneResult } from './records.js';
 import {
   checkBudget, checkLearningRate, defaultEvalEvery, samplingOf, seedList, splitForSweep, uniqueBatchSizes,
-  probeModel, type ModelSource, type SweepOptions, type SplitData,
+  isSpecSource, probeModel, type ModelSource, type SweepOptions, type SplitData,
 } from './run/setup.js';
+import type { OptimizerChoice } from './run/optimizer-spec.js';
 import { examplesToTarget, relativeDistance, secondsToTarget, summarise, updatesToTarget } from './analysis/summary.js';
 import { chooseTarget } from './analysis/target.js';
 import type { ThroughputProfile } from './probes/throughput.js';
@@ -126,7 +127,7 @@ export async function compare(makeModel: ModelSource, data: Dataset, options: Co
     };
     if (!out.partial) o.onTrialsDone?.(assemble(undefined));
     const profile = o.throughput === false || out.partial ? undefined
-      : o.throughput ?? pricingProfile(pricingModel(probeModel(makeModel, seeds[0]!, split), exec.workers), split.train, reachedSizes(sizes, runs, goal, obj), o.optimizer ? { optimizer: o.optimizer } : {});
+      : o.throughput ?? priced(makeModel, split, seeds[0]!, exec.workers, reachedSizes(sizes, runs, goal, obj), o.optimizer);
     return assemble(profile);
   } finally {
     await exec.close();
@@ -134,16 +135,30 @@ export async function compare(makeModel: ModelSource, data: Dataset, options: Co
 }
 
 /**
- * The model the profile times: trials on worker threads run their kernels on one thread each,
- * so with workers > 1 the probe is rebuilt on a one-thread backend of the same kind (the main
- * thread's default splits large products over threads, a different speed than the trials had).
+ * The pricing profile of `sizes` on a model of the first seed, timed in place when it was built
+ * here. Trials on worker threads run their kernels on one thread each, so with workers > 1 the
+ * model is rebuilt on a one-thread backend of the same kind (the main thread's default splits
+ * large products over threads, a different speed than the trials had). Models built here are
+ * disposed as soon as they are done with, so their memory (and the resident rows in it) serves
+ * the next model on this thread.
  */
-function pricingModel(probe: Model, workers: number): Model {
-  if (workers <= 1 || probe.backend.name === 'js') return probe;
-  const kind = probe.backend.name.startsWith('wasm') ? 'wasm' : 'auto';
-  const m = new Model(probe.spec, createBackend(kind, { threads: 1 }));
-  m.params.set(probe.params);
-  return m;
+function priced(source: ModelSource, split: SplitData, seed: number, workers: number, sizes: number[], optimizer: OptimizerChoice | undefined): ThroughputProfile {
+  const probe = probeModel(source, seed, split);
+  let timed = probe;
+  let owned = isSpecSource(source); // a model from the caller's function may be theirs
+  if (workers > 1 && probe.backend.name !== 'js') {
+    const kind = probe.backend.name.startsWith('wasm') ? 'wasm' : 'auto';
+    const params = probe.params.slice();
+    if (owned) probe.dispose();
+    timed = new Model(probe.spec, createBackend(kind, { threads: 1 }));
+    timed.params.set(params);
+    owned = true;
+  }
+  try {
+    return pricingProfile(timed, split.train, sizes, { ...(optimizer ? { optimizer } : {}), inPlace: owned });
+  } finally {
+    if (owned) timed.dispose();
+  }
 }
 
 /** The batch sizes with a seed that reached the target (only their time needs a price; all when none did). */
@@ -184,7 +199,11 @@ function optimumOf(source: ModelSource, split: SplitData, seed: number, runs: re
   const model = probeModel(source, seed, split);
   const full = runs.find((r) => r.batchSize === n && !r.diverged && r.finalParams);
   if (full?.finalParams) model.params.set(full.finalParams);
-  return convexOptimum(model, split.train);
+  try {
+    return convexOptimum(model, split.train); // its params are a copy
+  } finally {
+    if (isSpecSource(source)) model.dispose();
+  }
 }
 
 function summariseBatchSize(

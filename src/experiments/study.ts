@@ -246,7 +246,7 @@ export async function noiseStage(
       const pending = pool.track({ ...job, model: source }, shared.signal);
       pending.catch(() => {}); // awaited below; a failure while the profile is timed is not unhandled
       const timed = modelForSeed(source, 1, true);
-      try { throughput = throughputProfile(timed, train, { optimizer }); } finally { timed.dispose(); }
+      try { throughput = throughputProfile(timed, train, { optimizer, inPlace: true }); } finally { timed.dispose(); }
       track = await pending;
     } finally { await pool.close(false); } // the last stage on workers: their memory goes now
     if (!track) return undefined;

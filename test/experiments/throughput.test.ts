@@ -26,6 +26,17 @@ describe('throughputProfile', () => {
     assert.deepEqual(Array.from(model.params), Array.from(before), "the caller's weights are untouched");
   });
 
+  it('inPlace times the model itself: its weights move and it stays usable', () => {
+    const data = blobs(100, 4, 3);
+    const model = mlp({ layers: [4, 8, 1], seed: 1 });
+    const before = model.params.slice();
+    const p = throughputProfile(model, data, { batchSizes: [4, 32], repeats: 2, minMs: 1, learningRate: 0.1, inPlace: true });
+    assert.deepEqual(p.rows.map((r) => r.batchSize), [4, 32]);
+    assert.notDeepEqual(model.params, before, 'the steps moved the weights of the model itself');
+    assert.ok(model.params.every(Number.isFinite));
+    model.dispose();
+  });
+
   it('refuses batch sizes outside the data', () => {
     const data = blobs(10, 4, 3);
     assert.throws(() => throughputProfile(mlp({ layers: [4, 1] }), data, { batchSizes: [0] }), /batchSizes\[0\] must be an integer from 1 to 10, got 0/);

@@ -5,7 +5,8 @@ import { MinibatchError } from '../../src/core/errors.js';
 import { optimizerKernels } from '../../src/kernels/backend.js';
 import { createBackend } from '../../src/kernels/select.js';
 import { homeOf } from '../../src/kernels/wasm/wasm-arena.js';
-import { loadKernels } from '../../src/kernels/wasm/wasm-module.js';
+import { givePooled, takePooled, type PooledMemory } from '../../src/kernels/wasm/memory-pool.js';
+import { loadKernels, type WasmKernels } from '../../src/kernels/wasm/wasm-module.js';
 import { mlp } from '../../src/nn/models.js';
 import { adam } from '../../src/optim/adam.js';
 import { fit } from '../../src/train/fit.js';
@@ -103,5 +104,21 @@ describe('WASM memory reuse', { skip: kernels ? false : 'WASM kernels not built'
     assert.equal(optimizerKernels(model.params), null);
     await fit(model, multiclassProblem(50, 12, 3, 2), { batchSize: 10, epochs: 1, seed: 1 });
     assert.ok(model.params.every(Number.isFinite));
+  });
+});
+
+describe('the thread pool of memories', () => {
+  it('hands out the most recent memory that holds resident rows, else the most recent', () => {
+    const own = {} as WasmKernels; // a module of its own: no other test's memories
+    const memory = (used: number, rows: boolean): PooledMemory => ({ memory: {} as WebAssembly.Memory, exports: {} as PooledMemory['exports'], used, features: rows ? [{ ptr: 65536, floats: 8 }] : [] });
+    const withRows = memory(1, true); const plain = memory(2, false);
+    givePooled(own, withRows); givePooled(own, plain);
+    assert.equal(takePooled(own), withRows, 'the one with rows, though given back first');
+    assert.equal(takePooled(own), plain);
+    assert.equal(takePooled(own), null);
+    const a = memory(3, false); const b = memory(4, false);
+    givePooled(own, a); givePooled(own, b);
+    assert.equal(takePooled(own), b, 'none with rows: the most recent');
+    assert.equal(takePooled(own), a);
   });
 });

@@ -63,6 +63,43 @@ describe('steady rows', () => {
     unmarkSteady(a); unmarkSteady(b);
   });
 
+  it('a block holding other steady rows is left for them: a second matrix gets a block of its own', () => {
+    const kernels = loadKernels()!;
+    const train = new Float32Array(4000).fill(3); const val = new Float32Array(1000).fill(4);
+    markSteady(train); markSteady(val);
+    const first = new WasmArena(kernels); // a fresh memory: the training rows' block is its only one
+    const t1 = first.residentFeatures(train);
+    first.dispose();
+    train[0] = -3; // only to show whether it is copied again
+    const second = WasmArena.acquire(kernels);
+    const v2 = second.residentFeatures(val); // asked for first, and fits the training rows' block
+    const t2 = second.residentFeatures(train);
+    assert.deepEqual(v2, val);
+    assert.equal(t2.byteOffset, t1.byteOffset, 'the training rows kept their block');
+    assert.equal(t2[0], 3, 'and were not copied again');
+    assert.notEqual(v2.byteOffset, t1.byteOffset);
+    second.dispose();
+    unmarkSteady(train); unmarkSteady(val);
+  });
+
+  it('a model that uses no rows passes the blocks it was handed on to the next model', () => {
+    const kernels = loadKernels()!;
+    const rows = new Float32Array(3000).fill(5);
+    markSteady(rows);
+    const first = new WasmArena(kernels);
+    const v1 = first.residentFeatures(rows);
+    first.dispose();
+    rows[0] = -5;
+    const probe = WasmArena.acquire(kernels); // uses no rows
+    probe.dispose();
+    const third = WasmArena.acquire(kernels);
+    const v3 = third.residentFeatures(rows);
+    assert.equal(v3.byteOffset, v1.byteOffset);
+    assert.equal(v3[0], 5, 'taken as it was: not copied');
+    third.dispose();
+    unmarkSteady(rows);
+  });
+
   it('within one model, a refresh of steady rows copies only when their version changed', () => {
     const arena = new WasmArena(loadKernels()!);
     const resident = new ResidentRows(arena);

@@ -22,6 +22,11 @@ export interface ThroughputOptions {
   seed?: number;
   /** Milliseconds clock. Default performance.now. */
   clock?: () => number;
+  /**
+   * Time `model` itself instead of a copy: its weights move (by steps of `learningRate`) and the
+   * timing uses its memory and resident rows. For a model built only to be profiled. Default false.
+   */
+  inPlace?: boolean;
 }
 
 export interface ThroughputRow {
@@ -71,7 +76,7 @@ export function batchBytes(model: Model, targetWidth: number, batchSize: number)
 }
 
 /**
- * Times training steps of a copy of `model` (the caller's weights are untouched) for each batch
+ * Times training steps of a copy of `model` (the caller's weights are untouched; see inPlace) for each batch
  * size: after an untimed warm-up of every size (the JIT compiles the kernels and buffers grow),
  * each repeat runs whole updates on seeded random batches until `minMs` has passed, and the
  * median seconds per update over the repeats is kept (evaluation never runs). Throughput is
@@ -101,8 +106,8 @@ export function timedProfile(model: Model, data: Dataset, o: ThroughputOptions, 
   if (n === 0) throw new MinibatchError('EMPTY_DATASET', 'the throughput profile needs training rows, got an empty data set');
   const sizes = [...new Set((o.batchSizes ?? powersOfTwo(n)).map((b, i) => checkInt(`batchSizes[${i}]`, b, 1, n, 'BAD_BATCH_SIZE', `Batch sizes run from 1 to the ${n} rows.`)))].sort((a, b) => a - b);
   const { repeats, minMs } = plan;
-  const copy = new Model(model.spec, model.backend);
-  copy.params.set(model.params);
+  const copy = o.inPlace === true ? model : new Model(model.spec, model.backend);
+  if (copy !== model) copy.params.set(model.params);
   const optimizer = factoryOfChoice(o.optimizer)(o.learningRate ?? 1e-4);
   const rng = new Rng(o.seed ?? 1);
   const order = new Uint32Array(n);
@@ -132,7 +137,7 @@ export function timedProfile(model: Model, data: Dataset, o: ThroughputOptions, 
   const fixedBytes = 4 * 4 * copy.params.length;
   // Its memory (and resident copy of the data) goes back to the pool: the next profile on this
   // thread reuses it instead of making and filling another.
-  copy.dispose();
+  if (copy !== model) copy.dispose();
   return {
     kind: 'throughput', backend: model.backend.name, rows, peakExamplesPerSecond: peak, knee, kneeFraction: 0.9,
     fixedBytes, repeats, seconds: (clock() - t0) / 1000,

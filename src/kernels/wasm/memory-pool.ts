@@ -26,12 +26,19 @@ const KEEP = 2;
 /** Module state is per thread (each worker loads its own copy), so this pool is per thread. */
 const pool: { kernels: WasmKernels; m: PooledMemory }[] = [];
 
-/** A pooled memory made for `kernels` (most recently given back first), or null. */
+/**
+ * A pooled memory made for `kernels`, or null: the most recently given back of those that hold
+ * resident rows (a thread's models mostly train on the same rows, which a steady block then
+ * serves without a copy), else the most recently given back.
+ */
 export function takePooled(kernels: WasmKernels): PooledMemory | null {
+  let pick = -1;
   for (let i = pool.length - 1; i >= 0; i--) {
-    if (pool[i]!.kernels === kernels) return pool.splice(i, 1)[0]!.m;
+    if (pool[i]!.kernels !== kernels) continue;
+    if (pick < 0) pick = i;
+    if (pool[i]!.m.features.length > 0) { pick = i; break; }
   }
-  return null;
+  return pick < 0 ? null : pool.splice(pick, 1)[0]!.m;
 }
 
 /** Keeps `m` for the next arena of `kernels` on this thread; the oldest beyond KEEP is dropped (garbage collected). */

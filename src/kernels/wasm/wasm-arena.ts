@@ -98,7 +98,11 @@ export class WasmArena implements OptimizerKernels {
   dispose(): void {
     if (!this.live) return;
     this.live = false;
-    givePooled(this.module, { memory: this.memory, exports: this.raw, used: Math.max(this.top, this.dirty), features: this.features });
+    // Blocks a previous arena left that this one never claimed still hold their rows: passed on
+    // too (after this arena's own, up to KEEP_FEATURES), so a model that used no rows (a probe)
+    // does not cost the next one its steady copy.
+    const features = [...this.features, ...this.spare].slice(0, KEEP_FEATURES);
+    givePooled(this.module, { memory: this.memory, exports: this.raw, used: Math.max(this.top, this.dirty), features });
   }
 
   /** The error for a use of a model after dispose (its memory may already serve another model). */
@@ -111,13 +115,16 @@ export class WasmArena implements OptimizerKernels {
    * over this memory kept features in that is large enough, else in a new block. The arena's
    * dispose passes its blocks on (at most {@link KEEP_FEATURES}: the training and the
    * evaluation features), so trials of a sweep on the same data reuse their space. A block that
-   * already holds `src` at its current steady version (see markSteady) is taken as it is, without copying.
+   * already holds `src` at its current steady version (see markSteady) is taken as it is, without
+   * copying, and a block holding other steady rows is left for them.
    */
   residentFeatures(src: Float32Array): Float32Array {
     const version = steadyVersion(src);
     let best = version === undefined ? -1 : this.spare.findIndex((b) => b.source === src && b.version === version && b.floats >= src.length);
     const held = best >= 0;
-    if (!held) this.spare.forEach((b, i) => { if (b.floats >= src.length && (best < 0 || b.floats < this.spare[best]!.floats)) best = i; });
+    // Otherwise the smallest block that fits, but not one still holding other steady rows (they will be asked for too).
+    const valid = (b: FeatureBlock): boolean => b.source !== undefined && steadyVersion(b.source) === b.version;
+    if (!held) this.spare.forEach((b, i) => { if (b.floats >= src.length && !valid(b) && (best < 0 || b.floats < this.spare[best]!.floats)) best = i; });
     const { ptr, floats } = best >= 0 ? this.spare.splice(best, 1)[0]! : { ptr: this.alloc(src.length), floats: src.length };
     this.features.push(version === undefined ? { ptr, floats } : { ptr, floats, source: src, version });
     if (this.features.length > KEEP_FEATURES) this.features.shift();

@@ -16,9 +16,9 @@ export const PRICING = { rounds: 9, minMs: 20 } as const;
  * the machine rather than of its load at that moment. (The median over rounds was tried first:
  * with a CPU-bound neighbour and a load average near 20 on 2 cores, the ratio of seconds per
  * update between batch sizes 32 and 8 moved from 2.7 to 5.1 between runs, enough to flip the
- * verdict.) All rounds time one copy of the model (one resident copy of the data, one warm-up):
- * a copy, a warm-up and a data copy per round cost the study about a third of a second. `repeats`
- * of the result is the rounds.
+ * verdict.) All rounds time one model, a copy or (inPlace) `model` itself, with one resident
+ * copy of the data and one warm-up: a copy, a warm-up and a data copy per round cost the study
+ * about a third of a second. `repeats` of the result is the rounds.
  */
 export function pricingProfile(model: Model, data: Dataset, batchSizes: number[], o: Omit<ThroughputOptions, 'batchSizes' | 'repeats'> & { rounds?: number } = {}): ThroughputProfile {
   const rounds = Math.max(1, Math.floor(o.rounds ?? PRICING.rounds));

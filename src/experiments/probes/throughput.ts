@@ -97,7 +97,7 @@ export function throughputProfile(model: Model, data: Dataset, o: ThroughputOpti
  */
 export interface TimingPlan { repeats: number; minMs: number; interleaved: boolean }
 
-/** The profile of {@link throughputProfile}, timed as `plan` says; one model copy, one warm-up of every size. */
+/** The profile of {@link throughputProfile}, timed as `plan` says on one model (a copy, or `model` itself with inPlace), one warm-up of every size. */
 export function timedProfile(model: Model, data: Dataset, o: ThroughputOptions, plan: TimingPlan): ThroughputProfile {
   const clock = o.clock ?? (() => performance.now());
   const t0 = clock();
@@ -135,8 +135,8 @@ export function timedProfile(model: Model, data: Dataset, o: ThroughputOptions, 
   });
   const { peak, knee } = kneeOf(rows, 0.9);
   const fixedBytes = 4 * 4 * copy.params.length;
-  // Its memory (and resident copy of the data) goes back to the pool: the next profile on this
-  // thread reuses it instead of making and filling another.
+  // A copy's memory (and resident copy of the data) goes back to the pool: the next profile on
+  // this thread reuses it instead of making and filling another. A model timed in place is its caller's to dispose.
   if (copy !== model) copy.dispose();
   return {
     kind: 'throughput', backend: model.backend.name, rows, peakExamplesPerSecond: peak, knee, kneeFraction: 0.9,

@@ -153,8 +153,8 @@ export class DenseRunner implements DenseEngine {
   /**
    * A copy of `features` in this memory, made on the first request and copied in again on each
    * later one (the values may have changed between runs) unless they are steady (see
-   * markSteady; then a block an earlier model left holding them is taken as it is): row views of it go to the first layer
-   * without a copy. Undefined where {@link rowGatherer} is. The block outlives dispose for the
+   * markSteady; then a block an earlier model left holding them is taken as it is): row views
+   * of it go to the first layer without a copy. Undefined where {@link rowGatherer} is. The block outlives dispose for the
    * next model on this memory (see WasmArena.residentFeatures).
    */
   residentRows(features: Float32Array): Float32Array | undefined {

@@ -35,12 +35,13 @@ function digitsDir(): string {
 const ONE_THREAD = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 
 /** The two jobs: the compare of issue 20, and `npm start` (study) against its replay (bench/study-twin.py). */
-export type MainJobRow = { job: 'compare' | 'study'; round: number; mb: Timed; pt: Timed };
+export type MainJobRow = { job: 'compare' | 'compare-no-page' | 'study'; round: number; mb: Timed; pt: Timed };
 export type MainJobResult = { rows: MainJobRow[]; skipped?: string };
 
 /**
  * `rounds` rounds of each job. Compare: minibatch compare, then the PyTorch script (the order
- * alternates between rounds). Study: `minibatch study` as `npm start` runs it (timed), then
+ * alternates between rounds); then the same compare with --no-report, set against the same
+ * PyTorch time (the script draws nothing), which shows what the page's charts cost. Study: `minibatch study` as `npm start` runs it (timed), then
  * bench/study-twin.py replaying the work that study recorded in its report folder, so always
  * in that order.
  */
@@ -57,6 +58,8 @@ export function benchMainJob(rounds = 1, jobs: ReadonlyArray<'compare' | 'study'
         let m: Timed; let p: Timed;
         if (r % 2 === 0) { m = mb(); p = pt(); } else { p = pt(); m = mb(); }
         rows.push({ job: 'compare', round: r + 1, mb: m, pt: p });
+        const bare = timed('minibatch compare --no-report', process.execPath, [cli, ...COMPARE_ARGS, '--out', join(out, 'compare-no-page'), '--quiet', '--no-report']);
+        rows.push({ job: 'compare-no-page', round: r + 1, mb: bare, pt: p });
       }
       if (jobs.includes('study')) {
         const report = join(out, 'study');
@@ -76,7 +79,7 @@ export function mainJobTable(res: MainJobResult): string {
   const lines = ['| job | round | minibatch wall s | minibatch CPU s | PyTorch wall s | PyTorch CPU s | wall ratio | CPU ratio |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
   const f = (x: number): string => x.toFixed(2);
   for (const { job, round, mb, pt } of res.rows) {
-    const name = job === 'compare' ? 'compare (issue 20)' : 'study (`npm start`)';
+    const name = job === 'compare' ? 'compare (issue 20)' : job === 'compare-no-page' ? 'the same compare, --no-report (no page)' : 'study (`npm start`)';
     lines.push(`| ${name} | ${round} | ${f(mb.wall)}${mb.ok ? '' : ' (failed)'} | ${f(mb.cpu)} | ${f(pt.wall)}${pt.ok ? '' : ' (failed)'} | ${f(pt.cpu)} | ${(pt.wall / mb.wall).toFixed(1)}x | ${(pt.cpu / mb.cpu).toFixed(1)}x |`);
   }
   return lines.join('\n');

@@ -1,5 +1,5 @@
 // Writes a study's report folder: index.html, results.json and points.csv, each atomically; the page rendered by a worker started early when asked.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ReportReply, ReportRequest } from './report-worker.js';
@@ -7,25 +7,47 @@ import { writeFileAtomic } from '../platform/node/atomic-file.js';
 import { MinibatchError } from '../core/errors.js';
 import type { StudyResult } from '../experiments/records.js';
 
-/** Renders and writes the three report files into `dir` (created if needed); returns their paths. */
-export async function writeReportFiles(dir: string, result: StudyResult): Promise<string[]> {
+/**
+ * Renders and writes the three report files into `dir` (created if needed); returns their
+ * paths. With `page: false` (the sweeps' --no-report) only results.json and points.csv: no
+ * chart is rendered (`minibatch report` renders the page from results.json later).
+ */
+export async function writeReportFiles(dir: string, result: StudyResult, o: { page?: boolean } = {}): Promise<string[]> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {
     throw new MinibatchError('IO', `cannot create the report folder ${dir}: ${(err as Error).message}; choose another --out`, { cause: err });
   }
-  const page = renderer ? renderInWorker(renderer, result) : undefined;
-  renderer = undefined;
+  const withPage = o.page !== false;
+  const w = renderer; renderer = undefined;
+  const page = w && withPage ? renderInWorker(w, result) : undefined;
+  if (w && !withPage) void w.terminate();
   const { pointsCsv, studyResultJson } = await import('../report/results-text.js');
   const json = studyResultJson(result); const csv = pointsCsv(result); // while the worker renders the page
-  const html = (await page) ?? await renderHere(result);
-  const files: Array<[string, string]> = [
-    ['results.json', json],
-    ['points.csv', csv],
-    ['index.html', html],
-  ];
+  const files: Array<[string, string]> = [['results.json', json], ['points.csv', csv]];
+  if (withPage) files.push(['index.html', (await page) ?? await renderHere(result)]);
   for (const [name, content] of files) await writeFileAtomic(join(dir, name), content);
   return files.map(([name]) => join(dir, name));
+}
+
+/**
+ * Removes the index.html an earlier run left in `dir`, once a run without a page (--no-report)
+ * has replaced the results.json it was rendered from, so the folder never shows a page of other
+ * results; returns its path when there was one.
+ */
+export async function removeStalePage(dir: string): Promise<string | undefined> {
+  const path = join(dir, 'index.html');
+  try {
+    if (!(await stat(path)).isFile()) return undefined;
+  } catch {
+    return undefined;
+  }
+  try {
+    await rm(path);
+  } catch (err) {
+    throw new MinibatchError('IO', `cannot remove ${path}, the page of an earlier run, whose results.json this run replaced: ${(err as Error).message}; remove it, or run 'minibatch report ${join(dir, 'results.json')}' to draw this run's page over it`, { cause: err });
+  }
+  return path;
 }
 
 let renderer: Worker | undefined;

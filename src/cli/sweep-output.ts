@@ -1,5 +1,5 @@
 // Terminal output of the sweep commands: the summary table, the evidence, then the one recommendation last.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { adaptiveSummaryRow } from '../experiments/adaptive-stage.js';
 import type { StudyResult } from '../experiments/records.js';
 import { EXIT } from './run-command.js';
@@ -53,6 +53,12 @@ export function printRecommendation(result: StudyResult, files: string[], json: 
     ...(html ? [`open ${html}`] : []), '',
   ];
   process.stderr.write(lines.join('\n'));
+}
+
+/** Says on stderr (unless quiet) that the page of an earlier run was removed (see removeStalePage), and how to draw this run's. */
+export function noteStalePage(removed: string | undefined, quiet: boolean): void {
+  if (removed === undefined || quiet) return;
+  process.stderr.write(`removed ${removed}: it showed the earlier run whose results.json this one replaced; 'minibatch report ${join(dirname(removed), 'results.json')}' draws this run's page\n`);
 }
 
 /**

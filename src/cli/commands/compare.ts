@@ -5,17 +5,17 @@ import { parseBatchSizes } from '../batch-arg.js';
 import { parseIntArg, parseNumberArg } from '../numbers.js';
 import { runCommand, UsageError } from '../run-command.js';
 import { sweepProgress } from '../sweep-progress.js';
-import { prepareReportRenderer, prerenderReport, writeReportFiles } from '../report-files.js';
-import { printRecommendation, sweepExitStatus } from '../sweep-output.js';
+import { prepareReportRenderer, prerenderReport, removeStalePage, writeReportFiles } from '../report-files.js';
+import { noteStalePage, printRecommendation, sweepExitStatus } from '../sweep-output.js';
 import { checkOutDir } from '../out-path.js';
 import { cancelOnSignals, withTrialJournal } from '../signals.js';
-import { addServeOptions, serveUntilInterrupted, startServing, type ServeArgs } from '../serve/serve-option.js';
+import { addServeOptions, checkServeWithReport, NO_REPORT_HELP, serveUntilInterrupted, startServing, type ServeArgs } from '../serve/serve-option.js';
 import { VERSION } from '../../core/version.js';
 import { compare } from '../../experiments/compare.js';
 import { studyResult } from '../../experiments/study.js';
 import type { CompareResult, StudyResult } from '../../experiments/records.js';
 
-interface CompareOpts extends SweepArgs, ServeArgs { batchSizes: string; lr: string; epochs?: string; budgetSeconds?: string; seeds: string; out: string; json?: boolean; quiet?: boolean; resume?: boolean }
+interface CompareOpts extends SweepArgs, ServeArgs { batchSizes: string; lr: string; epochs?: string; budgetSeconds?: string; seeds: string; out: string; json?: boolean; quiet?: boolean; resume?: boolean; report: boolean }
 
 export function registerCompare(program: Command): void {
   const c = program.command('compare').description('train every batch size for several seeds and compare their learning curves');
@@ -29,6 +29,7 @@ export function registerCompare(program: Command): void {
     .option('--json', 'print the recommendation as JSON on stdout')
     .option('--quiet', 'no progress on stderr')
     .option('--resume', 'continue an interrupted run in --out: finished trials (trials.jsonl) are reused, not rerun')
+    .option('--no-report', NO_REPORT_HELP)
     .addHelpText('after', `
 Examples:
   minibatch compare --data mnist --batch-sizes 8,32,128 --lr 0.1 --epochs 3
@@ -39,8 +40,8 @@ Examples:
         : { epochs: parseIntArg('--epochs', o.epochs ?? '10', 1) };
       const lr = o.lr === 'tuned' ? 'tuned' as const : parseNumberArg('--lr', o.lr, 0, Infinity, false);
       const batchSizes = parseBatchSizes(o.batchSizes); const seeds = parseIntArg('--seeds', o.seeds, 1, 100);
-      checkOutDir('--out', o.out);
-      prepareReportRenderer();
+      checkOutDir('--out', o.out); checkServeWithReport(o);
+      if (o.report) prepareReportRenderer();
       const s = await setUpSweep(o);
       const live = await startServing(o, 'compare');
       const progress = sweepProgress(o.quiet === true);
@@ -56,11 +57,13 @@ Examples:
           seeds, ...(s.workers !== undefined ? { workers: s.workers } : {}), ...(s.executor ? { executor: s.executor } : {}),
           signal: cancel.signal, onProgress: (d, t, r) => { progress.onProgress('compare', d, t, r); live?.progress('compare', d, t); },
           onTrialEnd: (run) => live?.trial('compare', run),
-          onTrialsDone: (early) => prerenderReport(asStudy(early)),
+          ...(o.report ? { onTrialsDone: (early: CompareResult) => prerenderReport(asStudy(early)) } : {}),
         }));
         progress.stop();
         const result = asStudy(cmp);
-        printRecommendation(result, await writeReportFiles(o.out, result), o.json === true, o.quiet === true);
+        const files = await writeReportFiles(o.out, result, { page: o.report });
+        if (!o.report) noteStalePage(await removeStalePage(o.out), o.quiet === true);
+        printRecommendation(result, files, o.json === true, o.quiet === true);
         sweepExitStatus(result, o.out, o.quiet === true);
         cancel.dispose(); await serveUntilInterrupted(live, o.out, cancel.signal.aborted, o.quiet === true);
       } finally {

@@ -5,15 +5,16 @@ import { parseBatchSizes } from '../batch-arg.js';
 import { parseIntArg, parseNumberArg } from '../numbers.js';
 import { runCommand, UsageError } from '../run-command.js';
 import { sweepProgress } from '../sweep-progress.js';
-import { prepareReportRenderer, prerenderReport, writeReportFiles } from '../report-files.js';
-import { printRecommendation, sweepExitStatus } from '../sweep-output.js';
+import { prepareReportRenderer, prerenderReport, removeStalePage, writeReportFiles } from '../report-files.js';
+import { noteStalePage, printRecommendation, sweepExitStatus } from '../sweep-output.js';
 import { checkOutDir } from '../out-path.js';
 import { VERSION } from '../../core/version.js';
 import { study } from '../../experiments/study.js';
+import type { StudyResult } from '../../experiments/records.js';
 import { cancelOnSignals, withTrialJournal } from '../signals.js';
-import { addServeOptions, serveUntilInterrupted, startServing, type ServeArgs } from '../serve/serve-option.js';
+import { addServeOptions, checkServeWithReport, NO_REPORT_HELP, serveUntilInterrupted, startServing, type ServeArgs } from '../serve/serve-option.js';
 
-interface StudyOpts extends SweepArgs, ServeArgs { init?: string; batchSizes: string; epochs: string; seeds: string; lr?: string; out: string; json?: boolean; quiet?: boolean; noiseScale: boolean; resume?: boolean }
+interface StudyOpts extends SweepArgs, ServeArgs { init?: string; batchSizes: string; epochs: string; seeds: string; lr?: string; out: string; json?: boolean; quiet?: boolean; noiseScale: boolean; resume?: boolean; report: boolean }
 
 const STUDY_HELP = `
 Stages: a learning-rate range test at batch size 32, successive-halving tuning of the learning
@@ -44,12 +45,13 @@ export function registerStudy(program: Command): void {
     .option('--resume', 'continue an interrupted run in --out: finished trials (trials.jsonl) are reused, not rerun')
     .option('--init <model>', 'study this model: every run starts from its weights (a minibatch model file or a TF.js model.json); runs in one thread')
     .option('--no-noise-scale', 'skip the gradient noise scale, critical batch size and throughput stage')
+    .option('--no-report', NO_REPORT_HELP)
     .addHelpText('after', STUDY_HELP)
     .action((o: StudyOpts) => runCommand(async () => {
       const batchSizes = parseBatchSizes(o.batchSizes); const epochs = parseIntArg('--epochs', o.epochs, 1); const seeds = parseIntArg('--seeds', o.seeds, 1, 100);
-      checkOutDir('--out', o.out);
+      checkOutDir('--out', o.out); checkServeWithReport(o);
       if (o.dropout !== undefined && o.noiseScale) throw new UsageError(`--dropout ${o.dropout} needs --no-noise-scale with study: the noise-scale stage measures per-example gradients, which do not model dropout (or study the model without --dropout)`);
-      prepareReportRenderer();
+      if (o.report) prepareReportRenderer();
       const s = await setUpSweep(o);
       const live = await startServing(o, 'study');
       const progress = sweepProgress(o.quiet === true);
@@ -70,11 +72,12 @@ export function registerStudy(program: Command): void {
             }
           },
           onTrialEnd: (stage, run) => live?.trial(stage, run),
-          onPartial: (early) => prerenderReport(early),
+          ...(o.report ? { onPartial: (early: StudyResult) => prerenderReport(early) } : {}),
           datasetName: s.datasetName, modelDescription: s.modelName, createdBy: `minibatch ${VERSION}`,
         }));
         progress.stop();
-        const files = await writeReportFiles(o.out, result);
+        const files = await writeReportFiles(o.out, result, { page: o.report });
+        if (!o.report) noteStalePage(await removeStalePage(o.out), o.quiet === true);
         printRecommendation(result, files, o.json === true, o.quiet === true);
         sweepExitStatus(result, o.out, o.quiet === true);
         cancel.dispose(); await serveUntilInterrupted(live, o.out, cancel.signal.aborted, o.quiet === true);

@@ -1,6 +1,6 @@
 // The --serve [port] and --host options of study, compare and tune: start, feed and keep the live page.
 import { parseIntArg } from '../numbers.js';
-import { EXIT } from '../run-command.js';
+import { EXIT, UsageError } from '../run-command.js';
 import { untilInterrupted } from './listen.js';
 import type { LiveServer } from './live-server.js';
 
@@ -11,6 +11,16 @@ export function addServeOptions<T extends { option(flags: string, desc: string, 
   return c
     .option('--serve [port]', 'draw the learning curves live in a browser at http://127.0.0.1:PORT/ (0 or no port: a free one); the page becomes the report, served until Ctrl-C')
     .option('--host <address>', 'address --serve listens on (another machine can connect if you give 0.0.0.0)', '127.0.0.1');
+}
+
+/** The option a sweep with a report declares to go without its page: results.json and points.csv only. */
+export const NO_REPORT_HELP = "write results.json and points.csv only, not the page: no charts are drawn (minibatch report draws them from results.json later)";
+
+/** Refuses --serve with --no-report: the live page ends as the report's page. */
+export function checkServeWithReport(a: ServeArgs & { report: boolean }): void {
+  if (a.report === false && a.serve !== undefined && a.serve !== false) {
+    throw new UsageError("--serve shows the run's page and ends on its report, which --no-report leaves out; give one of the two");
+  }
 }
 
 /** Starts the live page when --serve was given and prints its URL on stderr (quiet or not: it is the way in). */

@@ -34,15 +34,15 @@ function digitsDir(): string {
 
 const ONE_THREAD = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 
-/** The two jobs: the compare of issue 20, and `npm start` (study) against its replay (bench/study-twin.py). */
+/** The rows: the compare of issue 20, the same compare without its page, and `npm start` (study) against its replay (bench/study-twin.py). */
 export type MainJobRow = { job: 'compare' | 'compare-no-page' | 'study'; round: number; mb: Timed; pt: Timed };
 export type MainJobResult = { rows: MainJobRow[]; skipped?: string };
 
 /**
  * `rounds` rounds of each job. Compare: minibatch compare, then the PyTorch script (the order
  * alternates between rounds); then the same compare with --no-report, set against the same
- * PyTorch time (the script draws nothing), which shows what the page's charts cost. Study: `minibatch study` as `npm start` runs it (timed), then
- * bench/study-twin.py replaying the work that study recorded in its report folder, so always
+ * PyTorch time (the script draws nothing), which shows what the page's charts cost. Study:
+ * `minibatch study` as `npm start` runs it (timed), then bench/study-twin.py replaying the work that study recorded in its report folder, so always
  * in that order.
  */
 export function benchMainJob(rounds = 1, jobs: ReadonlyArray<'compare' | 'study'> = ['compare', 'study']): MainJobResult {

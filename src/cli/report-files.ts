@@ -7,12 +7,23 @@ import { writeFileAtomic } from '../platform/node/atomic-file.js';
 import { MinibatchError } from '../core/errors.js';
 import type { StudyResult } from '../experiments/records.js';
 
-/**
- * Renders and writes the three report files into `dir` (created if needed); returns their
- * paths. With `page: false` (the sweeps' --no-report) only results.json and points.csv: no
- * chart is rendered (`minibatch report` renders the page from results.json later).
- */
-export async function writeReportFiles(dir: string, result: StudyResult, o: { page?: boolean } = {}): Promise<string[]> {
+/** The help of the sweeps' --no-report (see writeReportFiles' `page`). */
+export const NO_REPORT_HELP = 'write results.json and points.csv only, not the page: no charts are drawn (minibatch report draws them from results.json later)';
+
+/** Options of {@link writeReportFiles}. */
+export interface ReportFileOptions {
+  /**
+   * false (the sweeps' --no-report): write only results.json and points.csv, render no chart
+   * (`minibatch report` renders the page from results.json later), and remove the index.html an
+   * earlier run left in `dir` (see removeStalePage). Default true.
+   */
+  page?: boolean;
+  /** Called with the path of that earlier page once it is removed. */
+  onStalePage?: (path: string) => void;
+}
+
+/** Renders and writes the three report files into `dir` (created if needed); returns their paths. */
+export async function writeReportFiles(dir: string, result: StudyResult, o: ReportFileOptions = {}): Promise<string[]> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {
@@ -27,6 +38,10 @@ export async function writeReportFiles(dir: string, result: StudyResult, o: { pa
   const files: Array<[string, string]> = [['results.json', json], ['points.csv', csv]];
   if (withPage) files.push(['index.html', (await page) ?? await renderHere(result)]);
   for (const [name, content] of files) await writeFileAtomic(join(dir, name), content);
+  if (!withPage) {
+    const stale = await removeStalePage(dir); // only now: results.json is this run's
+    if (stale !== undefined) o.onStalePage?.(stale);
+  }
   return files.map(([name]) => join(dir, name));
 }
 

@@ -56,8 +56,8 @@ export function printRecommendation(result: StudyResult, files: string[], json: 
 }
 
 /** Says on stderr (unless quiet) that the page of an earlier run was removed (see removeStalePage), and how to draw this run's. */
-export function noteStalePage(removed: string | undefined, quiet: boolean): void {
-  if (removed === undefined || quiet) return;
+export function noteStalePage(removed: string, quiet: boolean): void {
+  if (quiet) return;
   process.stderr.write(`removed ${removed}: it showed the earlier run whose results.json this one replaced; 'minibatch report ${join(dirname(removed), 'results.json')}' draws this run's page\n`);
 }
 

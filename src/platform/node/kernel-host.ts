@@ -5,11 +5,12 @@ import { setFlagsFromString } from 'node:v8';
 import { isMainThread, MessageChannel, Worker } from 'node:worker_threads';
 import type { KernelFile, KernelHelper, KernelHost } from '../../kernels/host.js';
 import { nativeKernels } from '../../kernels/native/native-status.js';
+import { entryUrl, srcUrl } from './entries.js';
 import { loadNative } from './native-loader.js';
 
 /** The .wasm files sit beside the compiled kernels (dist/src/kernels/wasm/). */
-const WASM_DIR = new URL('../../kernels/wasm/', import.meta.url);
-const KERNEL_WORKER = new URL('../../kernels/wasm/node/kernel-worker.js', import.meta.url);
+const WASM_DIR = srcUrl('kernels/wasm/');
+const KERNEL_WORKER = entryUrl('kernel-worker');
 
 /** Starts a kernel worker thread over `channel`; unref'd, so it never keeps the process alive. */
 function spawnHelper(channel: { readonly ctl: Int32Array; readonly args: Float64Array }, onError: () => void): KernelHelper {

@@ -8,6 +8,7 @@ import type { NativeStatus } from '../../kernels/host.js';
 import type { NativeAddon, NativeIsa } from '../../kernels/native/native-addon.js';
 import { NativeKernels } from '../../kernels/native/native-kernels.js';
 import { defaultThreads } from '../../kernels/wasm/kernel-threads.js';
+import { srcUrl } from './entries.js';
 
 /** Where node-gyp puts the addon, relative to the package root. */
 export const ADDON_PATH = join('build', 'Release', 'minibatch_native.node');
@@ -23,7 +24,7 @@ const ISAS: readonly string[] = ['auto', 'avx512', 'avx2', 'portable'];
 
 /** The package root: the nearest directory above this file with a package.json and a binding.gyp (dist/src/... or src/...). */
 function packageRoot(): string | null {
-  let dir = dirname(fileURLToPath(import.meta.url));
+  let dir = fileURLToPath(srcUrl('platform/node/'));
   for (let i = 0; i < 8; i++) {
     if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'binding.gyp'))) return dir;
     const up = dirname(dir);
@@ -55,7 +56,7 @@ export function loadNative(options: LoadNativeOptions = {}): NativeStatus {
   }
   let addon: NativeAddon;
   try {
-    addon = createRequire(import.meta.url)(path) as NativeAddon;
+    addon = createRequire(srcUrl('platform/node/native-loader.js'))(path) as NativeAddon;
   } catch (e) {
     return { ok: false, chosen: false, reason: `native kernels failed to load from ${path}: ${e instanceof Error ? e.message : String(e)}` };
   }

@@ -1,9 +1,10 @@
 // Node's TrialThreads: trial worker threads from worker_threads, running src/experiments/run/node/trial-worker.ts.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { entryUrl } from './entries.js';
 import type { ThreadListener, TrialThread, TrialThreads, WorkerInit, WorkerRequest } from '../../experiments/run/pool.js';
 
-const TRIAL_WORKER = new URL('../../experiments/run/node/trial-worker.js', import.meta.url);
+const TRIAL_WORKER = entryUrl('trial-worker');
 
 /** A worker_threads Worker as a TrialThread; unref'd except while it runs a job. */
 function wrap(w: Worker): TrialThread {

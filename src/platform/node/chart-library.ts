@@ -1,5 +1,6 @@
 // Loads the report's chart libraries in Node: the single-file build of vega and vega-lite that `npm run build` writes beside this module, else their packages.
 import { existsSync } from 'node:fs';
+import { MinibatchError } from '../../core/errors.js';
 import { srcUrl } from './entries.js';
 import { loadVegaPackages, type VegaLibrary } from '../../report/render-svg.js';
 
@@ -25,6 +26,6 @@ export function chartLibrarySource(): ChartLibrarySource {
 export async function loadChartLibrary(from: ChartLibrarySource = chartLibrarySource()): Promise<VegaLibrary> {
   if (from === 'packages') return loadVegaPackages();
   const lib = (await import(CHART_LIBRARY_BUNDLE.href)) as Partial<VegaLibrary>;
-  if (!lib.vega || typeof lib.compile !== 'function') throw new Error(`${CHART_LIBRARY_BUNDLE.pathname} does not export vega and compile; rebuild it with npm run build`);
+  if (!lib.vega || typeof lib.compile !== 'function') throw new MinibatchError('NOT_FOUND', `${CHART_LIBRARY_BUNDLE.pathname} does not export vega and compile, as the chart libraries' build does; rebuild it with 'npm run build:chart-library'`);
   return { vega: lib.vega, compile: lib.compile };
 }

@@ -16,6 +16,28 @@ export interface BackendRow {
   tf: TfResult[];
   /** PyTorch and scikit-learn (absent or empty when not run, e.g. `--skip-py`). */
   py?: PyResult[];
+  /** A close call measured again (see {@link CLOSE_CALL}): examples/s of auto and of the best peer, pair by pair, the first pair the row's own cells. */
+  recheck?: { peer: string; pairs: Array<{ ours: number; peer: number }> };
+}
+
+/**
+ * A row whose auto column is within these ratios of its best peer is a close call: cells
+ * measured minutes apart on a shared VM drift by up to a third (bench/README.md, "Last run"), so
+ * run.ts measures both again, alternately, `pairs` - 1 more times, and the ratio column gives
+ * the median of the pairs' ratios (marked ‡).
+ */
+export const CLOSE_CALL = { low: 0.8, high: 1.25, pairs: 4 } as const;
+
+/** Whether a row's first ratio to its best peer is a close call. */
+export function isCloseCall(ratioToBest: number): boolean {
+  return ratioToBest >= CLOSE_CALL.low && ratioToBest <= CLOSE_CALL.high;
+}
+
+/** The median of the pairs' ratios (ours over the peer's). */
+export function recheckRatio(pairs: ReadonlyArray<{ ours: number; peer: number }>): number {
+  const r = pairs.map((p) => p.ours / p.peer).sort((a, b) => a - b);
+  const m = r.length >> 1;
+  return r.length % 2 === 1 ? r[m]! : (r[m - 1]! + r[m]!) / 2;
 }
 
 /** The fastest peer figure of a row (TF.js cpu/wasm at their better method, PyTorch, scikit-learn). */
@@ -55,6 +77,13 @@ function pyCell(r: BackendRow, peer: PyPeer): string {
   return `${cell(p.measurement)}${p.impl === 'SGDClassifier' ? '*' : ''}`;
 }
 
+/** The ratio cell: auto over the best peer, or the median of a close call's pairs (‡, with each pair's ratio). */
+function vsBest(r: BackendRow, best: BestPeer): string {
+  if (!r.recheck) return `${ratio(r.auto.examplesPerSec / best.examplesPerSec)} (${best.name})`;
+  const each = r.recheck.pairs.map((p) => (p.ours / p.peer).toFixed(2)).join(', ');
+  return `${ratio(recheckRatio(r.recheck.pairs))} (${r.recheck.peer}) ‡ ${each}`;
+}
+
 /**
  * The table: examples/s · µs per update per column, TF.js's better method per backend,
  * PyTorch and scikit-learn, this project (auto) over the best of all peers present (named),
@@ -72,7 +101,7 @@ export function backendTable(rows: BackendRow[], layers: readonly number[], peak
     lines.push(`| ${r.batch === 'full' ? `full (${r.rows})` : r.batch} | ${cell(r.js)} | ${cell(r.auto)} | ${r.auto1 ? cell(r.auto1) : '-'} | ${(r.auto.examplesPerSec / r.js.examplesPerSec).toFixed(1)} | ` +
       (hasHand ? `${r.hand ? cell(r.hand) : '-'} | ${r.hand ? (r.auto.examplesPerSec / r.hand.examplesPerSec).toFixed(2) : '-'} | ` : '') +
       `${Number.isNaN(cpu) ? 'not run' : si(cpu)} | ${Number.isNaN(wasm) ? 'not run' : si(wasm)} | ${pyCell(r, 'torch')} | ${pyCell(r, 'sklearn')} | ` +
-      `${best ? `${ratio(r.auto.examplesPerSec / best.examplesPerSec)} (${best.name})` : '-'} | ` +
+      `${best ? vsBest(r, best) : '-'} | ` +
       `${gf.toFixed(gf < 10 ? 2 : 1)} | ${((100 * gf) / peakGflops).toFixed(gf / peakGflops < 0.01 ? 2 : 1)}% |`);
   }
   return lines.join('\n');

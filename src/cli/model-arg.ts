@@ -46,7 +46,7 @@ export function parseDropoutArg(value: string | undefined, modelName: string): n
  */
 export function buildModel(name: string, data: Dataset, task: Task, activation: Activation, seed: number, dropout?: number): Model {
   const inputs = data.numFeatures;
-  const [kind, hidden] = name.split(':', 2) as [string, string | undefined];
+  const [kind] = name.split(':', 2) as [string, string | undefined];
   const isBinary = task.kind === 'classification' && task.classes === 2;
   switch (kind) {
     case 'linear':

@@ -1,7 +1,6 @@
 // The plain records experiments return and the report draws: points, runs, tuning cells, studies.
 import type { NoiseScaleResult, NoiseTrackCost, NoiseTrackPoint } from './probes/noise-scale.js';
 import type { ThroughputProfile } from './probes/throughput.js';
-import type { Interval } from './analysis/bootstrap.js';
 import type { Spread } from './spread.js';
 import type { AdaptiveStudy, CriticalBatchResult, PricedTimes, TargetChoice } from './analysis-records.js';
 import type { MetricKey } from '../train/metrics.js';

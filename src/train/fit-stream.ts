@@ -4,7 +4,6 @@ import { MinibatchError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import { BatchBuffer } from '../data/batch.js';
 import { BatchSampler } from '../data/batch-sampler.js';
-import type { Dataset } from '../data/dataset.js';
 import { applyScaling, type Scaling } from '../data/scaling.js';
 import type { RowSource } from '../data/stream-csv.js';
 import type { Model } from '../nn/model.js';

@@ -1,6 +1,6 @@
 // Time to target priced by the throughput profile: exact update counts x seconds per update, with bootstrap intervals.
-import { bootstrapMean, type Interval } from './bootstrap.js';
-import type { PricedTimes, RunRecord, Spread } from '../records.js';
+import { bootstrapMean } from './bootstrap.js';
+import type { PricedTimes, RunRecord } from '../records.js';
 
 export type { PricedTimes } from '../records.js';
 import { firstPointAtTarget, summarise } from './summary.js';

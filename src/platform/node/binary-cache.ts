@@ -104,7 +104,7 @@ function parseMeta(text: string, nf: number, tw: number, bad: (w: string) => Min
 class CacheSource implements RowSource {
   readonly features: string[]; readonly targets: string[]; readonly classNames: string[] | undefined; readonly stats: ColumnStats;
   constructor(private readonly path: string, private readonly start: number, readonly rows: number, readonly numFeatures: number,
-    readonly targetWidth: number, private readonly meta: Meta, private readonly blockBytes: number) {
+    readonly targetWidth: number, meta: Meta, private readonly blockBytes: number) {
     this.features = meta.features; this.targets = meta.targets; this.classNames = meta.classNames; this.stats = meta.stats;
   }
 

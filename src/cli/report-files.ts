@@ -92,7 +92,17 @@ export function prepareReportRenderer(): void {
  * that come out the same are not rendered again for the page. Nothing without a prepared worker.
  */
 export function prerenderReport(early: StudyResult): void {
-  try { renderer?.postMessage({ prerender: early } satisfies ReportRequest); } catch { /* the page is then rendered whole */ }
+  try { renderer?.postMessage({ prerender: pageInput(early) } satisfies ReportRequest); } catch { /* the page is then rendered whole */ }
+}
+
+/**
+ * The result as the page reads it: without the runs' final weights (`finalParams`, kept for
+ * convex models: 15 x 7850 numbers, 96 % of a softmax compare's results.json), which no chart or
+ * table draws, so the worker is not sent them (nor copies, walks and collects them).
+ */
+export function pageInput(result: StudyResult): StudyResult {
+  if (!result.compare.runs.some((r) => r.finalParams)) return result;
+  return { ...result, compare: { ...result.compare, runs: result.compare.runs.map(({ finalParams: _weights, ...run }) => run) } };
 }
 
 /** The page from the prepared worker, or undefined when it failed (then rendered here); the worker ends either way. */
@@ -102,7 +112,7 @@ function renderInWorker(w: Worker, result: StudyResult): Promise<string | undefi
     w.once('error', () => resolve(undefined));
     w.once('exit', () => resolve(undefined));
     w.ref();
-    try { w.postMessage(result satisfies ReportRequest); } catch { resolve(undefined); }
+    try { w.postMessage(pageInput(result) satisfies ReportRequest); } catch { resolve(undefined); }
   }).finally(() => { void w.terminate(); });
 }
 

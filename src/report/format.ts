@@ -75,10 +75,15 @@ export function neutraliseBidi(text: string): string {
   return text.replace(BIDI, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase()}]`);
 }
 
-/** A deep copy of a JSON-like value with neutraliseBidi applied to every string in it. */
+/**
+ * A deep copy of a JSON-like value with neutraliseBidi applied to every string in it. Objects
+ * are always copied (charts may hand them to Vega, which tags the objects it ingests); an array
+ * that holds only numbers, booleans and nulls (a run's final weights: thousands of numbers) is
+ * the same array, since there is nothing in it to neutralise or tag.
+ */
 export function neutraliseBidiDeep<T>(value: T): T {
   if (typeof value === 'string') return neutraliseBidi(value) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => neutraliseBidiDeep(v)) as T;
+  if (Array.isArray(value)) return (value.every(isPlainScalar) ? value : value.map((v: unknown) => neutraliseBidiDeep(v))) as T;
   if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
     const out: Record<string, unknown> = {};
     // defineProperty, not assignment: a '__proto__' key in a loaded results.json stays plain data.
@@ -86,4 +91,9 @@ export function neutraliseBidiDeep<T>(value: T): T {
     return out as T;
   }
   return value;
+}
+
+/** A value neutraliseBidiDeep leaves as it is: a number, boolean, null or undefined. */
+function isPlainScalar(v: unknown): boolean {
+  return v === null || v === undefined || typeof v === 'number' || typeof v === 'boolean';
 }

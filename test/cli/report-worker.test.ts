@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareReportRenderer, writeReportFiles } from '../../src/cli/report-files.js';
+import { pageInput, prepareReportRenderer, writeReportFiles } from '../../src/cli/report-files.js';
 import { Worker } from 'node:worker_threads';
 import { prerenderCharts, renderReport } from '../../src/report/html.js';
 import { studyCharts } from '../../src/report/charts.js';
@@ -13,6 +13,17 @@ import type { ReportReply } from '../../src/cli/report-worker.js';
 import { studyFixture } from '../report/fixture.js';
 
 describe('report worker', () => {
+  it('is sent the result without the runs\' final weights, which the page does not draw', async () => {
+    const result = studyFixture();
+    result.compare.runs.forEach((run, i) => { run.finalParams = Array.from({ length: 50 }, (_, j) => Math.sin(i + j)); });
+    const sent = pageInput(result);
+    assert.ok(sent.compare.runs.every((run) => !('finalParams' in run)));
+    assert.ok(result.compare.runs.every((run) => run.finalParams?.length === 50), 'the result itself keeps them');
+    assert.deepEqual(sent.compare.runs, result.compare.runs.map(({ finalParams: _w, ...run }) => run));
+    assert.equal((await renderReport(sent)).html, (await renderReport(result)).html);
+    assert.equal(pageInput(sent), sent, 'nothing to take out: the same object');
+  });
+
   it('charts rendered ahead are reused only when id and spec are the same, and the page keeps its bytes', async () => {
     const result = studyFixture();
     const early = structuredClone(result);

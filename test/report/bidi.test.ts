@@ -23,6 +23,17 @@ describe('bidi controls are neutralised', () => {
     assert.equal(Object.getPrototypeOf(out), Object.prototype);
   });
 
+  it('neutraliseBidiDeep copies every object but keeps an array of numbers as it is', () => {
+    const weights = [0.5, -1, NaN, 3];
+    const v = { run: { finalParams: weights, tags: [1, 'a\u202Eb'], point: { x: 1 } }, points: [{ x: 1 }] };
+    const out = neutraliseBidiDeep(v);
+    assert.equal(out.run.finalParams, weights, 'the numbers are not copied');
+    assert.deepEqual(out.run.tags, [1, 'a[U+202E]b']);
+    assert.notEqual(out.run, v.run); assert.notEqual(out.run.point, v.run.point); assert.notEqual(out.points[0], v.points[0]);
+    assert.deepEqual(out.points, v.points);
+    assert.equal(v.run.tags[1], 'a\u202Eb', 'the input is left as it was');
+  });
+
   it('a report whose column, class and data set names hold U+202E has none in its HTML or SVG', { timeout: 60000 }, async () => {
     const r = studyFixture();
     r.dataset.name = SPOOF; r.dataset.featureNames = [SPOOF, 'y\u2067', 'x*y', 'r']; r.dataset.classNames = ['up\u202Eper', 'lower'];

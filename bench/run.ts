@@ -9,7 +9,7 @@ import { loadWorkload, RESULT_MARK, TF_MNIST_ROWS } from './cell.js';
 import { cpuGhz, type GemmResult } from './kernel-gemm.js';
 import { denormalTable, type DenormalRow } from './denormal.js';
 import { benchMemory, memoryTable, type MemoryResult } from './memory.js';
-import { backendTable, bestPeer, CLOSE_CALL, isCloseCall, type BackendRow } from './table-backends.js';
+import { backendTable, bestPeer, CLOSE_CALL, isCloseCall, PY_NAMES, type BackendRow } from './table-backends.js';
 import { findPython, PY_INSTALL_HINT, type PyPeer, type PyResult } from './peers-python.js';
 import type { TfResult } from './peers-tfjs.js';
 import { nativeTable, type NativeBench } from './kernel-native.js';
@@ -114,7 +114,7 @@ async function kernelSections(say: (s?: string) => void): Promise<{ check: unkno
  */
 function recheckCloseCall(row: BackendRow, id: string, b: string): BackendRow {
   const best = bestPeer(row);
-  const peer = row.py?.find((p) => p.ok && (p.peer === 'torch' ? 'PyTorch' : 'sklearn') === best?.name);
+  const peer = row.py?.find((p) => p.ok && PY_NAMES[p.peer] === best?.name);
   if (!best || !peer || !peer.ok || !isCloseCall(row.auto.examplesPerSec / best.examplesPerSec)) return row;
   log(`${id} batch ${b}: a close call (${(row.auto.examplesPerSec / best.examplesPerSec).toFixed(2)}x ${best.name}), measured again ${CLOSE_CALL.pairs - 1} times alternately ...`);
   const pairs = [{ ours: row.auto.examplesPerSec, peer: best.examplesPerSec }];

@@ -52,7 +52,8 @@ export function macsPerExample(layers: readonly number[]): number {
 
 const cell = (m: Measurement): string => `${si(m.examplesPerSec)} · ${us(m.usPerStep)}`;
 const ratio = (x: number): string => (x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(2));
-const PY_NAMES: Record<PyPeer, string> = { torch: 'PyTorch', sklearn: 'sklearn' };
+/** The peers' names in the tables. */
+export const PY_NAMES: Record<PyPeer, string> = { torch: 'PyTorch', sklearn: 'sklearn' };
 
 /** TF.js's better figure (fit or minimize) for one backend, NaN if it did not run. */
 function tfBest(r: BackendRow, be: string): number {

@@ -1,6 +1,6 @@
 // Builds dist/src/platform/node/chart-library-bundle.js: vega and vega-lite in one ES module for Node (one file loads in half the time of the packages' modules).
 import { build } from 'esbuild';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,7 +43,7 @@ for (const input of Object.keys(result.metafile.inputs)) {
 const notices = [...packages.values()].sort().map((dir) => {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)/i.test(f));
-  const text = file && existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8').trim() : `(no licence file; package.json says ${pkg.license})`;
+  const text = file ? readFileSync(join(dir, file), 'utf8').trim() : `(no licence file; package.json says ${pkg.license})`;
   return `${pkg.name}@${pkg.version} (${pkg.license})\n\n${text}\n`;
 });
 writeFileSync(outfile.replace(/\.js$/, '.licenses.txt'), `Packages built into ${basename(outfile)}:\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`);

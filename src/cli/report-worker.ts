@@ -2,8 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
 import type { StudyResult } from '../experiments/records.js';
-import { loadChartLibrary } from '../platform/node/chart-library.js';
-import { setVegaLoader } from '../report/render-svg.js';
+import { installChartLibrary } from '../platform/node/chart-library.js';
 
 /** What the worker is sent: a study to render into a page (answered), or one to render the charts of ahead of it (not answered). */
 export type ReportRequest = StudyResult | { prerender: StudyResult };
@@ -13,7 +12,7 @@ export type ReportReply = { html: string } | { error: string };
 
 const port = parentPort;
 if (port) {
-  setVegaLoader(() => loadChartLibrary());
+  installChartLibrary();
   // Started while the sweep loads its data and trains: the import and a first render (Vega's code
   // compiled and warmed by the JIT) cost CPU then rather than after the trials.
   const loaded = import('../report/html.js').then(async (m) => {

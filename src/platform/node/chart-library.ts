@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { MinibatchError } from '../../core/errors.js';
 import { srcUrl } from './entries.js';
-import { loadVegaPackages, type VegaLibrary } from '../../report/render-svg.js';
+import { loadVegaPackages, setVegaLoader, type VegaLibrary } from '../../report/render-svg.js';
 
 /** The single-file build (ESM) written by scripts/build-chart-library.mjs; not in the sources, so imported by URL. */
 export const CHART_LIBRARY_BUNDLE = srcUrl('platform/node/chart-library-bundle.js');
@@ -28,4 +28,9 @@ export async function loadChartLibrary(from: ChartLibrarySource = chartLibrarySo
   const lib = (await import(CHART_LIBRARY_BUNDLE.href)) as Partial<VegaLibrary>;
   if (!lib.vega || typeof lib.compile !== 'function') throw new MinibatchError('NOT_FOUND', `${CHART_LIBRARY_BUNDLE.pathname} does not export vega and compile, as the chart libraries' build does; rebuild it with 'npm run build:chart-library'`);
   return { vega: lib.vega, compile: lib.compile };
+}
+
+/** Makes the report load its chart libraries with {@link loadChartLibrary} (the Node platform's install, and the report worker, which installs nothing else). */
+export function installChartLibrary(): void {
+  setVegaLoader(() => loadChartLibrary());
 }

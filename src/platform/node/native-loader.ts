@@ -22,7 +22,7 @@ export interface LoadNativeOptions {
 
 const ISAS: readonly string[] = ['auto', 'avx512', 'avx2', 'portable'];
 
-/** The package root: the nearest directory above this file with a package.json and a binding.gyp (dist/src/... or src/...). */
+/** The package root: the nearest directory above this module's place in dist/src (also when it runs from dist/cli's build) with a package.json and a binding.gyp. */
 function packageRoot(): string | null {
   let dir = fileURLToPath(srcUrl('platform/node/'));
   for (let i = 0; i < 8; i++) {

@@ -1,13 +1,13 @@
 // Tests of the Node loader of the report's chart libraries: the single-file build draws the same bytes as the packages.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chartLibrarySource, loadChartLibrary } from '../../../src/platform/node/chart-library.js';
+import { chartLibrarySource, installChartLibrary, loadChartLibrary } from '../../../src/platform/node/chart-library.js';
 import { loadVegaPackages, renderSvg, setVegaLoader, type VegaLibrary } from '../../../src/report/render-svg.js';
 import { renderReport } from '../../../src/report/html.js';
 import { studyFixture } from '../../report/fixture.js';
 
 describe('the chart libraries in Node', () => {
-  after(() => setVegaLoader(() => loadChartLibrary()));
+  after(installChartLibrary);
 
   it('takes the single-file build that npm run build writes, a module apart from the packages', async () => {
     assert.equal(chartLibrarySource(), 'bundle');
@@ -31,7 +31,7 @@ describe('the chart libraries in Node', () => {
 });
 
 describe('setVegaLoader', () => {
-  after(() => setVegaLoader(() => loadChartLibrary()));
+  after(installChartLibrary);
   const spec = { data: { values: [{ x: 1, y: 2 }, { x: 2, y: 1 }] }, mark: 'line', encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } } as const;
 
   it('loads once for every chart, and tries again after a load that failed', async () => {

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { solveAllocation, type AllocResult, type GcCount, type Sampled } from './alloc.js';
 import { loadWorkload, RESULT_MARK, TF_MNIST_ROWS } from './cell.js';
-import { cpuGhz, type GemmResult } from './kernel-gemm.js';
+import { cpuFlopsPerCycle, cpuGhz, type GemmResult } from './kernel-gemm.js';
 import { denormalTable, type DenormalRow } from './denormal.js';
 import { benchMemory, memoryTable, type MemoryResult } from './memory.js';
 import { backendTable, bestPeer, CLOSE_CALL, isCloseCall, PY_NAMES, type BackendRow } from './table-backends.js';
@@ -83,8 +83,8 @@ async function kernelSections(say: (s?: string) => void): Promise<{ check: unkno
   say(`Checks: ${check.kernels.cases} kernel cases match naive float64 loops (max relative error ${check.kernels.maxError.toExponential(1)}); ` +
     `after 3 epochs at batch 32 from the same seed, fit and the hand-fused loop differ by at most ${check.diffs.map((d) => `${d.maxParamDiff.toExponential(1)} (${d.workload})`).join(', ')} in any parameter.`);
 
-  const ghz = cpuGhz(); const peak = 2 * 64 * ghz; // cores x 64 float32 flops per cycle x GHz
-  say(`Peak: ${peak.toFixed(0)} GFLOP/s float32 for both cores (${(peak / 2).toFixed(0)} per core) from the ${ghz.toFixed(2)} GHz of /proc/cpuinfo, assuming 64 float32 flops per cycle per core (two full-width AVX-512 FMA units: 2 x 16 lanes x 2 flops; OpenBLAS's single-thread 1024-cube sgemm measures about 223 GFLOP/s here, which needs them). WASM SIMD is 128 bits wide: a quarter of that per core (2 FMA units x 4 lanes x 2 flops per cycle, about 16 flops per cycle) is its ceiling, so at the nominal clock the WASM kernels can reach 25% of peak. Boost clocks run well above the nominal one (the single-thread WASM figures below exceed what 16 flops per cycle allow at the nominal clock), so every share is an upper bound.`);
+  const ghz = cpuGhz(); const fpc = cpuFlopsPerCycle(); const peak = 2 * fpc.flops * ghz; // cores x float32 flops per cycle x GHz
+  say(`Peak: ${peak.toFixed(0)} GFLOP/s float32 for both cores (${(peak / 2).toFixed(0)} per core) from the ${ghz.toFixed(2)} GHz of /proc/cpuinfo, assuming ${fpc.flops} float32 flops per cycle per core (${fpc.isa}; its flags in /proc/cpuinfo). WASM SIMD is 128 bits wide: 2 FMA units x 4 lanes x 2 flops per cycle, about 16 flops per cycle, is its ceiling per core, ${((100 * 16) / fpc.flops).toFixed(0)}% of this peak at the nominal clock. Boost clocks run well above the nominal one (the single-thread WASM figures below can exceed what 16 flops per cycle allow at the nominal clock), so every share is an upper bound.`);
   log('kernel: matrix multiply GFLOP/s ...');
   const gemm = cell<GemmResult[]>(['gemm']);
   say();
@@ -108,7 +108,7 @@ async function kernelSections(say: (s?: string) => void): Promise<{ check: unkno
 }
 
 /**
- * A row whose auto column is a close call against PyTorch or scikit-learn (see CLOSE_CALL):
+ * A row whose auto column is a close call against, or below, PyTorch or scikit-learn (see CLOSE_CALL):
  * both measured again, alternately, each in a fresh process as before, so that a drift of the
  * machine between the two cells cannot decide it. TF.js is never that close here.
  */
@@ -116,7 +116,7 @@ function recheckCloseCall(row: BackendRow, id: string, b: string): BackendRow {
   const best = bestPeer(row);
   const peer = row.py?.find((p) => p.ok && PY_NAMES[p.peer] === best?.name);
   if (!best || !peer || !peer.ok || !isCloseCall(row.auto.examplesPerSec / best.examplesPerSec)) return row;
-  log(`${id} batch ${b}: a close call (${(row.auto.examplesPerSec / best.examplesPerSec).toFixed(2)}x ${best.name}), measured again ${CLOSE_CALL.pairs - 1} times alternately ...`);
+  log(`${id} batch ${b}: a close call or a loss (${(row.auto.examplesPerSec / best.examplesPerSec).toFixed(2)}x ${best.name}), measured again ${CLOSE_CALL.pairs - 1} times alternately ...`);
   const pairs = [{ ours: row.auto.examplesPerSec, peer: best.examplesPerSec }];
   for (let i = 1; i < CLOSE_CALL.pairs; i++) {
     const ours = cell<Measurement>(['perf', id, 'engine-auto', b]).examplesPerSec;
@@ -168,7 +168,7 @@ async function workloadSections(say: (s?: string) => void, peak: number): Promis
     say();
     say(backendTable(rows, w.layers, peak));
     say();
-    say(`Cells: examples/s · µs per update (wall clock, fit() for this project). js: the reference kernels; auto: the default backend (WASM SIMD kernels where the cost model picks them). TF.js (best): the faster of model.fit and the minimize loop. PyTorch: nn.Sequential, a plain loop over slices of a per-epoch permutation, in its tuned configuration (OPENBLAS_CORETYPE for this CPU; OpenBLAS on 1 thread below batch 128 and on 2 with OMP_WAIT_POLICY=PASSIVE from 128; torch.set_num_threads(1)); scikit-learn: MLPClassifier (hidden_layer_sizes=() for logistic regression; * marks SGDClassifier, per-example, at batch 1 of logistic regression), same OpenBLAS settings; ${args.has('--skip-py') ? 'not run (--skip-py)' : pyMissing.size ? `"not installed": ${PY_INSTALL_HINT}` : 'both on all rows'}. × best peer: auto over the fastest peer present, named; ‡ marks a close call (${CLOSE_CALL.low}x-${CLOSE_CALL.high}x at first), for which auto and that peer were measured ${CLOSE_CALL.pairs - 1} more times alternately: the median of the ${CLOSE_CALL.pairs} pairs' ratios, then each pair's. GFLOP/s counts the multiply-adds of the dense layers only (forward, weight and input gradients) x 2.`);
+    say(`Cells: examples/s · µs per update (wall clock, fit() for this project). js: the reference kernels; auto: the default backend (WASM SIMD kernels where the cost model picks them). TF.js (best): the faster of model.fit and the minimize loop. PyTorch: nn.Sequential, a plain loop over slices of a per-epoch permutation, in its tuned configuration (OPENBLAS_CORETYPE for this CPU; OpenBLAS on 1 thread below batch 128 and on 2 with OMP_WAIT_POLICY=PASSIVE from 128; torch.set_num_threads(1)); scikit-learn: MLPClassifier (hidden_layer_sizes=() for logistic regression; * marks SGDClassifier, per-example, at batch 1 of logistic regression), same OpenBLAS settings; ${args.has('--skip-py') ? 'not run (--skip-py)' : pyMissing.size ? `"not installed": ${PY_INSTALL_HINT}` : 'both on all rows'}. × best peer: auto over the fastest peer present, named; ‡ marks a ratio of at most ${CLOSE_CALL.high}x at first (a close call or a loss), for which auto and that peer were measured ${CLOSE_CALL.pairs - 1} more times alternately: the median of the ${CLOSE_CALL.pairs} pairs' ratios, then each pair's. GFLOP/s counts the multiply-adds of the dense layers only (forward, weight and input gradients) x 2.`);
   }
 
   return workloads;

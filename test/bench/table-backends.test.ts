@@ -18,10 +18,10 @@ function row(auto: number, sklearn: number, recheck?: BackendRow['recheck']): Ba
 }
 
 describe('close calls in the backend table', () => {
-  it('are the ratios from 0.8 to 1.25, measured again as 4 pairs', () => {
-    assert.deepEqual(CLOSE_CALL, { low: 0.8, high: 1.25, pairs: 4 });
-    assert.ok(isCloseCall(0.8) && isCloseCall(1) && isCloseCall(1.25));
-    assert.ok(!isCloseCall(0.79) && !isCloseCall(1.26));
+  it('are the ratios up to 1.25, losses included, measured again as 4 pairs', () => {
+    assert.deepEqual(CLOSE_CALL, { high: 1.25, pairs: 4 });
+    assert.ok(isCloseCall(0.3) && isCloseCall(0.78) && isCloseCall(1) && isCloseCall(1.25));
+    assert.ok(!isCloseCall(1.26) && !isCloseCall(2) && !isCloseCall(NaN));
   });
 
   it('take the median of the pairs\' ratios, not the ratio of medians', () => {

@@ -64,10 +64,12 @@ async function runCell(cmd: string[], o: MeasureOptions): Promise<unknown> {
   const [what, id, a, b] = cmd;
   switch (what) {
     case 'perf': {
+      // engine-auto1: the default backend on one thread (no kernel splitting). Set before the
+      // workload loads: loading MNIST already starts the native kernels (huge pages for its
+      // rows), whose pool takes its thread count once, when they load.
+      if (a === 'engine-auto1') process.env['MINIBATCH_THREADS'] = '1';
       const w = await loadWorkload(id!); const bs = parseBatch(b!);
       const kind = a === 'engine-wasm' ? 'wasm' : a === 'engine-auto' || a === 'engine-auto1' ? 'auto' : 'js';
-      // engine-auto1: the default backend on one thread (no kernel splitting).
-      if (a === 'engine-auto1') process.env['MINIBATCH_THREADS'] = '1';
       const runner = a!.startsWith('engine') ? engineRunner(w, bs, 1, kind) : handFused(w, batchRows(w, bs));
       return measure(runner, w.n, stepsPerEpoch(w, bs), o);
     }

@@ -17,6 +17,16 @@ function args(): Float64Array {
     out.push(-rng.next() * 50, rng.next(), (rng.next() - 0.5) * 1500, rng.next() * 1e-5, Math.exp(-rng.next() * 40), -rng.next() * 0.3);
     words[0] = Math.floor(rng.next() * 2 ** 32); words[1] = Math.floor(rng.next() * 2 ** 32); out.push(bits[0]!);
   }
+  // Both signs of every high word at the edges of exp's reductions (ln2/2, 1.5 ln2, 2^-28, 709.78)
+  // and of log1p's (sqrt(2) - 1, 1 - sqrt(2)/2): the low word at its ends and at random.
+  for (const high of [0x3FD62E41, 0x3FD62E42, 0x3FD62E43, 0x3FF0A2B1, 0x3FF0A2B2, 0x3FF0A2B3, 0x3E2FFFFF, 0x3E300000,
+    0x40862E41, 0x40862E42, 0x3FDA8279, 0x3FDA827A, 0x3FD2BEC3, 0x3FD2BEC4]) {
+    for (const sign of [0, 0x80000000]) {
+      for (let i = 0; i < 202; i++) {
+        words[1] = (high | sign) >>> 0; words[0] = i === 0 ? 0 : i === 1 ? 0xFFFFFFFF : Math.floor(rng.next() * 2 ** 32); out.push(bits[0]!);
+      }
+    }
+  }
   return Float64Array.from(out);
 }
 

@@ -8,7 +8,7 @@ import { loadCsv } from '../src/platform/node/csv-file.js';
 import { fusedEpochs } from '../src/train/fused-epoch.js';
 import { engineRunner } from './engine.js';
 import { benchPython } from './peers-python.js';
-import { CLOSE_CALL, isCloseCall, recheckRatio } from './table-backends.js';
+import { CLOSE_CALL, isCloseCall, recheckPairs, recheckRatio, type RecheckPair } from './table-backends.js';
 import { measure, type Measurement, type MeasureOptions } from './timing.js';
 import { cancerLike, pima, sharedDatasets, standardise, type Workload } from './workloads.js';
 
@@ -22,7 +22,7 @@ export interface Batch1Row {
   /** Kernel calls the fused runs made, and the general runs (0: the switch held). */
   fusedCalls: number; generalCalls: number;
   /** A close call or a loss against SGDClassifier, measured again alternately (see CLOSE_CALL): each pair, the row's own first. */
-  recheck?: Array<{ ours: number; peer: number }>;
+  recheck?: RecheckPair[];
 }
 export type Batch1Result = { rows: Batch1Row[]; notes: string[] };
 
@@ -75,13 +75,11 @@ export async function benchBatch1(quick: boolean): Promise<Batch1Result> {
     const row: Batch1Row = { name: w.title.split(',')[0]!, n: w.n, features: w.features, learningRate: w.learningRate, fused: f.eps, general: g.eps, sklearn: sk, fusedCalls: f.calls, generalCalls: g.calls };
     if (!quick && typeof sk === 'number' && isCloseCall(f.eps / sk)) {
       // As in the main tables: both measured again, alternately, so that a drift of the machine cannot decide it.
-      const pairs = [{ ours: f.eps, peer: sk }];
-      for (let p = 1; p < CLOSE_CALL.pairs; p++) {
+      const pairs = recheckPairs({ ours: f.eps, peer: sk }, () => {
         const ours = col('fused').eps; const peer = sgdClassifier();
-        if (typeof peer !== 'number') break;
-        pairs.push({ ours, peer });
-      }
-      if (pairs.length === CLOSE_CALL.pairs) row.recheck = pairs;
+        return typeof peer === 'number' ? { ours, peer } : undefined;
+      });
+      if (pairs) row.recheck = pairs;
     }
     rows.push(row);
   });

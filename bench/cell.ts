@@ -2,6 +2,7 @@
 import '../src/platform/node/install.js'; // the Node platform (WASM bytes from disk, kernel threads, native addon, setImmediate yield), as the package's Node entry installs it
 import { pathToFileURL } from 'node:url';
 import { JsBackend } from '../src/kernels/js/js-backend.js';
+import { nativeInfo } from '../src/kernels/native/native-status.js';
 import { countGcs, sampleAllocation } from './alloc.js';
 import { benchDenormal } from './denormal.js';
 import { engineRunner } from './engine.js';
@@ -71,7 +72,8 @@ async function runCell(cmd: string[], o: MeasureOptions): Promise<unknown> {
       const w = await loadWorkload(id!); const bs = parseBatch(b!);
       const kind = a === 'engine-wasm' ? 'wasm' : a === 'engine-auto' || a === 'engine-auto1' ? 'auto' : 'js';
       const runner = a!.startsWith('engine') ? engineRunner(w, bs, 1, kind) : handFused(w, batchRows(w, bs));
-      return measure(runner, w.n, stepsPerEpoch(w, bs), o);
+      // The native pool's threads as the cell ran (null without the native kernels), in latest.json.
+      return { ...await measure(runner, w.n, stepsPerEpoch(w, bs), o), nativeThreads: nativeInfo()?.threads ?? null };
     }
     case 'tf': return benchTf(await loadWorkload(id!, true), a as TfBackend, parseBatch(b!), o);
     case 'py': return benchPython(await loadWorkload(id!), a as PyPeer, parseBatch(b!), o);

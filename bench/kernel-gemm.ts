@@ -1,5 +1,4 @@
 // Kernel benchmark: single-thread matrix multiply GFLOP/s on n x n x n cubes, WASM (plain and relaxed SIMD) and the JS reference.
-import { readFileSync } from 'node:fs';
 import { JsBackend } from '../src/kernels/js/js-backend.js';
 import { WasmArena } from '../src/kernels/wasm/wasm-arena.js';
 import { loadKernels } from '../src/kernels/wasm/wasm-module.js';
@@ -40,27 +39,4 @@ export function benchGemm(sizes: readonly number[] = [64, 256, 1024], minSeconds
     }
   }
   return out;
-}
-
-/**
- * Float32 flops per cycle per core of the widest fused multiply-add this CPU reports in
- * /proc/cpuinfo, assuming two FMA units as on the x86 server cores these VMs run on: AVX-512F
- * 64 (2 x 16 lanes x 2 flops), AVX2 + FMA 32 (2 x 8 x 2), otherwise 16 (SSE: 2 x 4 lanes, a
- * multiply and an add). An upper bound where a core splits 512-bit operations in two (AMD Zen 4).
- */
-export function cpuFlopsPerCycle(): { flops: number; isa: string } {
-  let flags = '';
-  try { flags = /^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? ''; } catch { /* not Linux */ }
-  const has = (f: string): boolean => new RegExp(`\\b${f}\\b`).test(flags);
-  if (has('avx512f')) return { flops: 64, isa: 'two full-width AVX-512 FMA units: 2 x 16 lanes x 2 flops' };
-  if (has('avx2') && has('fma')) return { flops: 32, isa: 'AVX2 and FMA, no AVX-512: two FMA units x 8 lanes x 2 flops' };
-  return { flops: 16, isa: 'no AVX2/FMA reported: two 4-lane units, a multiply and an add' };
-}
-
-/** The CPU's nominal clock in GHz from /proc/cpuinfo (NaN when unreadable). */
-export function cpuGhz(): number {
-  try {
-    const m = /cpu MHz\s*:\s*([\d.]+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    return m ? Number(m[1]) / 1000 : NaN;
-  } catch { return NaN; }
 }

@@ -1,9 +1,10 @@
 // PyTorch and scikit-learn peers: finds a python3 that has them, hands it a workload through a temp dir, runs bench/peers-python.py in its tuned environment.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuFlags } from './cpu.js';
 import type { Measurement, MeasureOptions } from './timing.js';
 import { batchRows, type Workload } from './workloads.js';
 
@@ -51,12 +52,9 @@ export function findPython(peer: PyPeer): { ok: true; python: string } | { ok: f
  * Setting it explicitly matters: a stale or generic OPENBLAS_CORETYPE inherited from the
  * environment (HASWELL here) halves PyTorch's matrix multiplies on an AVX-512 core.
  */
-export function openblasCoreType(): string | undefined {
-  let flags = '';
-  try { flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1] ?? ''; } catch { return undefined; }
-  const has = (f: string): boolean => flags.split(/\s+/).includes(f);
-  if (has('avx512f') && has('avx512bw') && has('avx512vl')) return 'SKYLAKEX';
-  if (has('avx2') && has('fma')) return 'HASWELL';
+export function openblasCoreType(flags: ReadonlySet<string> = cpuFlags()): string | undefined {
+  if (flags.has('avx512f') && flags.has('avx512bw') && flags.has('avx512vl')) return 'SKYLAKEX';
+  if (flags.has('avx2') && flags.has('fma')) return 'HASWELL';
   return undefined;
 }
 

@@ -6,10 +6,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { solveAllocation, type AllocResult, type GcCount, type Sampled } from './alloc.js';
 import { loadWorkload, RESULT_MARK, TF_MNIST_ROWS } from './cell.js';
-import { cpuFlopsPerCycle, cpuGhz, type GemmResult } from './kernel-gemm.js';
+import { cpuFlopsPerCycle, cpuGhz } from './cpu.js';
+import type { GemmResult } from './kernel-gemm.js';
 import { denormalTable, type DenormalRow } from './denormal.js';
 import { benchMemory, memoryTable, type MemoryResult } from './memory.js';
-import { backendTable, bestPeer, CLOSE_CALL, isCloseCall, PY_NAMES, type BackendRow } from './table-backends.js';
+import { backendTable, bestPeer, CLOSE_CALL, isCloseCall, PY_NAMES, recheckPairs, type BackendRow } from './table-backends.js';
 import { findPython, PY_INSTALL_HINT, type PyPeer, type PyResult } from './peers-python.js';
 import type { TfResult } from './peers-tfjs.js';
 import { nativeTable, type NativeBench } from './kernel-native.js';
@@ -117,13 +118,12 @@ function recheckCloseCall(row: BackendRow, id: string, b: string): BackendRow {
   const peer = row.py?.find((p) => p.ok && PY_NAMES[p.peer] === best?.name);
   if (!best || !peer || !peer.ok || !isCloseCall(row.auto.examplesPerSec / best.examplesPerSec)) return row;
   log(`${id} batch ${b}: a close call or a loss (${(row.auto.examplesPerSec / best.examplesPerSec).toFixed(2)}x ${best.name}), measured again ${CLOSE_CALL.pairs - 1} times alternately ...`);
-  const pairs = [{ ours: row.auto.examplesPerSec, peer: best.examplesPerSec }];
-  for (let i = 1; i < CLOSE_CALL.pairs; i++) {
+  const pairs = recheckPairs({ ours: row.auto.examplesPerSec, peer: best.examplesPerSec }, () => {
     const ours = cell<Measurement>(['perf', id, 'engine-auto', b]).examplesPerSec;
     const again = cell<PyResult>(['py', id, peer.peer, b]);
-    if (!again.ok) return row;
-    pairs.push({ ours, peer: again.measurement.examplesPerSec });
-  }
+    return again.ok ? { ours, peer: again.measurement.examplesPerSec } : undefined;
+  });
+  if (!pairs) return row;
   return { ...row, recheck: { peer: best.name, pairs } };
 }
 

@@ -17,7 +17,7 @@ export interface BackendRow {
   /** PyTorch and scikit-learn (absent or empty when not run, e.g. `--skip-py`). */
   py?: PyResult[];
   /** A close call measured again (see {@link CLOSE_CALL}): examples/s of auto and of the best peer, pair by pair, the first pair the row's own cells. */
-  recheck?: { peer: string; pairs: Array<{ ours: number; peer: number }> };
+  recheck?: { peer: string; pairs: RecheckPair[] };
 }
 
 /**
@@ -35,8 +35,25 @@ export function isCloseCall(ratioToBest: number): boolean {
   return ratioToBest <= CLOSE_CALL.high;
 }
 
+/** One pair of a close call measured again: examples/s of this project and of the peer. */
+export interface RecheckPair { ours: number; peer: number }
+
+/**
+ * The pairs of a close call: `first` (the row's own cells), then `pairs` - 1 more, each from
+ * `again` (this project's cell, then the peer's); undefined when a peer's run fails.
+ */
+export function recheckPairs(first: RecheckPair, again: () => RecheckPair | undefined): RecheckPair[] | undefined {
+  const pairs = [first];
+  for (let i = 1; i < CLOSE_CALL.pairs; i++) {
+    const pair = again();
+    if (!pair) return undefined;
+    pairs.push(pair);
+  }
+  return pairs;
+}
+
 /** The median of the pairs' ratios (ours over the peer's). */
-export function recheckRatio(pairs: ReadonlyArray<{ ours: number; peer: number }>): number {
+export function recheckRatio(pairs: readonly RecheckPair[]): number {
   const r = pairs.map((p) => p.ours / p.peer).sort((a, b) => a - b);
   const m = r.length >> 1;
   return r.length % 2 === 1 ? r[m]! : (r[m - 1]! + r[m]!) / 2;

@@ -1,7 +1,7 @@
 // Tests of the benchmark's backend table: a close call against a peer is given as the median of alternating pairs.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { backendTable, CLOSE_CALL, isCloseCall, recheckRatio, type BackendRow } from '../../bench/table-backends.js';
+import { backendTable, CLOSE_CALL, isCloseCall, recheckPairs, recheckRatio, type BackendRow } from '../../bench/table-backends.js';
 import type { Measurement } from '../../bench/timing.js';
 
 /** A measurement of `eps` examples/s at batch size 1. */
@@ -22,6 +22,15 @@ describe('close calls in the backend table', () => {
     assert.deepEqual(CLOSE_CALL, { high: 1.25, pairs: 4 });
     assert.ok(isCloseCall(0.3) && isCloseCall(0.78) && isCloseCall(1) && isCloseCall(1.25));
     assert.ok(!isCloseCall(1.26) && !isCloseCall(2) && !isCloseCall(NaN));
+  });
+
+  it('are measured again as pairs after the first, and give up when a peer\'s run fails', () => {
+    let calls = 0;
+    const pairs = recheckPairs({ ours: 1, peer: 2 }, () => ({ ours: 10 + calls, peer: 20 + calls++ }));
+    assert.deepEqual(pairs, [{ ours: 1, peer: 2 }, { ours: 10, peer: 20 }, { ours: 11, peer: 21 }, { ours: 12, peer: 22 }]);
+    calls = 0;
+    assert.equal(recheckPairs({ ours: 1, peer: 2 }, () => (calls++ === 1 ? undefined : { ours: 1, peer: 1 })), undefined);
+    assert.equal(calls, 2);
   });
 
   it('take the median of the pairs\' ratios, not the ratio of medians', () => {
